@@ -1,0 +1,547 @@
+"""Regency boundaries: read any source, reconcile every feature to the gazetteer, make the result fit for maps.
+
+Pipeline: read (upstream SQL dumps or any vector file via pyogrio) -> reconcile (code first, else name within
+province; every feature accounted for) -> repair (make_valid) -> resolve overlaps (the smaller unit keeps a
+contested area) -> simplify per display level with shared edges kept shared (shapely ``coverage_simplify``) ->
+cache as GeoParquet keyed by the sources' checksums.
+
+Geometries are EPSG:4326 (lon, lat). Areas for reporting are computed in an equal-area projection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from . import gazetteer as gz
+from .sources import BoundarySource, boundary_source, cache_dir
+
+CRS = "EPSG:4326"
+EQUAL_AREA = "+proj=cea +lon_0=118 +datum=WGS84 +units=m"  # cylindrical equal-area centred on Indonesia
+#: Bumped when cleaning or simplification changes, so old caches are not reused.
+PIPELINE_VERSION = "3"
+
+Level = Literal["full", "national", "province"]
+#: Display levels: coverage-simplify tolerance (degrees), islet threshold (km2), coordinate decimals.
+LEVELS: dict[str, dict[str, float]] = {
+    "national": {"tolerance": 0.03, "min_islet_km2": 50.0, "decimals": 3},
+    "province": {"tolerance": 0.004, "min_islet_km2": 1.0, "decimals": 4},
+}
+
+# Column names that common Indonesian boundary datasets use, most specific first.
+CODE_COLUMNS = ["kode", "kode_kab", "kdpkab", "kode_kabkota", "kd_kab", "adm2_pcode", "kab_code", "code", "id_kab",
+                "kdkab", "kode_bps"]
+NAME_COLUMNS = ["nama", "wadmkk", "nama_kab", "namobj", "adm2_en", "adm2_id", "shapename", "name_2", "kabupaten",
+                "kab_kota", "kabkota", "nama_kabkota", "regency", "name"]
+PROVINCE_COLUMNS = ["wadmpr", "provinsi", "nama_prov", "adm1_en", "adm1_id", "name_1", "province", "prov", "propinsi"]
+
+_SQL_ROW = re.compile(
+    r"\(\s*'(?P<code>[^']*)'\s*,\s*'(?P<name>(?:[^'\\]|\\.|'')*)'\s*,\s*(?P<lat>[-+0-9.eE]+|NULL)\s*,"
+    r"\s*(?P<lng>[-+0-9.eE]+|NULL)\s*,\s*(?:'(?P<path>[^']*)'|NULL)\s*\)")
+
+
+class BoundaryError(ValueError):
+    """A boundary file that cannot be used, with what is wrong and where."""
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Reading
+# ----------------------------------------------------------------------------------------------------------------
+
+def _ring(points: list) -> np.ndarray:
+    arr = np.asarray(points, dtype=float)
+    return arr[:, ::-1]  # [lat, lng] -> (lon, lat)
+
+
+def _depth(value: Any) -> int:
+    d = 0
+    while isinstance(value, list) and value:
+        value, d = value[0], d + 1
+    return d
+
+
+def path_to_geometry(path: list) -> Polygon | MultiPolygon | None:
+    """Upstream ``path`` JSON ([lat, lng] pairs, nesting 3 = rings, 4 = polygons) -> shapely geometry."""
+    depth = _depth(path)
+    if depth == 3:
+        polys = [path]
+    elif depth == 4:
+        polys = path
+    else:
+        return None
+    parts = []
+    for rings in polys:
+        rings = [r for r in rings if len(r) >= 1]
+        if not rings:
+            continue
+        shell = _ring(rings[0])
+        holes = [_ring(r) for r in rings[1:]]
+        if len(shell) < 3:
+            continue  # a collapsed component (too few points) is skipped here and counted as repaired below
+        parts.append(Polygon(shell, [h for h in holes if len(h) >= 3]))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
+
+
+def read_upstream_sql(paths: list[Path]) -> gpd.GeoDataFrame:
+    """Parse the upstream MySQL INSERT scripts into features: code, name, feature (file:line), geometry."""
+    rows = []
+    for p in paths:
+        text = p.read_text(encoding="utf-8")
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            m = _SQL_ROW.search(line)
+            if not m:
+                continue
+            geom, problem = None, ""
+            if m.group("path") is None:
+                problem = "NULL path"
+            else:
+                try:
+                    geom = path_to_geometry(json.loads(m.group("path")))
+                    if geom is None:
+                        problem = "path has no polygon"
+                except (json.JSONDecodeError, ValueError, TypeError) as exc:
+                    problem = f"unparsable path: {exc}"
+            rows.append({"feature": f"{p.name}:{lineno}", "code": m.group("code"),
+                         "name": m.group("name").replace("\\'", "'").replace("''", "'"),
+                         "parse_problem": problem, "geometry": geom})
+    if not rows:
+        raise BoundaryError(f"no INSERT rows found in {len(paths)} SQL file(s): {', '.join(p.name for p in paths[:3])}")
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+
+
+def _detect(columns: list[str], candidates: list[str]) -> str | None:
+    lower = {c.lower(): c for c in columns}
+    for cand in candidates:
+        if cand in lower:
+            return lower[cand]
+    return None
+
+
+def _unzip(path: Path) -> Path:
+    """Extract a zipped shapefile/GeoPackage/GeoJSON and return the file to read; clear errors if incomplete."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise BoundaryError(f"{path.name}: not a readable zip file ({exc})") from exc
+    names = [n for n in zf.namelist() if not n.startswith("__MACOSX") and not n.endswith("/")]
+    vector = [n for n in names if n.lower().endswith((".shp", ".gpkg", ".geojson", ".json"))]
+    if not vector:
+        raise BoundaryError(f"{path.name}: the zip holds no .shp, .gpkg or .geojson file (it holds: {', '.join(names[:8])})")
+    target = vector[0]
+    if target.lower().endswith(".shp"):
+        stem = target[:-4]
+        have = {n.lower() for n in names}
+        missing = [ext for ext in (".shx", ".dbf") if (stem + ext).lower() not in have]
+        if missing:
+            raise BoundaryError(f"{path.name}: shapefile {target} lacks its {' and '.join(missing)} file; "
+                                f"zip all the files that share its name")
+    out = Path(tempfile.mkdtemp(prefix="peta-mpp-"))
+    for n in names:
+        dest = (out / n).resolve()
+        if not str(dest).startswith(str(out.resolve())):
+            raise BoundaryError(f"{path.name}: unsafe path in zip: {n}")
+    zf.extractall(out, members=names)
+    return out / target
+
+
+def read_vector(path: str | Path) -> gpd.GeoDataFrame:
+    """Read a shapefile (or zipped shapefile), GeoJSON or GeoPackage into EPSG:4326, with a ``feature`` column."""
+    path = Path(path)
+    if not path.exists():
+        raise BoundaryError(f"{path}: no such file")
+    src = _unzip(path) if path.suffix.lower() == ".zip" else path
+    if src.suffix.lower() == ".shp":
+        missing = [ext for ext in (".shx", ".dbf") if not src.with_suffix(ext).exists()
+                   and not src.with_suffix(ext.upper()).exists()]
+        if missing:
+            raise BoundaryError(f"{src.name}: shapefile lacks its {' and '.join(missing)} file")
+    try:
+        gdf = gpd.read_file(src, engine="pyogrio", on_invalid="ignore")
+    except Exception as exc:  # pyogrio raises DataSourceError etc.
+        raise BoundaryError(f"{path.name}: cannot read as a vector file ({type(exc).__name__}: {exc})") from exc
+    if gdf.crs is None:
+        bounds = gdf.total_bounds if len(gdf) and not gdf.geometry.isna().all() else None
+        if bounds is not None and -180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90:
+            gdf = gdf.set_crs(CRS)
+            gdf.attrs["crs_note"] = "no CRS (.prj) given; coordinates look like longitude/latitude, read as EPSG:4326"
+        else:
+            raise BoundaryError(f"{path.name}: no coordinate reference system (.prj missing) and the coordinates are "
+                                f"not longitude/latitude; add the .prj file")
+    elif gdf.crs.to_epsg() != 4326:
+        gdf.attrs["crs_note"] = f"reprojected from {gdf.crs.to_string()} to EPSG:4326"
+        gdf = gdf.to_crs(CRS)
+    gdf = gdf.reset_index(drop=True)
+    gdf.insert(0, "feature", [f"{path.name}#{i + 1}" for i in range(len(gdf))])
+    return gdf
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Reconciliation
+# ----------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class Reconciliation:
+    """The reconciled regencies (one row per official code) and what happened to every input feature."""
+
+    regencies: gpd.GeoDataFrame
+    features: pd.DataFrame  # one row per input feature: feature, code_in, name_in, outcome, code, reason
+    columns: dict[str, str | None] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _norm_code(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    s = str(value).strip()
+    if re.fullmatch(r"\d+\.0", s):
+        s = s[:-2]
+    m = re.fullmatch(r"(?:ID)?(\d{2})\.?(\d{2})", s)
+    return f"{m.group(1)}.{m.group(2)}" if m else None
+
+
+def _merged_parts(name: str) -> list[str]:
+    parts = [p.strip() for p in re.split(r"\s*/\s*|\s*;\s*", name) if p.strip()]
+    return parts if len(parts) > 1 else []
+
+
+def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column: str | None = None,
+              province_column: str | None = None) -> Reconciliation:
+    """Assign every feature to an official regency code, or say why not.
+
+    A valid current code whose name agrees (or no name) wins; a code whose name names another regency, a stale
+    code (e.g. pre-2022 Papua) or no code is resolved by name within the province. Several features for one code
+    are dissolved when they are disjoint parts, else the larger is kept and the others listed as duplicates.
+    """
+    g = gz.gazetteer()
+    cols = list(raw.columns)
+    for given, what in ((code_column, "code"), (name_column, "name"), (province_column, "province")):
+        if given is not None and given not in cols:
+            raise BoundaryError(f"no {what} column {given!r}; the file has: {', '.join(map(str, cols))}")
+    code_col = code_column or _detect(cols, CODE_COLUMNS)
+    name_col = name_column or _detect(cols, NAME_COLUMNS)
+    prov_col = province_column or _detect(cols, PROVINCE_COLUMNS)
+    if code_col is None and name_col is None:
+        raise BoundaryError("found no code or name column; name them with --code-column / --name-column "
+                            f"(columns: {', '.join(map(str, cols))})")
+    records = []
+    for i, row in raw.iterrows():
+        feature = row.get("feature", f"#{i + 1}")
+        code_in = _norm_code(row[code_col]) if code_col else None
+        raw_code = None if code_col is None else row[code_col]
+        name_in = None if name_col is None or pd.isna(row[name_col]) else str(row[name_col])
+        prov_in = None if prov_col is None or pd.isna(row[prov_col]) else str(row[prov_col])
+        geom = row.geometry
+        rec = {"feature": feature, "code_in": None if raw_code is None or pd.isna(raw_code) else str(raw_code),
+               "name_in": name_in, "province_in": prov_in, "outcome": "", "code": None, "method": "", "reason": ""}
+        if row.get("parse_problem"):
+            rec.update(outcome="no geometry", reason=str(row["parse_problem"]))
+        elif geom is None or geom.is_empty:
+            rec.update(outcome="no geometry", reason="null or empty geometry")
+        elif geom.geom_type not in ("Polygon", "MultiPolygon"):
+            rec.update(outcome="no geometry", reason=f"{geom.geom_type} is not an area")
+        if rec["outcome"]:
+            records.append(rec)
+            continue
+        by_name = g.match(name_in, prov_in) if name_in else None
+        merged = _merged_parts(name_in or "")
+        if merged and (by_name is None or by_name.status != "matched"):
+            hits = [g.match(p, prov_in) for p in merged]
+            names = ", ".join(h.name or repr(h.query) for h in hits)
+            rec.update(outcome="unmatched", reason=f"merged record of several regions ({names}); "
+                                                   f"one polygon cannot be split between them")
+        elif code_in and g.is_code(code_in) and (by_name is None or by_name.status != "matched"
+                                                 or by_name.code == code_in):
+            rec.update(outcome="matched", code=code_in, method="code")
+            if by_name is not None and by_name.status != "matched":
+                rec["reason"] = f"by code; name {name_in!r}: {by_name.reason}"
+        elif by_name is not None and by_name.status == "matched":
+            rec.update(outcome="matched", code=by_name.code, method="name")
+            if code_in and g.is_code(code_in):
+                rec["reason"] = (f"code {code_in} is {g.regencies.set_index('code').at[code_in, 'name']}, but the name "
+                                 f"matches {by_name.code} {by_name.name}: the name was followed")
+            elif code_in:
+                old = g.old_code(code_in)
+                rec["reason"] = (f"stale code {code_in} ({old['old_name']}, before the 2022 Papua split) remapped"
+                                 if old is not None else f"code {code_in} is not a current code; matched by name")
+        elif code_in and g.old_code(code_in) is not None:
+            hit = g.match(code_in)
+            rec.update(outcome="matched" if hit.status == "matched" else "unmatched", code=hit.code,
+                       method="old code", reason=hit.reason)
+        else:
+            why = by_name.reason if by_name is not None else "no name to match"
+            if code_in:
+                why = f"code {code_in} is not a current Kemendagri code; name: {why}"
+            elif code_col and rec["code_in"]:
+                why = f"code {rec['code_in']!r} is not a Kemendagri regency code; name: {why}"
+            rec.update(outcome="ambiguous" if by_name is not None and by_name.status == "ambiguous" else "unmatched",
+                       reason=why)
+            if by_name is not None and by_name.candidates:
+                rec["reason"] += f" (candidates: {by_name.candidates_text()})"
+        records.append(rec)
+    features = pd.DataFrame(records)
+    features["geometry"] = list(raw.geometry)
+    matched = features[features["outcome"] == "matched"].copy()
+    matched["area"] = gpd.GeoSeries(matched["geometry"], crs=CRS).to_crs(EQUAL_AREA).area.values
+    keep_rows = []
+    for code, grp in matched.groupby("code", sort=True):
+        if len(grp) == 1:
+            keep_rows.append((code, grp.iloc[0]["geometry"], grp.iloc[0]["feature"]))
+            continue
+        geoms = [shapely.make_valid(x) for x in grp["geometry"]]
+        overlap = shapely.union_all(geoms).area
+        summed = sum(x.area for x in geoms)
+        if summed > 0 and overlap >= 0.98 * summed:
+            # Disjoint pieces of one regency (islands as separate rows): dissolve them.
+            keep_rows.append((code, shapely.union_all(geoms), grp.iloc[0]["feature"]))
+            for idx in grp.index[1:]:
+                features.loc[idx, ["outcome", "reason"]] = ["matched", f"part of {code}, dissolved with {grp.iloc[0]['feature']}"]
+            continue
+        order = grp.sort_values(["method", "area"], ascending=[True, False], key=lambda s: s.map(
+            {"code": 0, "name": 1, "old code": 2}) if s.name == "method" else s)
+        kept = order.iloc[0]
+        keep_rows.append((code, kept["geometry"], kept["feature"]))
+        for idx in order.index[1:]:
+            features.loc[idx, "outcome"] = "duplicate"
+            features.loc[idx, "reason"] = (f"another feature for {code}: kept {kept['feature']} "
+                                           f"(matched by {kept['method']}, larger area)")
+    reg = g.regencies.set_index("code")
+    out = gpd.GeoDataFrame({
+        "code": [c for c, _, _ in keep_rows],
+        "name": [reg.at[c, "name"] for c, _, _ in keep_rows],
+        "type": [reg.at[c, "type"] for c, _, _ in keep_rows],
+        "province_code": [reg.at[c, "province_code"] for c, _, _ in keep_rows],
+        "province": [reg.at[c, "province"] for c, _, _ in keep_rows],
+        "source_feature": [f for _, _, f in keep_rows],
+    }, geometry=[geom for _, geom, _ in keep_rows], crs=CRS)
+    notes = [raw.attrs["crs_note"]] if raw.attrs.get("crs_note") else []
+    return Reconciliation(out, features.drop(columns="geometry"),
+                          {"code": code_col, "name": name_col, "province": prov_col}, notes)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Cleaning and simplification
+# ----------------------------------------------------------------------------------------------------------------
+
+def polygonal(geom: Any) -> Polygon | MultiPolygon | None:
+    """Keep only the area parts of a geometry (make_valid may add lines or points)."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in getattr(geom, "geoms", []) if p.geom_type in ("Polygon", "MultiPolygon")]
+    polys = []
+    for p in parts:
+        polys.extend(p.geoms if p.geom_type == "MultiPolygon" else [p])
+    if not polys:
+        return None
+    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
+
+
+def repair(geoms: np.ndarray) -> tuple[np.ndarray, int]:
+    """make_valid every invalid geometry (structure method, keeps areas); return geometries and how many changed."""
+    invalid = ~shapely.is_valid(geoms)
+    out = geoms.copy()
+    for i in np.flatnonzero(invalid):
+        out[i] = polygonal(shapely.make_valid(geoms[i], method="structure", keep_collapsed=False))
+    return out, int(invalid.sum())
+
+
+def resolve_overlaps(geoms: np.ndarray) -> np.ndarray:
+    """Give every area covered by two units to the smaller one, so no area belongs to two regencies.
+
+    Measured on the built-in data, overlaps are simplification slivers of a kabupaten over its kota, and Kab. Sorong
+    over Tambrauw/Maybrat (see the source's SOURCE.md): in both the smaller unit is the truthful one.
+    """
+    areas = shapely.area(geoms)
+    order = np.argsort(areas, kind="stable")
+    tree = shapely.STRtree(geoms)
+    rank = np.empty(len(geoms), dtype=int)
+    rank[order] = np.arange(len(geoms))
+    out = geoms.copy()
+    for i in order:
+        hits = [j for j in tree.query(geoms[i], predicate="intersects") if j != i and rank[j] < rank[i]]
+        if not hits:
+            continue
+        smaller = shapely.union_all(out[hits])
+        if shapely.intersection(out[i], smaller).area > 0:
+            diff = polygonal(shapely.make_valid(shapely.difference(out[i], smaller)))
+            if diff is not None and not diff.is_empty:
+                out[i] = diff
+    return out
+
+
+def overlap_share(geoms: np.ndarray) -> float:
+    """Share of the covered area that lies in more than one unit (0 = a clean coverage)."""
+    valid = np.array([g for g in geoms if g is not None and not g.is_empty], dtype=object)
+    if len(valid) == 0:
+        return 0.0
+    projected = shapely.make_valid(gpd.GeoSeries(valid, crs=CRS).to_crs(EQUAL_AREA).values)
+    total = float(shapely.area(projected).sum())
+    union = float(shapely.union_all(projected).area)
+    return max(0.0, (total - union) / union) if union else 0.0
+
+
+def drop_islets(geom: Polygon | MultiPolygon, min_km2: float) -> Polygon | MultiPolygon:
+    """Drop polygon parts smaller than ``min_km2`` (never the largest part, so no regency disappears)."""
+    if geom.geom_type != "MultiPolygon":
+        return geom
+    parts = list(geom.geoms)
+    km2 = gpd.GeoSeries(parts, crs=CRS).to_crs(EQUAL_AREA).area.values / 1e6
+    biggest = int(np.argmax(km2))
+    kept = [p for i, p in enumerate(parts) if i == biggest or km2[i] >= min_km2]
+    return kept[0] if len(kept) == 1 else MultiPolygon(kept)
+
+
+def simplify_level(geoms: np.ndarray, tolerance: float, min_islet_km2: float, decimals: int) -> np.ndarray:
+    """Simplify a coverage for display: shared edges stay shared, small islets go, every unit keeps an area."""
+    simple = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
+    out = np.empty(len(geoms), dtype=object)
+    for i, (orig, s) in enumerate(zip(geoms, simple)):
+        s = polygonal(shapely.make_valid(shapely.set_precision(s, 10 ** -decimals))) if s is not None else None
+        if s is None or s.is_empty or s.area == 0:
+            # Too small to survive at this tolerance: keep the unit visible with its own outline, rounded.
+            s = polygonal(shapely.make_valid(shapely.set_precision(orig, 10 ** -decimals))) or orig
+        out[i] = drop_islets(s, min_islet_km2)
+    # Rounding can make neighbours touch across a shared edge in a few vertices: resolve again (cheap, tiny areas).
+    return resolve_overlaps(out)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The built-in boundaries, cached
+# ----------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class BoundarySet:
+    full: gpd.GeoDataFrame
+    national: gpd.GeoDataFrame
+    province: gpd.GeoDataFrame
+    report: dict[str, Any]
+
+
+def clean(rec: Reconciliation, features_read: int) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    """Repair and de-overlap reconciled regencies; return them and the reconciliation report."""
+    geoms = np.asarray(rec.regencies.geometry.values, dtype=object)
+    before = overlap_share(geoms)
+    geoms, repaired = repair(geoms)
+    geoms = resolve_overlaps(geoms)
+    out = rec.regencies.copy()
+    out["geometry"] = geoms
+    out = out[~out.geometry.isna() & ~out.geometry.is_empty].reset_index(drop=True)
+    official = set(gz.gazetteer().regencies["code"])
+    f = rec.features
+    report = {
+        "features_read": int(features_read),
+        "columns": rec.columns,
+        "matched": int(len(out)),
+        "missing_official": sorted(official - set(out["code"])),
+        "unmatched": [{"feature": r.feature, "name": r.name_in, "code": r.code_in, "reason": r.reason,
+                       "outcome": r.outcome} for r in f[f["outcome"].isin(["unmatched", "ambiguous"])].itertuples()],
+        "duplicates": [{"feature": r.feature, "name": r.name_in, "code": r.code_in, "reason": r.reason}
+                       for r in f[f["outcome"] == "duplicate"].itertuples()],
+        "no_geometry": [{"feature": r.feature, "name": r.name_in, "code": r.code_in, "reason": r.reason}
+                        for r in f[f["outcome"] == "no geometry"].itertuples()],
+        "remapped": [{"feature": r.feature, "name": r.name_in, "code_in": r.code_in, "code": r.code, "reason": r.reason}
+                     for r in f[(f["outcome"] == "matched") & (f["reason"] != "")].itertuples()],
+        "repaired": repaired,
+        "invalid": int((~shapely.is_valid(out.geometry.values)).sum()),
+        "overlap_share_before": round(before, 6),
+        "overlap_share": round(overlap_share(out.geometry.values), 8),
+        "notes": rec.notes,
+    }
+    accounted = len(f)
+    report["accounting"] = {k: int((f["outcome"] == k).sum()) for k in
+                            ("matched", "duplicate", "unmatched", "ambiguous", "no geometry")}
+    assert accounted == features_read, "every feature must be accounted for"
+    return out, report
+
+
+def build_from_source(source: BoundarySource) -> BoundarySet:
+    """Cold build of the cleaned, simplified boundaries from the upstream SQL files."""
+    raw = read_upstream_sql(source.kab_files())
+    rec = reconcile(raw, "code", "name")
+    full, report = clean(rec, len(raw))
+    report["source"] = {"origin": source.origin, "root": str(source.root), "fingerprint": source.fingerprint()}
+    levels = {}
+    for level, params in LEVELS.items():
+        geoms = simplify_level(np.asarray(full.geometry.values, dtype=object), params["tolerance"],
+                               params["min_islet_km2"], int(params["decimals"]))
+        gdf = full.copy()
+        gdf["geometry"] = geoms
+        levels[level] = gdf
+        report[f"{level}_overlap_share"] = round(overlap_share(geoms), 8)
+        report[f"{level}_invalid"] = int((~shapely.is_valid(geoms)).sum())
+    return BoundarySet(full, levels["national"], levels["province"], report)
+
+
+def _cache_folder(source: BoundarySource) -> Path:
+    return cache_dir() / "derived" / f"boundaries-{source.fingerprint()}-v{PIPELINE_VERSION}"
+
+
+def builtin_boundaries(source: BoundarySource | None = None, rebuild: bool = False) -> BoundarySet:
+    """The built-in boundaries, from the GeoParquet cache when it matches the sources' checksums."""
+    source = source or boundary_source()
+    folder = _cache_folder(source)
+    files = {lvl: folder / f"{lvl}.parquet" for lvl in ("full", "national", "province")}
+    report_file = folder / "report.json"
+    if not rebuild and all(p.exists() for p in files.values()) and report_file.exists():
+        try:
+            loaded = {lvl: gpd.read_parquet(p) for lvl, p in files.items()}
+            return BoundarySet(loaded["full"], loaded["national"], loaded["province"],
+                               json.loads(report_file.read_text()))
+        except Exception:  # a corrupt cache is rebuilt
+            pass
+    built = build_from_source(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder))
+    for lvl, gdf in (("full", built.full), ("national", built.national), ("province", built.province)):
+        gdf.to_parquet(tmp / f"{lvl}.parquet")
+        os.replace(tmp / f"{lvl}.parquet", files[lvl])
+    report_file.write_text(json.dumps(built.report, indent=1, ensure_ascii=False))
+    tmp.rmdir()
+    return built
+
+
+def load_boundaries(level: Level = "national") -> gpd.GeoDataFrame:
+    """Regency polygons keyed by code (code, name, type, province_code, province, geometry) at a display level."""
+    b = builtin_boundaries()
+    return {"full": b.full, "national": b.national, "province": b.province}[level]
+
+
+def province_outlines(regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Province outlines dissolved from a regency coverage (so they line up with the regency edges exactly)."""
+    rows = []
+    for code, grp in regencies.groupby("province_code", sort=True):
+        rows.append({"province_code": code, "province": grp["province"].iloc[0],
+                     "geometry": shapely.union_all(shapely.make_valid(grp.geometry.values))})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+
+
+def reconciliation_report(path: str | Path | None = None, code_column: str | None = None,
+                          name_column: str | None = None, province_column: str | None = None) -> dict[str, Any]:
+    """The reconciliation report for the built-in source (path None) or a user's boundary file."""
+    if path is None:
+        return builtin_boundaries().report
+    raw = read_vector(path)
+    rec = reconcile(raw, code_column, name_column, province_column)
+    _, report = clean(rec, len(raw))
+    report["source"] = {"origin": "file", "path": str(path)}
+    return report
+
+
+def to_geojson(gdf: gpd.GeoDataFrame) -> str:
+    """Compact GeoJSON text (no spaces, no feature ids): the form maps and downloads ship."""
+    return json.dumps(json.loads(gdf.to_json(drop_id=True)), separators=(",", ":"), ensure_ascii=False)
