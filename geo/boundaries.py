@@ -31,7 +31,7 @@ from .sources import BoundarySource, boundary_source, cache_dir
 CRS = "EPSG:4326"
 EQUAL_AREA = "+proj=cea +lon_0=118 +datum=WGS84 +units=m"  # cylindrical equal-area centred on Indonesia
 #: Bumped when cleaning or simplification changes, so old caches are not reused.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 Level = Literal["full", "national", "province"]
 #: Display levels: coverage-simplify tolerance (degrees), islet threshold (km2), coordinate decimals.
@@ -244,7 +244,7 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
         raw_code = None if code_col is None else row[code_col]
         name_in = None if name_col is None or pd.isna(row[name_col]) else str(row[name_col])
         prov_in = None if prov_col is None or pd.isna(row[prov_col]) else str(row[prov_col])
-        geom = row.geometry
+        geom = row.geometry if isinstance(row.geometry, shapely.Geometry) else None
         rec = {"feature": feature, "code_in": None if raw_code is None or pd.isna(raw_code) else str(raw_code),
                "name_in": name_in, "province_in": prov_in, "outcome": "", "code": None, "method": "", "reason": ""}
         if row.get("parse_problem"):
@@ -293,7 +293,7 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
                 rec["reason"] += f" (candidates: {by_name.candidates_text()})"
         records.append(rec)
     features = pd.DataFrame(records)
-    features["geometry"] = list(raw.geometry)
+    features["geometry"] = [x if isinstance(x, shapely.Geometry) else None for x in raw.geometry]
     matched = features[features["outcome"] == "matched"].copy()
     matched["area"] = gpd.GeoSeries(matched["geometry"], crs=CRS).to_crs(EQUAL_AREA).area.values
     keep_rows = []
@@ -395,14 +395,18 @@ def overlap_share(geoms: np.ndarray) -> float:
     return max(0.0, (total - union) / union) if union else 0.0
 
 
-def drop_islets(geom: Polygon | MultiPolygon, min_km2: float) -> Polygon | MultiPolygon:
-    """Drop polygon parts smaller than ``min_km2`` (never the largest part, so no regency disappears)."""
+def drop_islets(geom: Polygon | MultiPolygon, min_km2: float, keep_share: float = 0.5) -> Polygon | MultiPolygon:
+    """Drop polygon parts smaller than ``min_km2``, but always keep the largest parts that together hold
+    ``keep_share`` of the unit's area (so an archipelago such as Kepulauan Seribu keeps its islands and no
+    regency disappears)."""
     if geom.geom_type != "MultiPolygon":
         return geom
     parts = list(geom.geoms)
     km2 = gpd.GeoSeries(parts, crs=CRS).to_crs(EQUAL_AREA).area.values / 1e6
-    biggest = int(np.argmax(km2))
-    kept = [p for i, p in enumerate(parts) if i == biggest or km2[i] >= min_km2]
+    order = np.argsort(-km2)
+    share = np.cumsum(km2[order]) / km2.sum()
+    core = set(order[: int(np.searchsorted(share, keep_share)) + 1].tolist())
+    kept = [p for i, p in enumerate(parts) if i in core or km2[i] >= min_km2]
     return kept[0] if len(kept) == 1 else MultiPolygon(kept)
 
 

@@ -1,0 +1,86 @@
+"""The command line: contracts of `python -m geo boundaries` and `python -m geo match`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+
+
+def test_boundaries_json_on_builtin_data(builtin):
+    p = run("boundaries", "--json")
+    assert p.returncode == 0, p.stderr
+    r = json.loads(p.stdout)
+    for key in ("features_read", "matched", "missing_official", "unmatched", "duplicates", "repaired", "invalid",
+                "overlap_share"):
+        assert key in r
+    assert (r["features_read"], r["matched"], r["missing_official"], r["unmatched"], r["invalid"]) == (514, 514, [], [], 0)
+    assert r["overlap_share"] < 0.0001
+
+
+def test_boundaries_text_report(builtin):
+    p = run("boundaries")
+    assert p.returncode == 0 and "Regencies matched:    514 of 514" in p.stdout
+
+
+def test_match_keeps_rows_and_adds_columns(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("no;nama;prov\n1;Kab. Bandung;Jabar\n2;Magelang;Jawa Tengah\n3;Kota Atlantis;\n", encoding="cp1252")
+    out = tmp_path / "out.csv"
+    p = run("match", str(src), "--name-column", "nama", "--province-column", "prov", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    df = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
+    assert list(df.columns[:3]) == ["no", "nama", "prov"]
+    for col in ("code", "official_name", "province_code", "status", "score", "candidates"):
+        assert col in df.columns
+    assert list(df["status"]) == ["matched", "ambiguous", "unmatched"]
+    assert df.loc[0, "code"] == "32.04"
+    assert "Matched 1, ambiguous 1, unmatched 1 of 3 rows" in p.stderr
+
+
+def test_match_xlsx_to_xlsx(tmp_path):
+    src = tmp_path / "in.xlsx"
+    pd.DataFrame({"wilayah": ["Kota Medan", "+cmd|' /C calc'!A0"]}).to_excel(src, index=False)
+    out = tmp_path / "out.xlsx"
+    p = run("match", str(src), "--name-column", "wilayah", "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    df = pd.read_excel(out, dtype=str)
+    assert df.loc[0, "code"] == "12.71"
+    assert df.loc[1, "wilayah"].startswith("'+")  # neutralised, not a formula
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"nama,prov\n", "no data rows"),
+    (b"\x00\x01\x02binary", "not a CSV or XLSX"),
+])
+def test_unreadable_input_exits_2_with_one_line(tmp_path, content, message):
+    src = tmp_path / "bad.csv"
+    src.write_bytes(content)
+    p = run("match", str(src), "--name-column", "nama")
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad.csv" in lines[0] and message in lines[0]
+
+
+def test_missing_column_and_file(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("nama\nMedan\n")
+    p = run("match", str(src), "--name-column", "region")
+    assert p.returncode == 2 and "no column 'region'" in p.stderr
+    p = run("match", str(tmp_path / "missing.csv"), "--name-column", "x")
+    assert p.returncode == 2 and "no such file" in p.stderr
+    p = run("boundaries", str(tmp_path / "missing.shp"))
+    assert p.returncode == 2 and "no such file" in p.stderr
