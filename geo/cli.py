@@ -78,6 +78,100 @@ def cmd_match(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shared_data() -> Path:
+    import os
+
+    env = os.environ.get("PETA_MPP_SHARED")
+    root = Path(env) if env else Path(__file__).resolve().parent.parent.parent / "shared"
+    return root / "data"
+
+
+def cmd_build_registry(args: argparse.Namespace) -> int:
+    from .registry import DATA_DIR, build_registry, completeness, iter_lines, load_official_totals, read_sources, write_registry
+    from .scores import build_scores
+
+    shared = Path(args.shared) if args.shared else _shared_data()
+    mpp_file = shared / "mpp" / "mpp_sources.csv"
+    reform_file = shared / "reform" / "reform_scores_sources.csv"
+    for f in (mpp_file, reform_file):
+        if not f.exists():
+            raise CliError(f"{f}: not found (give the shared data folder with --shared)")
+    out = Path(args.out) if args.out else DATA_DIR
+    build = build_registry(read_sources(mpp_file))
+    for p in write_registry(build, out):
+        print(f"wrote {p}")
+    for line in iter_lines(build):
+        print(line)
+    scores, unmatched = build_scores(pd.read_csv(reform_file, dtype=str, keep_default_na=False))
+    scores.to_csv(out / "reform_scores.csv", index=False)
+    print(f"wrote {out / 'reform_scores.csv'}: {len(scores)} rows, {int(scores['selected'].sum())} selected, "
+          f"{len(unmatched)} unmatched")
+    print("\nRegistry against KemenPAN-RB's stated totals (MPPs counted nationally: kab/kota + DK Jakarta):")
+    comp = completeness(build.registry, load_official_totals())
+    for r in comp.itertuples():
+        print(f"  {r.as_of}: official {r.official_total:4d}, registry names {r.registry_named:4d} ({r.share_named:.0%})")
+    return 0
+
+
+def _load_inputs(args: argparse.Namespace):
+    from .registry import load_official_totals, load_registry
+    from .scores import load_scores
+
+    registry = load_registry()
+    report = None
+    if getattr(args, "mpp_file", None):
+        from .uploads import read_mpp_file
+
+        result = read_mpp_file(args.mpp_file)
+        registry = result.data
+        report = result
+        print(f"{args.mpp_file}: {result.accepted} rows accepted, {result.rejected} rejected", file=sys.stderr)
+        for r in result.report[result.report["status"] == "rejected"].itertuples():
+            print(f"  row {r.row}: {r.reason}", file=sys.stderr)
+    return registry, load_scores(), load_official_totals(), report
+
+
+def _scope(args: argparse.Namespace):
+    from .coverage import parse_as_of
+    from .gazetteer import resolve_provinces
+
+    try:
+        when = parse_as_of(args.as_of, args.year)
+        provinces = resolve_provinces(args.province)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    return when, provinces
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import coverage, to_json_records
+
+    when, provinces = _scope(args)
+    registry, scores, totals, _ = _load_inputs(args)
+    result = coverage(when, provinces, registry, scores, totals)
+    table = result.table.drop(columns=["regency_type"])
+    if args.csv:
+        from .tables import write_table
+
+        write_table(table, args.csv)
+        print(f"wrote {len(table)} regencies to {args.csv}", file=sys.stderr)
+    if args.json:
+        _print_json({"as_of": when.isoformat(), "provinces": provinces, "regencies": to_json_records(table),
+                     "province_scores": to_json_records(result.province_scores), "summary": result.summary})
+    elif not args.csv:
+        s = result.summary
+        print(f"As of {when.isoformat()}: {s['covered']} of {s['regencies']} regencies have an MPP "
+              f"({s['coverage_rate']:.1%}); {s['mpp_count']} MPPs")
+        if s["official_total"] is not None:
+            print(f"KemenPAN-RB's national count on {s['official_total_as_of']}: {s['official_total']}; "
+                  f"the registry names {s['registry_named_nationally']} of them")
+        for r in result.province_scores.itertuples():
+            print(f"Province {r.name}: {r.assessment} {r.predikat or '-'} {'' if r.score != r.score else r.score} ({r.year})")
+        cols = ["code", "name", "has_mpp", "first_mpp_on", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]
+        print(table[cols].to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Peta MPP: regions, boundaries, MPP coverage.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -96,7 +190,26 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--province-column")
     m.add_argument("--out", help="write CSV or XLSX here (default: CSV on standard output)")
     m.set_defaults(func=cmd_match)
+
+    r = sub.add_parser("build-registry", help="rebuild data/mpp_registry.csv and data/reform_scores.csv from shared facts")
+    r.add_argument("--shared", help="the shared data folder (default: ../shared/data)")
+    r.add_argument("--out", help="output folder (default: data/)")
+    r.set_defaults(func=cmd_build_registry)
+
+    c = sub.add_parser("coverage", help="one row per regency: MPP coverage and reform scores as of a date")
+    _add_scope(c)
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--csv", metavar="OUT", help="write the table as CSV (or XLSX by extension)")
+    c.set_defaults(func=cmd_coverage)
     return p
+
+
+def _add_scope(p: argparse.ArgumentParser) -> None:
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: today)")
+    when.add_argument("--year", type=int, help="as of 31 December of this year")
+    p.add_argument("--province", action="append", metavar="P", help="province name, code or abbreviation (repeatable)")
+    p.add_argument("--mpp-file", metavar="F", help="an analyst's MPP list (CSV/XLSX) instead of the built-in registry")
 
 
 def main(argv: list[str] | None = None) -> int:

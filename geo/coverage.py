@@ -1,0 +1,143 @@
+"""The regency coverage table: one row per regency for (as-of date, provinces), plus summaries and gaps.
+
+Every page and export is a view of this table. Keys are Kemendagri codes as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import gazetteer as gz
+from .registry import as_of as registry_as_of
+from .registry import effective_date, official_total_on
+from .scores import latest_scores
+
+COVERAGE_COLUMNS = ["code", "name", "province_code", "province", "has_mpp", "mpp_count", "first_mpp_on",
+                    "first_mpp_precision", "mpp_names", "mpp_status", "province_run_mpp", "presence", "rb_predikat",
+                    "rb_score", "rb_year", "sakip_predikat", "sakip_score", "sakip_year"]
+
+
+def parse_as_of(as_of: str | date | None = None, year: int | None = None) -> date:
+    """The reference date: an explicit date, 31 December of a year, or today."""
+    if as_of is not None and year is not None:
+        raise ValueError("give a date or a year, not both")
+    if year is not None:
+        return date(int(year), 12, 31)
+    if as_of is None:
+        return date.today()
+    if isinstance(as_of, date):
+        return as_of
+    try:
+        return date.fromisoformat(str(as_of))
+    except ValueError as exc:
+        raise ValueError(f"{as_of!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.DataFrame,
+                     scores: pd.DataFrame) -> pd.DataFrame:
+    """One row per regency in scope (provinces: codes; None/empty = all of Indonesia) as of ``when``."""
+    regs = gz.regencies()
+    prov = list(provinces or [])
+    if prov:
+        regs = regs[regs["province_code"].isin(prov)]
+    live = registry_as_of(registry, when)
+    own = live[~live["province_run"].astype(bool)].copy()
+    own["eff"] = effective_date(own)
+    by_code = own.groupby("code")
+    served_by_province = set()
+    for serves in live[live["province_run"].astype(bool)]["serves"]:
+        served_by_province.update(c for c in str(serves).split(";") if c)
+    out = regs.rename(columns={"type": "regency_type"}).copy()
+    out["mpp_count"] = out["code"].map(by_code.size()).fillna(0).astype(int)
+    out["has_mpp"] = out["mpp_count"] > 0
+    first = own.sort_values("eff").groupby("code").first()
+    out["first_mpp_on"] = out["code"].map(first["opened_on"].where(first["opened_on"] != "", first["known_by"]))
+    out["first_mpp_precision"] = out["code"].map(first["date_precision"].where(first["opened_on"] != "", "known by"))
+    out["mpp_names"] = out["code"].map(by_code["mpp_name"].agg(lambda s: "; ".join(x for x in s if x)))
+    out["mpp_status"] = out["code"].map(first["status"])
+    out["province_run_mpp"] = out["code"].isin(served_by_province)
+    out["presence"] = np.where(out["has_mpp"], "with", np.where(out["province_run_mpp"], "province-run", "without"))
+    latest = latest_scores(scores, when)
+    for assessment, prefix in (("RB", "rb"), ("SAKIP", "sakip")):
+        own_s = latest[(latest["assessment"] == assessment) & (latest["level"] == "regency")].set_index("code")
+        out[f"{prefix}_predikat"] = out["code"].map(own_s["predikat"])
+        out[f"{prefix}_score"] = out["code"].map(own_s["score"])
+        out[f"{prefix}_year"] = out["code"].map(own_s["year"]).astype("Int64")
+    for col in ("first_mpp_on", "first_mpp_precision", "mpp_names", "mpp_status", "rb_predikat", "sakip_predikat"):
+        out[col] = out[col].replace("", np.nan)
+    return out[COVERAGE_COLUMNS + ["regency_type"]].reset_index(drop=True)
+
+
+def province_scores(when: date, provinces: Iterable[str] | None, scores: pd.DataFrame) -> pd.DataFrame:
+    """Province-level RB/SAKIP as of a date: code, assessment, predikat, score, year."""
+    latest = latest_scores(scores, when)
+    p = latest[latest["level"] == "province"]
+    prov = list(provinces or [])
+    if prov:
+        p = p[p["code"].isin(prov)]
+    return p[["code", "name", "assessment", "predikat", "score", "year", "source_url"]].reset_index(drop=True)
+
+
+def summary(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.DataFrame) -> dict[str, Any]:
+    """Headline figures for a coverage table."""
+    n = len(table)
+    covered = int(table["has_mpp"].sum())
+    official = official_total_on(totals, when)
+    named_nationally = len(registry_as_of(registry[registry["counted_nationally"].astype(bool)], when))
+    per_prov = table.groupby("province_code")["has_mpp"].agg(["sum", "size"])
+    return {
+        "regencies": n,
+        "covered": covered,
+        "without": n - covered,
+        "coverage_rate": round(covered / n, 4) if n else 0.0,
+        "mpp_count": int(table["mpp_count"].sum()),
+        "province_run_only": int(((~table["has_mpp"]) & table["province_run_mpp"]).sum()),
+        "provinces_fully_covered": int((per_prov["sum"] == per_prov["size"]).sum()),
+        "provinces": int(len(per_prov)),
+        "official_total": official[0] if official else None,
+        "official_total_as_of": official[1] if official else None,
+        "registry_named_nationally": named_nationally,
+        "note": ("official_total is KemenPAN-RB's latest stated national count on or before the date (kab/kota plus "
+                 "DK Jakarta); registry_named_nationally is how many of those the registry names."),
+    }
+
+
+@dataclass
+class CoverageResult:
+    as_of: date
+    provinces: list[str]
+    table: pd.DataFrame
+    summary: dict[str, Any]
+    province_scores: pd.DataFrame
+
+
+def coverage(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame,
+             totals: pd.DataFrame) -> CoverageResult:
+    table = regency_coverage(when, provinces, registry, scores)
+    return CoverageResult(when, provinces, table, summary(table, when, registry, totals),
+                          province_scores(when, provinces, scores))
+
+
+def to_json_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: NaN/NA become null, numpy scalars plain Python."""
+    out = []
+    for rec in table.to_dict(orient="records"):
+        clean = {}
+        for k, v in rec.items():
+            if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+                clean[k] = None
+            elif isinstance(v, (np.integer,)):
+                clean[k] = int(v)
+            elif isinstance(v, (np.floating,)):
+                clean[k] = float(v)
+            elif isinstance(v, np.bool_):
+                clean[k] = bool(v)
+            else:
+                clean[k] = v
+        out.append(clean)
+    return out

@@ -1,0 +1,242 @@
+"""Analysts' own data: a CSV/XLSX of MPPs or of reform scores, matched and validated row by row.
+
+The result is the data (in the shape of the built-in registry or score table) plus a report in which every input
+row is ``accepted`` or ``rejected`` with its row number (as in the file: header = row 1) and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import gazetteer as gz
+from .registry import REGISTRY_COLUMNS, parse_period
+from .scores import ASSESSMENTS, PREDIKAT_BANDS, SCORE_COLUMNS, pick
+from .tables import TableError, read_table, read_table_bytes
+
+#: Indonesia's extent with a margin (lon 94.9-141.1, lat -11.1-6.1 for the regency polygons).
+LON_RANGE = (94.0, 142.0)
+LAT_RANGE = (-12.0, 7.0)
+EARLIEST_MPP_YEAR = 2017
+
+NAME_COLUMNS = ["region", "region_name", "wilayah", "nama_wilayah", "kabupaten_kota", "kab_kota", "kabkota", "daerah",
+                "kabupaten", "kota", "nama", "name", "regency"]
+CODE_COLUMNS = ["code", "kode", "kode_wilayah", "kode_kemendagri"]
+PROVINCE_COLUMNS = ["province", "provinsi", "prov"]
+MPP_NAME_COLUMNS = ["mpp_name", "nama_mpp", "mpp"]
+DATE_COLUMNS = ["opened_on", "date", "tanggal", "inaugurated_on", "tanggal_peresmian", "tanggal_resmi"]
+LAT_COLUMNS = ["latitude", "lat", "lintang"]
+LON_COLUMNS = ["longitude", "lon", "lng", "long", "bujur"]
+
+
+@dataclass
+class UploadResult:
+    data: pd.DataFrame
+    report: pd.DataFrame  # row, status, reason, code, official_name
+    notes: list[str]
+
+    @property
+    def accepted(self) -> int:
+        return int((self.report["status"] == "accepted").sum())
+
+    @property
+    def rejected(self) -> int:
+        return int((self.report["status"] == "rejected").sum())
+
+
+def _col(df: pd.DataFrame, candidates: list[str]) -> str | None:
+    lower = {re.sub(r"[^a-z0-9]+", "_", c.lower()).strip("_"): c for c in df.columns}
+    for c in candidates:
+        if c in lower:
+            return lower[c]
+    return None
+
+
+def _number(value: object, decimal: str) -> float | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    s = str(value).strip()
+    if not s:
+        return None
+    if decimal == ",":
+        s = s.replace(".", "").replace(",", ".") if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", s) else s.replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return float("nan")
+
+
+def _read(source: str | Path | bytes, name: str | None) -> pd.DataFrame:
+    if isinstance(source, (bytes, bytearray)):
+        return read_table_bytes(bytes(source), name or "upload")
+    return read_table(source)
+
+
+def _region(g: gz.Gazetteer, row: pd.Series, code_col: str | None, name_col: str | None,
+            prov_col: str | None) -> tuple[str | None, str]:
+    """(code, reason-if-not) for one row."""
+    code_raw = str(row[code_col]).strip() if code_col and pd.notna(row[code_col]) else ""
+    name = str(row[name_col]).strip() if name_col and pd.notna(row[name_col]) else ""
+    prov = str(row[prov_col]).strip() if prov_col and pd.notna(row[prov_col]) else None
+    if code_raw:
+        m = g.match(code_raw)
+        if m.status != "matched":
+            return None, f"code {code_raw!r}: {m.reason}"
+        if name:
+            by_name = g.match(name, prov)
+            if by_name.status == "matched" and by_name.code != m.code:
+                return None, f"code {code_raw} is {m.name} but the name {name!r} is {by_name.name}"
+        return m.code, ""
+    if not name:
+        return None, "no region name or code"
+    m = g.match(name, prov)
+    if m.status == "matched":
+        return m.code, ""
+    reason = f"region {name!r} {m.status}: {m.reason}"
+    if m.candidates:
+        reason += f" (candidates: {m.candidates_text()})"
+    return None, reason
+
+
+def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: date | None = None) -> UploadResult:
+    """An analyst's MPP list -> registry-shaped data + per-row report. Raises TableError if unreadable."""
+    df = _read(source, name)
+    where = df.attrs.get("where", name or str(source))
+    rows_no = df.attrs.get("row_numbers", list(range(2, len(df) + 2)))
+    decimal = df.attrs.get("decimal", ".")
+    name_col, code_col = _col(df, NAME_COLUMNS), _col(df, CODE_COLUMNS)
+    if name_col is None and code_col is None:
+        raise TableError(f"{where}: no region column; name one of: {', '.join(NAME_COLUMNS[:6])} or a code column "
+                         f"(code, kode). Columns are: {', '.join(map(str, df.columns))}")
+    prov_col, mpp_col, date_col = _col(df, PROVINCE_COLUMNS), _col(df, MPP_NAME_COLUMNS), _col(df, DATE_COLUMNS)
+    lat_col, lon_col = _col(df, LAT_COLUMNS), _col(df, LON_COLUMNS)
+    today = today or date.today()
+    g = gz.gazetteer()
+    reg = g.regencies.set_index("code")
+    data, report = [], []
+    seen: dict[tuple, int] = {}
+    for (i, row), rowno in zip(df.iterrows(), rows_no):
+        problems = []
+        code, why = _region(g, row, code_col, name_col, prov_col)
+        if code is None:
+            problems.append(why)
+        opened, precision = "", ""
+        if date_col and pd.notna(row[date_col]) and str(row[date_col]).strip():
+            raw = str(row[date_col]).strip()
+            raw_iso = raw[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00", raw) else raw
+            m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw_iso)
+            if m:  # Indonesian day/month/year
+                raw_iso = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+            p = parse_period(raw_iso)
+            if p is None:
+                problems.append(f"column {date_col!r}: {raw!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)")
+            elif p.start > today:
+                problems.append(f"column {date_col!r}: {raw} is in the future")
+            elif p.start.year < EARLIEST_MPP_YEAR:
+                problems.append(f"column {date_col!r}: {raw} is before {EARLIEST_MPP_YEAR}, when the first MPPs opened")
+            else:
+                opened, precision = p.text, p.precision
+        lat = _number(row[lat_col], decimal) if lat_col else None
+        lon = _number(row[lon_col], decimal) if lon_col else None
+        if (lat is None) != (lon is None):
+            problems.append("give both latitude and longitude, or neither")
+        elif lat is not None:
+            if np.isnan(lat) or np.isnan(lon):
+                problems.append("latitude/longitude are not numbers")
+            elif not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+                problems.append(f"coordinates ({lat}, {lon}) are outside Indonesia")
+        mpp_name = str(row[mpp_col]).strip() if mpp_col and pd.notna(row[mpp_col]) else ""
+        key = (code, mpp_name.lower(), opened)
+        if not problems and key in seen:
+            problems.append(f"duplicate of row {seen[key]}")
+        if problems:
+            report.append({"row": rowno, "status": "rejected", "reason": "; ".join(problems), "code": code or "",
+                           "official_name": reg.at[code, "name"] if code else ""})
+            continue
+        seen[key] = rowno
+        report.append({"row": rowno, "status": "accepted", "reason": "", "code": code,
+                       "official_name": reg.at[code, "name"]})
+        data.append({"mpp_id": f"U{rowno}", "code": code, "name": reg.at[code, "name"],
+                     "province_code": reg.at[code, "province_code"], "province": reg.at[code, "province"],
+                     "province_run": False, "serves": code, "mpp_name": mpp_name, "status": "operating",
+                     "opened_on": opened, "date_precision": precision,
+                     "date_basis": "analyst file" if opened else "analyst file, no date",
+                     "known_by": "" if opened else today.isoformat(), "counted_nationally": True,
+                     "sources": f"{where} row {rowno}", "conflicts": "", "notes": "", "source_rows": str(rowno),
+                     "latitude": lat, "longitude": lon})
+    out = pd.DataFrame(data, columns=REGISTRY_COLUMNS + ["latitude", "longitude"])
+    notes = list(df.attrs.get("notes", []))
+    if not date_col:
+        notes.append("no date column: every MPP counts from today")
+    return UploadResult(out, pd.DataFrame(report, columns=["row", "status", "reason", "code", "official_name"]), notes)
+
+
+def read_scores_file(source: str | Path | bytes, name: str | None = None, today: date | None = None) -> UploadResult:
+    """An analyst's reform scores (region, assessment, year, predikat and/or score) -> score table + report."""
+    df = _read(source, name)
+    where = df.attrs.get("where", name or str(source))
+    rows_no = df.attrs.get("row_numbers", list(range(2, len(df) + 2)))
+    decimal = df.attrs.get("decimal", ".")
+    name_col, code_col = _col(df, NAME_COLUMNS), _col(df, CODE_COLUMNS)
+    ass_col, year_col = _col(df, ["assessment", "penilaian", "jenis", "indeks"]), _col(df, ["year", "tahun"])
+    pred_col, score_col = _col(df, ["predikat", "grade", "kategori"]), _col(df, ["score", "nilai", "skor"])
+    missing = [label for label, c in (("region or code", name_col or code_col), ("assessment", ass_col),
+                                      ("year", year_col), ("predikat or score", pred_col or score_col)) if c is None]
+    if missing:
+        raise TableError(f"{where}: missing column(s): {', '.join(missing)}. Columns are: {', '.join(map(str, df.columns))}")
+    today = today or date.today()
+    g = gz.gazetteer()
+    data, report = [], []
+    for (i, row), rowno in zip(df.iterrows(), rows_no):
+        problems = []
+        code = None
+        name = str(row[name_col]).strip() if name_col and pd.notna(row[name_col]) else ""
+        as_province = g.province_codes(name) if name and not (code_col and pd.notna(row[code_col])) else None
+        if as_province and len(as_province) == 1 and g.match(name).status != "matched":
+            code, level = sorted(as_province)[0], "province"
+        else:
+            code, why = _region(g, row, code_col, name_col, None)
+            level = "regency"
+            if code is None:
+                problems.append(why)
+        assessment = str(row[ass_col]).strip().upper() if pd.notna(row[ass_col]) else ""
+        assessment = {"AKIP": "SAKIP", "IRB": "RB", "INDEKS RB": "RB"}.get(assessment, assessment)
+        if assessment not in ASSESSMENTS:
+            problems.append(f"column {ass_col!r}: unknown assessment {assessment!r} (RB or SAKIP)")
+        year_raw = str(row[year_col]).strip() if pd.notna(row[year_col]) else ""
+        year = int(year_raw) if re.fullmatch(r"\d{4}", year_raw) else None
+        if year is None:
+            problems.append(f"column {year_col!r}: {year_raw!r} is not a year")
+        elif not (2010 <= year <= today.year):
+            problems.append(f"column {year_col!r}: {year} is outside 2010-{today.year}")
+        predikat = str(row[pred_col]).strip().upper() if pred_col and pd.notna(row[pred_col]) else ""
+        if predikat and predikat not in PREDIKAT_BANDS:
+            problems.append(f"column {pred_col!r}: predikat {predikat!r} is not on the scale "
+                            f"({', '.join(PREDIKAT_BANDS)})")
+        score = _number(row[score_col], decimal) if score_col else None
+        if score is not None and (np.isnan(score) or not 0 <= score <= 125):
+            problems.append(f"column {score_col!r}: score {row[score_col]!r} is not a number from 0 to 125")
+        if not predikat and score is None:
+            problems.append("neither a predikat nor a score")
+        if problems:
+            report.append({"row": rowno, "status": "rejected", "reason": "; ".join(problems), "code": code or "",
+                           "official_name": ""})
+            continue
+        official = g.province_name(code) if level == "province" else g.regencies.set_index("code").at[code, "name"]
+        report.append({"row": rowno, "status": "accepted", "reason": "", "code": code, "official_name": official})
+        data.append({"code": code, "name": official, "level": level,
+                     "province_code": code if level == "province" else code[:2], "assessment": assessment,
+                     "year": year, "predikat": predikat, "score": score, "quality": "direct",
+                     "source_url": f"{where} row {rowno}", "note": "", "source_row": rowno})
+    out = pd.DataFrame(data)
+    if not out.empty:
+        out = pick(out)[SCORE_COLUMNS]
+    else:
+        out = pd.DataFrame(columns=SCORE_COLUMNS)
+    return UploadResult(out, pd.DataFrame(report, columns=["row", "status", "reason", "code", "official_name"]),
+                        list(df.attrs.get("notes", [])))
