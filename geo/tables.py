@@ -97,7 +97,7 @@ def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.Dat
         chosen = sheet
         frames = {}
         for s in ([sheet] if sheet else sheets):
-            f = book.parse(s, dtype=str)
+            f = pd.read_excel(book, sheet_name=s, dtype=str)
             frames[s] = f
             if chosen is None and not f.dropna(how="all").empty:
                 chosen = s

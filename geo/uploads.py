@@ -197,8 +197,14 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
         code = None
         name = str(row[name_col]).strip() if name_col and pd.notna(row[name_col]) else ""
         as_province = g.province_codes(name) if name and not (code_col and pd.notna(row[code_col])) else None
-        if as_province and len(as_province) == 1 and g.match(name).status != "matched":
+        as_regency = g.match(name) if as_province else None
+        explicit = bool(re.match(r"(?i)\s*(provinsi|prov\.?|pemprov)\s", name))
+        if as_province and len(as_province) == 1 and (explicit or as_regency.status != "matched"):
             code, level = sorted(as_province)[0], "province"
+        elif as_province and as_regency is not None and as_regency.status == "matched":
+            level = "regency"
+            problems.append(f"region {name!r} is ambiguous: the province {g.province_name(sorted(as_province)[0])} or "
+                            f"{as_regency.name}; write 'Provinsi {name}' or the regency's full name")
         else:
             code, why = _region(g, row, code_col, name_col, None)
             level = "regency"
