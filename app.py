@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo.boundaries import load_boundaries
-from geo.maps import regency_map
+from pages._shared import filters, t
 
 st.set_page_config(page_title="Peta MPP", page_icon="🗺️", layout="wide")
-
-
-@st.cache_resource(show_spinner="Menyiapkan batas wilayah…")
-def national() -> object:
-    return load_boundaries("national")
-
-
-st.title("Peta MPP")
-st.caption("Batas 514 kabupaten/kota (Kepmendagri 2025).")
-gdf = national()
-st_folium(regency_map(gdf), height=620, use_container_width=True, returned_objects=[])
+st.session_state["filters"] = filters()
+pages = [
+    st.Page("pages/ringkasan.py", title=t("overview"), url_path="ringkasan", default=True),
+    st.Page("pages/peta.py", title=t("map"), url_path="peta"),
+    st.Page("pages/kesenjangan.py", title=t("gaps"), url_path="kesenjangan"),
+    st.Page("pages/data.py", title=t("data"), url_path="data"),
+]
+st.navigation(pages).run()

@@ -145,9 +145,8 @@ def load_scores(path: Path | None = None) -> pd.DataFrame:
 
 def latest_scores(scores: pd.DataFrame, when: date | str) -> pd.DataFrame:
     """Per (code, assessment): the selected row of the latest assessment year that counts on ``when``."""
-    year = pd.Timestamp(when).year
-    sel = scores[scores["selected"] & (scores["year"] <= year) & scores["quality"].ne("outside-scope")]
-    # An assessment of year Y counts from 31 Dec Y: on a date inside year Y, only years before Y are known.
     ts = pd.Timestamp(when)
-    sel = sel[sel["year"].map(lambda y: pd.Timestamp(year=int(y), month=12, day=31) <= ts)]
+    # An assessment of year Y counts from 31 Dec Y: on a date inside year Y, only years before Y are known.
+    last_year = ts.year if (ts.month, ts.day) == (12, 31) else ts.year - 1
+    sel = scores[scores["selected"] & (scores["year"] <= last_year) & scores["quality"].ne("outside-scope")]
     return sel.sort_values("year").groupby(["code", "assessment"], as_index=False).tail(1)

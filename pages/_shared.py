@@ -1,0 +1,111 @@
+"""Streamlit glue shared by the pages: cached loaders, the filters (kept in the URL), translations.
+
+Everything here reads widgets or caches; the work itself is done by geo/.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import boundaries, coverage, gazetteer, registry, scores
+
+TEXT = {
+    "title": ("Peta MPP", "Peta MPP"),
+    "language": ("Bahasa", "Language"),
+    "provinces": ("Provinsi", "Provinces"),
+    "all": ("Seluruh Indonesia", "All of Indonesia"),
+    "as_of": ("Per tanggal", "As of"),
+    "overview": ("Ringkasan", "Overview"),
+    "map": ("Peta cakupan", "Coverage map"),
+    "gaps": ("Kesenjangan", "Gaps"),
+    "scores": ("Skor reformasi", "Reform scores"),
+    "data": ("Data", "Data"),
+    "layer": ("Lapisan peta", "Map layer"),
+    "covered": ("Kabupaten/kota dengan MPP", "Regencies with an MPP"),
+    "named": ("MPP tercatat vs hitungan resmi", "MPPs named vs official count"),
+    "full_provinces": ("Provinsi tercakup penuh", "Provinces fully covered"),
+    "change": ("Perubahan sejak tahun lalu", "Change since a year earlier"),
+    "uploaded": ("Data MPP unggahan dipakai", "Using the uploaded MPP data"),
+}
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "id")
+
+
+def t(key: str) -> str:
+    return TEXT[key][0 if lang() == "id" else 1]
+
+
+@st.cache_resource(show_spinner="Menyiapkan batas wilayah…")
+def boundaries_at(level: str) -> gpd.GeoDataFrame:
+    return boundaries.load_boundaries(level)  # type: ignore[arg-type]
+
+
+@st.cache_data(show_spinner=False)
+def builtin_registry() -> pd.DataFrame:
+    return registry.load_registry()
+
+
+@st.cache_data(show_spinner=False)
+def builtin_scores() -> pd.DataFrame:
+    return scores.load_scores()
+
+
+@st.cache_data(show_spinner=False)
+def official_totals() -> pd.DataFrame:
+    return registry.load_official_totals()
+
+
+def active_registry() -> pd.DataFrame:
+    """The analyst's uploaded MPP list for this session if any, else the built-in registry."""
+    return st.session_state.get("uploaded_registry", builtin_registry())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
+    return coverage.regency_coverage(when, list(provinces), reg, sc)
+
+
+def coverage_gdf(table: pd.DataFrame, provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
+    level = "province" if provinces else "national"
+    geoms = boundaries_at(level).set_index("code")["geometry"]
+    return gpd.GeoDataFrame(table, geometry=table["code"].map(geoms).values, crs=boundaries.CRS)
+
+
+def filters() -> tuple[date, tuple[str, ...]]:
+    """Sidebar filters, read from and written to the URL so a view can be shared as a link."""
+    qp = st.query_params
+    provs = gazetteer.provinces()
+    names = dict(zip(provs["code"], provs["name"]))
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = qp.get("lang", "id") if qp.get("lang") in ("id", "en") else "id"
+    st.sidebar.radio(t("language"), ["id", "en"], key="lang", horizontal=True,
+                     format_func=lambda x: {"id": "Bahasa Indonesia", "en": "English"}[x])
+    default_codes = [c for c in qp.get_all("province") if c in names]
+    chosen = st.sidebar.multiselect(t("provinces"), list(names), default=default_codes,
+                                    format_func=lambda c: names[c], placeholder=t("all"))
+    try:
+        default_date = date.fromisoformat(qp.get("as_of", "")) if qp.get("as_of") else date.today()
+    except ValueError:
+        default_date = date.today()
+    when = st.sidebar.slider(t("as_of"), min_value=date(2017, 1, 1), max_value=date.today(), value=default_date,
+                             format="YYYY-MM-DD")
+    st.query_params.update({"lang": st.session_state["lang"], "as_of": when.isoformat()})
+    st.query_params["province"] = chosen
+    if "uploaded_registry" in st.session_state:
+        st.sidebar.info(t("uploaded"))
+    return when, tuple(sorted(chosen))
+
+
+def current_filters() -> tuple[date, tuple[str, ...]]:
+    """The filters set by app.py for this run (or drawn here when a page runs on its own, e.g. in tests)."""
+    got = st.session_state.get("filters")
+    if got is None:
+        got = filters()
+        st.session_state["filters"] = got
+    return got

@@ -1,0 +1,41 @@
+"""Ringkasan: headline figures, the national coverage map, coverage over time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.coverage import summary
+from geo.maps import coverage_map
+from pages._shared import current_filters, active_registry, builtin_scores, coverage_gdf, coverage_table, lang, official_totals, t
+
+when, provinces = current_filters()
+reg, sc, totals = active_registry(), builtin_scores(), official_totals()
+table = coverage_table(when, provinces, reg, sc)
+s = summary(table, when, reg, totals)
+prev_when = date(when.year - 1, when.month, min(when.day, 28))
+prev = coverage_table(prev_when, provinces, reg, sc)
+en = lang() == "en"
+
+st.title(t("overview"))
+st.caption(("As of " if en else "Per ") + when.isoformat())
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("covered"), f"{s['covered']} / {s['regencies']}", f"{s['coverage_rate']:.1%}", delta_color="off")
+if s["official_total"]:
+    c2.metric(t("named"), f"{s['registry_named_nationally']} / {s['official_total']}",
+              (f"official count of {s['official_total_as_of']}" if en else f"hitungan resmi {s['official_total_as_of']}"),
+              delta_color="off")
+else:
+    c2.metric(t("named"), f"{s['registry_named_nationally']} / –")
+c3.metric(t("full_provinces"), f"{s['provinces_fully_covered']} / {s['provinces']}")
+c4.metric(t("change"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
+st_folium(coverage_map(coverage_gdf(table, provinces), "coverage", lang()), height=520, use_container_width=True,
+          returned_objects=[], key=f"overview-{when}-{provinces}")
+years = list(range(2017, when.year + 1))
+series = pd.DataFrame({"year": years, "regencies with an MPP" if en else "kab/kota dengan MPP": [
+    int(coverage_table(date(y, 12, 31) if y < when.year else when, provinces, reg, sc)["has_mpp"].sum()) for y in years]})
+st.subheader("Coverage over time" if en else "Cakupan dari tahun ke tahun")
+st.bar_chart(series.set_index("year"))
