@@ -534,6 +534,19 @@ def province_outlines(regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
+def province_borders(regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The lines between provinces (coastlines left out: the regency outlines already draw them).
+
+    On a coverage whose shared edges are identical (as ``coverage_simplify`` keeps them) this is the union of the
+    province boundaries minus the outer boundary of the whole selection.
+    """
+    outlines = province_outlines(regencies)
+    lines = shapely.union_all(shapely.boundary(outlines.geometry.values))
+    outer = shapely.union_all(outlines.geometry.values).boundary
+    inner = shapely.difference(lines, outer.buffer(1e-6))
+    return gpd.GeoDataFrame({"kind": ["province border"]}, geometry=[inner], crs=CRS)
+
+
 def reconciliation_report(path: str | Path | None = None, code_column: str | None = None,
                           name_column: str | None = None, province_column: str | None = None) -> dict[str, Any]:
     """The reconciliation report for the built-in source (path None) or a user's boundary file."""

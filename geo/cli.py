@@ -172,6 +172,36 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render_map(args: argparse.Namespace) -> int:
+    from .boundaries import CRS, load_boundaries
+    from .coverage import coverage
+    from .maps import LAYERS, coverage_map, mpp_points
+    from .registry import as_of
+    from .assets import standalone_html
+
+    import geopandas as gpd
+
+    when, provinces = _scope(args)
+    registry, scores, totals, _ = _load_inputs(args)
+    result = coverage(when, provinces, registry, scores, totals)
+    geoms = load_boundaries("province" if provinces else "national").set_index("code")["geometry"]
+    gdf = gpd.GeoDataFrame(result.table, geometry=result.table["code"].map(geoms).values, crs=CRS)
+    live = as_of(registry, when)
+    if provinces:
+        live = live[live["province_code"].isin(provinces)]
+    points = mpp_points(live, load_boundaries("full"))
+    lang = args.lang
+    scope = ", ".join(result.table["province"].unique()) if provinces else ("Indonesia")
+    title = f"{LAYERS[args.layer][0 if lang == 'id' else 1]} — {scope} — {when.isoformat()}"
+    m = coverage_map(gdf, args.layer, lang, mpps=points, title=title)
+    html = standalone_html(m)
+    Path(args.out).write_text(html, encoding="utf-8")
+    s = result.summary
+    print(f"wrote {args.out}: {len(gdf)} regencies, {s['covered']} with an MPP, {len(points)} MPP markers, "
+          f"{len(html.encode()) / 1e6:.2f} MB", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Peta MPP: regions, boundaries, MPP coverage.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -201,6 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.add_argument("--csv", metavar="OUT", help="write the table as CSV (or XLSX by extension)")
     c.set_defaults(func=cmd_coverage)
+
+    rm = sub.add_parser("render-map", help="the coverage map as one standalone HTML file (no network needed)")
+    _add_scope(rm)
+    rm.add_argument("--layer", choices=["coverage", "mpp_count", "first_year", "rb", "sakip"], default="coverage")
+    rm.add_argument("--lang", choices=["id", "en"], default="id")
+    rm.add_argument("--out", required=True, metavar="FILE.html")
+    rm.set_defaults(func=cmd_render_map)
     return p
 
 
@@ -214,6 +251,7 @@ def _add_scope(p: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from .boundaries import BoundaryError
+    from .assets import AssetError
     from .sources import SourceError
     from .tables import TableError
 
@@ -221,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (CliError, BoundaryError, SourceError, TableError) as exc:
+    except (CliError, BoundaryError, SourceError, TableError, AssetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -10,8 +10,12 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
-from .boundaries import province_outlines, to_geojson
+from .boundaries import province_borders, province_outlines, to_geojson
+
+# folium embeds GeoJSON with jinja's ``tojson``; compact separators make the same JSON ~15% smaller.
+folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
 
 ENV_TILES = "PETA_MPP_TILES"
 ENV_TILES_ATTRIBUTION = "PETA_MPP_TILES_ATTRIBUTION"
@@ -23,14 +27,34 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+MAP_CSS = """
+.folium-map.leaflet-container, .leaflet-container { background: #f2f5f8 !important; }
+.peta-cluster div { background: #08306b; color: #fff; border: 2px solid #fff; border-radius: 50%;
+  width: 28px; height: 28px; display: flex; align-items: center; justify-content: center;
+  font: bold 12px sans-serif; box-shadow: 0 0 0 1px #08306b; }
+.peta-popup a { word-break: break-all; }
+"""
+_SCALE_JS = """{% macro script(this, kwargs) %}
+L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+
+
 def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
     """A map with no basemap by default (works offline); a tile server from PETA_MPP_TILES if configured."""
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.25)
+    from branca.element import Element, MacroElement
+    from jinja2 import Template
+
+    m = folium.Map(tiles=None, zoom_snap=0.25)
+    m.options.update({"min_zoom": 3, "max_zoom": 14})  # marker clustering needs a maxZoom when there are no tiles
+    scale = MacroElement()
+    scale._template = Template(_SCALE_JS)
+    m.add_child(scale)
+    m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
     tiles = os.environ.get(ENV_TILES)
     if tiles:
         folium.TileLayer(tiles=tiles, attr=os.environ.get(ENV_TILES_ATTRIBUTION, "basemap"), name="basemap").add_to(m)
     minx, miny, maxx, maxy = bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
     return m
 
 
@@ -124,8 +148,10 @@ def legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> s
 
 
 def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "id",
-                 outlines: gpd.GeoDataFrame | None = None) -> folium.Map:
-    """The coverage choropleth: one polygon per regency, coloured by ``layer``, escaped tooltips, a legend."""
+                 outlines: gpd.GeoDataFrame | None = None, mpps: gpd.GeoDataFrame | None = None,
+                 title: str | None = None) -> folium.Map:
+    """The coverage choropleth: one polygon per regency, coloured by ``layer``, escaped tooltips, a legend,
+    optional clustered MPP markers (points from :func:`mpp_points`)."""
     from branca.element import Element
 
     colours, legend = layer_classes(table, layer, lang)
@@ -146,17 +172,122 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     folium.GeoJson(
         json.loads(to_geojson(gdf)), name=LAYERS[layer][i],
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#525252", "weight": 0.4,
-                                  "fillOpacity": 0.85},
+                                  "fillOpacity": 0.85, "className": "regency"},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["name", "code", "province", "status", "first", "rb", "sakip"],
                                       aliases=labels, sticky=True),
     ).add_to(m)
-    outlines = outlines if outlines is not None else province_outlines(table)
-    folium.GeoJson(json.loads(to_geojson(outlines[["province", "geometry"]])), name="Provinsi",
+    outlines = outlines if outlines is not None else province_borders(table)
+    folium.GeoJson(json.loads(to_geojson(outlines[["geometry"]])), name="Provinsi",
                    style_function=lambda f: {"fill": False, "color": "#252525", "weight": 1.2},
                    interactive=False).add_to(m)
+    if mpps is not None and len(mpps):
+        add_mpp_markers(m, mpps, lang)
+    if title:
+        m.get_root().html.add_child(Element(
+            f'<div class="peta-title" style="position:absolute;top:10px;left:60px;z-index:9999;'
+            f'background:rgba(255,255,255,.9);padding:4px 10px;font:bold 16px sans-serif;border-radius:4px">'
+            f'{esc(title)}</div>'))
     note = ""
     if layer == "rb":
         note = ("Metode RB berubah 2023" if lang == "id" else "RB method changed in 2023")
     m.get_root().html.add_child(Element(legend_html(LAYERS[layer][i], legend, note)))
     return m
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# MPP markers
+# ----------------------------------------------------------------------------------------------------------------
+
+PRECISION_LABELS = {"day": ("", ""), "month": (" (bulan)", " (month)"), "year": (" (tahun)", " (year)"),
+                    "": ("", "")}
+
+
+def mpp_points(mpps: pd.DataFrame, regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """MPP locations: the analyst's coordinates where given, else the representative point of the regency it stands
+    in (``location`` says which)."""
+    rep = regencies.set_index("code").geometry.representative_point()
+    rows = []
+    for r in mpps.itertuples():
+        lat, lon = getattr(r, "latitude", None), getattr(r, "longitude", None)
+        if lat is not None and lon is not None and lat == lat and lon == lon:
+            pt, where = (float(lon), float(lat)), "coordinates"
+        else:
+            codes = [c for c in str(r.serves).split(";") if c] if r.province_run and not r.code else [r.code]
+            codes = [c for c in codes if c in rep.index]
+            if not codes:
+                continue
+            p = rep[codes[0]]
+            pt, where = (p.x, p.y), "regency centre"
+        rows.append({**r._asdict(), "location": where, "geometry": Point(pt)})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else gpd.GeoDataFrame(
+        columns=[*mpps.columns, "location", "geometry"], geometry="geometry", crs="EPSG:4326")
+
+
+_POPUP_JS = """
+(function () {
+  var layer = %(layer)s, i18n = %(i18n)s;
+  function el(tag, text, parent) { var e = document.createElement(tag); if (text) e.textContent = text;
+    if (parent) parent.appendChild(e); return e; }
+  layer.eachLayer(function (m) {
+    var p = m.feature.properties;
+    m.bindTooltip(p.n || p.r, {sticky: true});
+    m.bindPopup(function () {
+      var box = el("div"); box.className = "peta-popup";
+      el("b", p.n || p.r, box); el("div", p.r, box);
+      el("div", i18n.opened + ": " + p.d + " — " + p.b, box);
+      el("div", "Status: " + p.st, box);
+      if (p.pr) el("div", i18n.province_run, box);
+      if (p.loc) el("i", i18n.approx, box);
+      if (p.s && p.s.length) {
+        el("div", i18n.sources + ":", box);
+        p.s.forEach(function (u) {
+          if (!/^https?:\\/\\//i.test(u)) { el("div", u, box); return; }
+          var a = el("a", u.replace(/^https?:\\/\\/(www\\.)?/i, "").split("/")[0], el("div", null, box));
+          a.href = u; a.target = "_blank"; a.rel = "noopener noreferrer"; a.title = u;
+        });
+        if (p.more) el("div", "+" + p.more + " " + i18n.more, box);
+      }
+      return box;
+    }, {maxWidth: 360});
+  });
+})();
+"""
+
+
+def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -> None:
+    """Clustered MPP markers: one GeoJSON point layer with plain-text properties; tooltips and popups are built in
+    the browser with textContent (no HTML from the data is ever parsed) and links only for http(s) URLs."""
+    from branca.element import MacroElement
+    from folium.plugins import MarkerCluster
+    from jinja2 import Template
+
+    i = 0 if lang == "id" else 1
+    rows = []
+    for r in points.itertuples():
+        date = r.opened_on or (f"≤ {r.known_by}" if r.known_by else ("tanggal tidak diketahui", "date unknown")[i])
+        date += PRECISION_LABELS.get(r.date_precision or "", ("", ""))[i]
+        urls = [u.strip() for u in str(r.sources).split(" | ") if u.strip()]
+        rows.append({"n": str(r.mpp_name or ""), "r": str(r.name or r.province), "d": date, "b": str(r.date_basis),
+                     "st": str(r.status), "pr": bool(r.province_run), "loc": r.location == "regency centre",
+                     "s": urls[:3], "more": max(0, len(urls) - 3),
+                     "geometry": Point(round(r.geometry.x, 5), round(r.geometry.y, 5))})
+    data = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+    cluster = MarkerCluster(
+        name=("MPP", "MPPs")[i], options={"showCoverageOnHover": False, "maxClusterRadius": 40},
+        icon_create_function="function (c) { return L.divIcon({html: '<div>' + c.getChildCount() + '</div>', "
+                             "className: 'peta-cluster', iconSize: L.point(28, 28)}); }")
+    layer = folium.GeoJson(
+        json.loads(to_geojson(data)), name="mpp-points",
+        marker=folium.CircleMarker(radius=6, color="#08306b", weight=1.5, fill=True, fill_color="#ffffff",
+                                   fill_opacity=1))
+    layer.add_to(cluster)
+    cluster.add_to(m)
+    i18n = {"opened": ("Dibuka", "Opened")[i], "province_run": ("MPP yang dikelola provinsi", "Province-run MPP")[i],
+            "approx": ("Lokasi perkiraan: titik tengah wilayah", "Approximate location: regency centre")[i],
+            "sources": ("Sumber", "Sources")[i], "more": ("sumber lain di halaman Data", "more on the Data page")[i]}
+    script = MacroElement()
+    script._template = Template("{% macro script(this, kwargs) %}" + _POPUP_JS % {
+        "layer": layer.get_name(), "i18n": json.dumps(i18n, ensure_ascii=False).replace("</", "<\\/")}
+        + "{% endmacro %}")
+    m.add_child(script)

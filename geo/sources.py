@@ -7,7 +7,9 @@ Resolution order:
 
 1. ``PETA_MPP_BOUNDARIES``: a folder holding the same files at the same relative paths. Read from there; the
    network is never touched.
-2. Otherwise the files are downloaded once from GitHub (with a progress display) into the user cache folder
+2. A mirror beside the checkout, ``../shared/data/boundaries/cahyadsn__wilayah_boundaries``, when it exists
+   (the project's development machines and CI).
+3. Otherwise the files are downloaded once from GitHub (with a progress display) into the user cache folder
    (``PETA_MPP_CACHE`` or the platform's cache dir) and verified.
 """
 
@@ -25,6 +27,7 @@ UPSTREAM_BASE_URL = f"https://raw.githubusercontent.com/{UPSTREAM_REPO}/{UPSTREA
 UPSTREAM_LICENCE = "MIT, Copyright (c) 2024 Cahya DSN"
 ENV_BOUNDARIES = "PETA_MPP_BOUNDARIES"
 ENV_CACHE = "PETA_MPP_CACHE"
+SIBLING_MIRROR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "boundaries" / "cahyadsn__wilayah_boundaries"
 
 #: sha256 of every pinned upstream file, by path relative to the repository root.
 UPSTREAM_FILES: dict[str, str] = {
@@ -167,6 +170,8 @@ def boundary_source(progress: Callable[[int, int, str], None] | None = None) -> 
     if env:
         root = Path(env).expanduser()
         return BoundarySource(root, "local folder", verify_folder(root))
+    if (SIBLING_MIRROR / "db").is_dir():
+        return BoundarySource(SIBLING_MIRROR, "local folder", verify_folder(SIBLING_MIRROR))
     files = download(progress)
     root = next(iter(files.values())).parents[2]
     return BoundarySource(root, "download cache", files)
