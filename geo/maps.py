@@ -172,7 +172,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     folium.GeoJson(
         json.loads(to_geojson(gdf)), name=LAYERS[layer][i],
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#525252", "weight": 0.4,
-                                  "fillOpacity": 0.85, "className": "regency"},
+                                  "fillOpacity": 0.85, "className": "regency r" + f["properties"]["code"].replace(".", "-")},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=["name", "code", "province", "status", "first", "rb", "sakip"],
                                       aliases=labels, sticky=True),

@@ -109,3 +109,12 @@ def current_filters() -> tuple[date, tuple[str, ...]]:
         got = filters()
         st.session_state["filters"] = got
     return got
+
+
+def show_map(m, height: int, key: str) -> None:
+    """Render a folium map with Leaflet served by this app (no CDN)."""
+    from streamlit_folium import st_folium
+
+    from geo.assets import served
+
+    st_folium(served(m), height=height, use_container_width=True, returned_objects=[], key=key)

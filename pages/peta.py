@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.maps import LAYERS, coverage_map
-from pages._shared import current_filters, active_registry, builtin_scores, coverage_gdf, coverage_table, lang, t
+from pages._shared import current_filters, show_map, active_registry, builtin_scores, coverage_gdf, coverage_table, lang, t
 
 when, provinces = current_filters()
 table = coverage_table(when, provinces, active_registry(), builtin_scores())
@@ -16,5 +15,4 @@ qp_layer = st.query_params.get("layer", "coverage")
 layer = st.radio(t("layer"), list(LAYERS), index=list(LAYERS).index(qp_layer) if qp_layer in LAYERS else 0,
                  format_func=lambda k: LAYERS[k][i], horizontal=True, key="layer")
 st.query_params["layer"] = layer
-st_folium(coverage_map(coverage_gdf(table, provinces), layer, lang()), height=640, use_container_width=True,
-          returned_objects=[], key=f"map-{layer}-{when}-{provinces}")
+show_map(coverage_map(coverage_gdf(table, provinces), layer, lang()), 640, f"map-{layer}-{when}-{provinces}")

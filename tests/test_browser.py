@@ -1,0 +1,204 @@
+"""What a person sees, in a real headless Chromium (Debian's chromium, driven by Playwright), with no network.
+
+Screenshots of every page are saved under artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:", "about:",
+         "file:")
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                reason="Debian's chromium is not installed (make test installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A browser page that refuses and records every request that would leave this machine."""
+
+    def __init__(self, browser):
+        self.ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
+        self.external: list[str] = []
+        self.errors: list[str] = []
+        self.ctx.route("**/*", self._route)
+        self.page = self.ctx.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            return route.continue_()
+        self.external.append(url)
+        return route.abort()
+
+    def close(self):
+        self.ctx.close()
+
+
+@pytest.fixture
+def page(browser):
+    p = Page(browser)
+    yield p
+    assert p.external == [], f"requests left localhost: {p.external[:5]}"
+    assert p.errors == [], p.errors
+    p.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(builtin):
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.headless", "true", "--server.address", "127.0.0.1"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    import urllib.request
+
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start: " + proc.stdout.read().decode()[-2000:])
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def map_frame(page):
+    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+
+
+def wait_for_regencies(page, expected: int):
+    fr = map_frame(page)
+    fr.locator("path.regency").first.wait_for(timeout=90_000)
+    deadline = time.time() + 30
+    while fr.locator("path.regency").count() != expected and time.time() < deadline:
+        page.wait_for_timeout(250)
+    return fr
+
+
+def blue_count(fr) -> int:
+    return fr.locator('path.regency[fill="#2171b5"]').count()
+
+
+def shot(page, name: str):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_national_overview_draws_514_regencies(app, page):
+    page.page.goto(app + "/?as_of=2025-12-31")
+    fr = wait_for_regencies(page.page, 514)
+    assert fr.locator("path.regency").count() == 514
+    assert blue_count(fr) > 250
+    shot(page.page, "ringkasan_national.png")
+
+
+def test_sumatera_utara_map_tooltip_and_year_slider(app, page):
+    pg = page.page
+    pg.goto(app + "/peta?as_of=2024-07-17&province=12")
+    fr = wait_for_regencies(pg, 33)
+    assert fr.locator("path.regency").count() == 33
+    assert blue_count(fr) == 5
+    fr.locator("path.r12-71").hover()
+    tip = fr.locator(".leaflet-tooltip").first
+    tip.wait_for(timeout=10_000)
+    text = tip.inner_text()
+    assert "Kota Medan" in text and "12.71" in text and "2024-03-07" in text
+    shot(pg, "peta_sumut_2024-07-17.png")
+    # Move the date slider to its start (2017): no Sumut regency had an MPP then.
+    slider = pg.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
+    slider.focus()
+    slider.press("Home")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        fr = map_frame(pg)
+        if fr.locator("path.regency").count() == 33 and blue_count(fr) == 0:
+            break
+        pg.wait_for_timeout(500)
+    assert blue_count(map_frame(pg)) == 0
+    assert "as_of=2017-01-01" in pg.url
+
+
+@pytest.mark.parametrize("path, name", [("/kesenjangan?province=12&as_of=2024-07-17", "kesenjangan.png"),
+                                        ("/data?lang=en", "data_en.png")])
+def test_other_pages_render(app, page, path, name):
+    page.page.goto(app + path)
+    page.page.locator("h1").first.wait_for(timeout=60_000)
+    page.page.wait_for_timeout(1500)
+    assert not page.page.locator('[data-testid="stException"]').count()
+    shot(page.page, name)
+
+
+def test_render_map_offline_draws_every_regency(tmp_path, page, builtin):
+    out = tmp_path / "x.html"
+    p = subprocess.run([sys.executable, "-m", "geo", "render-map", "--out", str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    html = out.read_text()
+    assert '"12.76"' in html  # each regency's Kemendagri code is in its feature data
+    page.page.goto(out.as_uri())
+    page.page.locator("path.regency").first.wait_for(timeout=30_000)
+    assert page.page.locator("path.regency").count() == 514
+    shot(page.page, "render_map_national.png")
+
+
+def test_html_in_uploaded_mpp_names_shows_as_text(tmp_path, page, builtin):
+    """SYNTHETIC MPP names carrying markup: they must appear as text, never run."""
+    src = tmp_path / "mpp.csv"
+    evil = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
+    src.write_text(f"wilayah,nama_mpp,tanggal\nKota Medan,\"{evil.replace(chr(34), chr(34) * 2)}\",2024-03-07\n"
+                   f"Kabupaten Asahan,<b>MPP Asahan</b>,2023-05-12\n", encoding="utf-8")
+    out = tmp_path / "x.html"
+    p = subprocess.run([sys.executable, "-m", "geo", "render-map", "--mpp-file", str(src), "--province", "12",
+                        "--as-of", "2024-07-17", "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode == 0, p.stderr
+    html = out.read_text()
+    assert "<script>document.title" not in html and "<img src=x" not in html
+    pg = page.page
+    pg.goto(out.as_uri())
+    pg.locator("path.regency").first.wait_for(timeout=30_000)
+    marker = pg.locator("path.leaflet-interactive:not(.regency)").first
+    marker.click()
+    popup = pg.locator(".peta-popup").first
+    popup.wait_for(timeout=10_000)
+    assert "<script>" in popup.inner_text() or "<b>MPP Asahan</b>" in popup.inner_text()
+    assert pg.title() != "pwned"
+    assert pg.locator(".peta-popup img, .peta-popup script, .peta-popup b b").count() == 0
