@@ -7,11 +7,13 @@ import streamlit as st
 from pages._shared import filters, t
 
 st.set_page_config(page_title="Peta MPP", page_icon="🗺️", layout="wide")
-st.session_state["filters"] = filters()
+st.session_state["filters"] = filters()  # drawn once per run, shared by every page
+st.session_state["_filters_owner"] = "app"
 pages = [
     st.Page("pages/ringkasan.py", title=t("overview"), url_path="ringkasan", default=True),
     st.Page("pages/peta.py", title=t("map"), url_path="peta"),
     st.Page("pages/kesenjangan.py", title=t("gaps"), url_path="kesenjangan"),
+    st.Page("pages/skor.py", title=t("scores"), url_path="skor"),
     st.Page("pages/data.py", title=t("data"), url_path="data"),
 ]
 st.navigation(pages).run()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,9 @@ from . import gazetteer as gz
 from .registry import as_of as registry_as_of
 from .registry import effective_date, official_total_on
 from .scores import latest_scores
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 COVERAGE_COLUMNS = ["code", "name", "province_code", "province", "has_mpp", "mpp_count", "first_mpp_on",
                     "first_mpp_precision", "mpp_names", "mpp_status", "province_run_mpp", "presence", "rb_predikat",
@@ -141,3 +144,84 @@ def to_json_records(table: pd.DataFrame) -> list[dict[str, Any]]:
                 clean[k] = v
         out.append(clean)
     return out
+
+
+def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
+    """For each row of ``table``: the nearest MPP (name, regency) and the geodesic distance in km from the regency's
+    representative point to the MPP's location (its coordinates, or the representative point of its regency).
+
+    ``mpp_points`` comes from :func:`geo.maps.mpp_points`; an empty set gives empty columns.
+    """
+    from pyproj import Geod
+
+    out = table[["code"]].copy()
+    out["nearest_mpp"] = None
+    out["nearest_mpp_regency"] = None
+    out["nearest_mpp_km"] = np.nan
+    if mpp_points is None or len(mpp_points) == 0 or table.empty:
+        return out
+    rep = regencies.set_index("code").geometry.representative_point()
+    src = rep.reindex(table["code"])
+    lon1, lat1 = src.x.values, src.y.values
+    lon2, lat2 = mpp_points.geometry.x.values, mpp_points.geometry.y.values
+    geod = Geod(ellps="WGS84")
+    n, m = len(lon1), len(lon2)
+    _, _, dist = geod.inv(np.repeat(lon1, m), np.repeat(lat1, m), np.tile(lon2, n), np.tile(lat2, n))
+    dist = dist.reshape(n, m) / 1000.0
+    best = dist.argmin(axis=1)
+    names = mpp_points["mpp_name"].fillna("").astype(str).values
+    regs = mpp_points["name"].fillna("").astype(str).values
+    out["nearest_mpp"] = [names[j] or f"MPP {regs[j]}" for j in best]
+    out["nearest_mpp_regency"] = [regs[j] for j in best]
+    out["nearest_mpp_km"] = np.round(dist[np.arange(n), best], 1)
+    return out
+
+
+def gaps(table: pd.DataFrame, regencies: "gpd.GeoDataFrame", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
+    """Regencies without an MPP of their own, with scores and the nearest MPP (km), nearest first."""
+    g = table[~table["has_mpp"]].copy()
+    near = nearest_mpp(g, regencies, mpp_points)
+    g = g.merge(near, on="code", how="left")
+    cols = ["code", "name", "province", "presence", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year",
+            "nearest_mpp", "nearest_mpp_regency", "nearest_mpp_km"]
+    return g[cols].sort_values(["province", "name"]).reset_index(drop=True)
+
+
+def province_ranking(table: pd.DataFrame) -> pd.DataFrame:
+    """Per province: regencies, covered, without, coverage_rate; lowest coverage first."""
+    r = table.groupby(["province_code", "province"], as_index=False).agg(regencies=("code", "size"),
+                                                                           covered=("has_mpp", "sum"))
+    r["without"] = r["regencies"] - r["covered"]
+    r["coverage_rate"] = (r["covered"] / r["regencies"]).round(3)
+    return r.sort_values(["coverage_rate", "without"], ascending=[True, False]).reset_index(drop=True)
+
+
+def presence_by_predikat(table: pd.DataFrame, assessment: str) -> pd.DataFrame:
+    """Regencies by predikat (rows, 'no data' last) and MPP presence (columns), for the scores page."""
+    col = f"{assessment.lower()}_predikat"
+    from .scores import PREDIKAT_ORDER
+
+    pred = table[col].fillna("no data")
+    ct = pd.crosstab(pred, table["has_mpp"].map({True: "with MPP", False: "without MPP"}))
+    for c in ("with MPP", "without MPP"):
+        if c not in ct.columns:
+            ct[c] = 0
+    order = [p for p in PREDIKAT_ORDER if p in ct.index] + (["no data"] if "no data" in ct.index else [])
+    return ct.loc[order, ["with MPP", "without MPP"]]
+
+
+def regency_detail(code: str, registry: pd.DataFrame, scores: pd.DataFrame,
+                   negative: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Everything known about one regency: its MPPs (and province-run MPPs serving it), scores over the years,
+    and "no MPP yet" statements, each with sources."""
+    reg = gz.regencies().set_index("code")
+    if code not in reg.index:
+        raise KeyError(f"unknown regency code {code!r}")
+    serves = registry["serves"].astype(str).str.split(";").map(lambda c: code in c)
+    mpps = registry[(registry["code"] == code) | serves]
+    sc = scores[(scores["code"].isin([code, code[:2]]))].copy()
+    sc["level"] = np.where(sc["code"] == code, "regency", "province")
+    sc = sc.sort_values(["assessment", "year", "level"])
+    neg = negative[negative["code"] == code] if negative is not None and "code" in negative else pd.DataFrame()
+    return {"code": code, "name": reg.at[code, "name"], "province": reg.at[code, "province"],
+            "mpps": mpps.reset_index(drop=True), "scores": sc.reset_index(drop=True), "negative": neg.reset_index(drop=True)}

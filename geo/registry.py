@@ -364,3 +364,8 @@ def iter_lines(build: RegistryBuild) -> Iterable[str]:
     yield f"  unmatched with a reason:   {acc['unmatched']}"
     total = acc["in the registry"] + acc["excluded"] + acc["negative evidence"] + acc["unmatched"]
     yield f"  accounted for:             {total} of {acc['source rows']}"
+
+
+def load_curation_report(name: str) -> pd.DataFrame:
+    """A committed curation report: 'exclusions', 'negative_evidence' or 'unmatched'."""
+    return pd.read_csv(DATA_DIR / f"mpp_{name}.csv", dtype=str, keep_default_na=False)

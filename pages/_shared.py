@@ -23,6 +23,8 @@ TEXT = {
     "map": ("Peta cakupan", "Coverage map"),
     "gaps": ("Kesenjangan", "Gaps"),
     "scores": ("Skor reformasi", "Reform scores"),
+    "detail": ("Rincian wilayah", "Regency detail"),
+    "click": ("Klik sebuah kabupaten/kota di peta untuk melihat rinciannya.", "Click a regency on the map for its detail."),
     "data": ("Data", "Data"),
     "layer": ("Lapisan peta", "Map layer"),
     "covered": ("Kabupaten/kota dengan MPP", "Regencies with an MPP"),
@@ -30,6 +32,7 @@ TEXT = {
     "full_provinces": ("Provinsi tercakup penuh", "Provinces fully covered"),
     "change": ("Perubahan sejak tahun lalu", "Change since a year earlier"),
     "uploaded": ("Data MPP unggahan dipakai", "Using the uploaded MPP data"),
+    "uploaded_scores": ("Data skor unggahan dipakai", "Using the uploaded score data"),
 }
 
 
@@ -61,6 +64,11 @@ def official_totals() -> pd.DataFrame:
     return registry.load_official_totals()
 
 
+def active_scores() -> pd.DataFrame:
+    """The analyst's uploaded scores for this session if any, else the built-in table."""
+    return st.session_state.get("uploaded_scores", builtin_scores())
+
+
 def active_registry() -> pd.DataFrame:
     """The analyst's uploaded MPP list for this session if any, else the built-in registry."""
     return st.session_state.get("uploaded_registry", builtin_registry())
@@ -87,34 +95,55 @@ def filters() -> tuple[date, tuple[str, ...]]:
     st.sidebar.radio(t("language"), ["id", "en"], key="lang", horizontal=True,
                      format_func=lambda x: {"id": "Bahasa Indonesia", "en": "English"}[x])
     default_codes = [c for c in qp.get_all("province") if c in names]
-    chosen = st.sidebar.multiselect(t("provinces"), list(names), default=default_codes,
+    chosen = st.sidebar.multiselect(t("provinces"), list(names), default=default_codes, key="f_provinces",
                                     format_func=lambda c: names[c], placeholder=t("all"))
     try:
         default_date = date.fromisoformat(qp.get("as_of", "")) if qp.get("as_of") else date.today()
     except ValueError:
         default_date = date.today()
     when = st.sidebar.slider(t("as_of"), min_value=date(2017, 1, 1), max_value=date.today(), value=default_date,
-                             format="YYYY-MM-DD")
+                             format="YYYY-MM-DD", key="f_as_of")
     st.query_params.update({"lang": st.session_state["lang"], "as_of": when.isoformat()})
     st.query_params["province"] = chosen
     if "uploaded_registry" in st.session_state:
         st.sidebar.info(t("uploaded"))
+    if "uploaded_scores" in st.session_state:
+        st.sidebar.info(t("uploaded_scores"))
     return when, tuple(sorted(chosen))
 
 
 def current_filters() -> tuple[date, tuple[str, ...]]:
-    """The filters set by app.py for this run (or drawn here when a page runs on its own, e.g. in tests)."""
-    got = st.session_state.get("filters")
-    if got is None:
-        got = filters()
-        st.session_state["filters"] = got
-    return got
+    """The filters app.py drew in this run; a page run on its own (as AppTest does) draws them itself."""
+    if st.session_state.get("_filters_owner") != "app" or "filters" not in st.session_state:
+        st.session_state["filters"] = filters()
+    return st.session_state["filters"]
 
 
-def show_map(m, height: int, key: str) -> None:
-    """Render a folium map with Leaflet served by this app (no CDN)."""
+def show_map(m, height: int, key: str, clickable: bool = False) -> dict | None:
+    """Render a folium map with Leaflet served by this app (no CDN); with ``clickable``, return what was clicked."""
     from streamlit_folium import st_folium
 
     from geo.assets import served
 
-    st_folium(served(m), height=height, use_container_width=True, returned_objects=[], key=key)
+    return st_folium(served(m), height=height, use_container_width=True,
+                     returned_objects=["last_active_drawing"] if clickable else [], key=key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame) -> gpd.GeoDataFrame:
+    from geo.maps import mpp_points
+
+    live = registry.as_of(reg, when)
+    if provinces:
+        live = live[live["province_code"].isin(provinces)]
+    return mpp_points(live, boundaries_at("full"))
+
+
+@st.cache_data(show_spinner=False)
+def curation_report(name: str) -> pd.DataFrame:
+    return registry.load_curation_report(name)
+
+
+@st.cache_data(show_spinner=False)
+def boundary_report() -> dict:
+    return boundaries.builtin_boundaries().report

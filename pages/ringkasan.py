@@ -9,10 +9,10 @@ import streamlit as st
 
 from geo.coverage import summary
 from geo.maps import coverage_map
-from pages._shared import current_filters, show_map, active_registry, builtin_scores, coverage_gdf, coverage_table, lang, official_totals, t
+from pages._shared import current_filters, show_map, active_registry, active_scores, coverage_gdf, coverage_table, lang, official_totals, t
 
 when, provinces = current_filters()
-reg, sc, totals = active_registry(), builtin_scores(), official_totals()
+reg, sc, totals = active_registry(), active_scores(), official_totals()
 table = coverage_table(when, provinces, reg, sc)
 s = summary(table, when, reg, totals)
 prev_when = date(when.year - 1, when.month, min(when.day, 28))
@@ -22,11 +22,11 @@ en = lang() == "en"
 st.title(t("overview"))
 st.caption(("As of " if en else "Per ") + when.isoformat())
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("covered"), f"{s['covered']} / {s['regencies']}", f"{s['coverage_rate']:.1%}", delta_color="off")
+c1.metric(t("covered"), f"{s['covered']} / {s['regencies']}")
+c1.caption(f"{s['coverage_rate']:.1%}")
 if s["official_total"]:
-    c2.metric(t("named"), f"{s['registry_named_nationally']} / {s['official_total']}",
-              (f"official count of {s['official_total_as_of']}" if en else f"hitungan resmi {s['official_total_as_of']}"),
-              delta_color="off")
+    c2.metric(t("named"), f"{s['registry_named_nationally']} / {s['official_total']}")
+    c2.caption(f"official count of {s['official_total_as_of']}" if en else f"hitungan resmi {s['official_total_as_of']}")
 else:
     c2.metric(t("named"), f"{s['registry_named_nationally']} / –")
 c3.metric(t("full_provinces"), f"{s['provinces_fully_covered']} / {s['provinces']}")

@@ -1,14 +1,18 @@
-"""The Streamlit pages, run headless with AppTest."""
+"""The Streamlit pages, run headless with AppTest, checked against geo/ results."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.coverage import regency_coverage
-from geo.registry import load_registry
+from geo.boundaries import load_boundaries
+from geo.coverage import gaps, regency_coverage, summary
+from geo.maps import mpp_points
+from geo.registry import as_of, load_official_totals, load_registry
 from geo.scores import load_scores
 
 
@@ -17,37 +21,91 @@ def _boundaries(builtin):
     return builtin
 
 
-def run(page: str, **params) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=120)
+def run(page: str, session: dict | None = None, **params) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=180)
     for k, v in params.items():
         at.query_params[k] = v
+    for k, v in (session or {}).items():
+        at.session_state[k] = v
     at.switch_page(page)
     at.run()
     assert not at.exception, at.exception
     return at
 
 
+def metric(at: AppTest, i: int) -> str:
+    return at.metric[i].value
+
+
 def test_overview_headline_matches_geo():
     at = run("pages/ringkasan.py", as_of="2024-07-17", province="12")
-    table = regency_coverage(date(2024, 7, 17), ["12"], load_registry(), load_scores())
-    covered = at.metric[0]
-    assert covered.value == f"{int(table['has_mpp'].sum())} / {len(table)}" == "5 / 33"
+    reg, sc = load_registry(), load_scores()
+    table = regency_coverage(date(2024, 7, 17), ["12"], reg, sc)
+    s = summary(table, date(2024, 7, 17), reg, load_official_totals())
+    assert metric(at, 0) == f"{s['covered']} / {s['regencies']}" == "5 / 33"
+    assert metric(at, 1) == f"{s['registry_named_nationally']} / {s['official_total']}"
+    assert metric(at, 2) == "0 / 1"
+
+
+def test_overview_filters_change_the_figures():
+    at = run("pages/ringkasan.py", as_of="2024-07-17")
+    assert metric(at, 0).endswith("/ 514")
+    national = metric(at, 0)
+    at.sidebar.multiselect[0].set_value(["12", "13"]).run()
+    assert not at.exception
+    t = regency_coverage(date(2024, 7, 17), ["12", "13"], load_registry(), load_scores())
+    assert metric(at, 0) == f"{int(t['has_mpp'].sum())} / {len(t)}" != national
+    at.sidebar.slider[0].set_value(date(2019, 12, 31)).run()
+    t = regency_coverage(date(2019, 12, 31), ["12", "13"], load_registry(), load_scores())
+    assert metric(at, 0) == f"{int(t['has_mpp'].sum())} / {len(t)}"
+    assert at.query_params["as_of"] in ("2019-12-31", ["2019-12-31"]) and list(at.query_params["province"]) == ["12", "13"]
 
 
 def test_map_page_every_layer():
-    at = run("pages/peta.py", as_of="2024-07-17")
+    at = run("pages/peta.py", as_of="2024-07-17", province="12")
     for layer in ("coverage", "mpp_count", "first_year", "rb", "sakip"):
         at.radio(key="layer").set_value(layer).run()
         assert not at.exception, (layer, at.exception)
+        assert at.query_params["layer"] in (layer, [layer])
+        rb_note = any("2023" in c.value for c in at.caption)
+        assert rb_note == (layer == "rb")  # the RB method-change note shows with the RB layer
 
 
-def test_gaps_page_lists_regencies_without_mpp():
+def test_gaps_page_table_and_downloads_match_geo():
     at = run("pages/kesenjangan.py", as_of="2024-07-17", province="12")
     assert "28 dari 33" in at.markdown[0].value
-    assert len(at.dataframe[0].value) == 28
+    shown = at.dataframe[0].value
+    reg = load_registry()
+    table = regency_coverage(date(2024, 7, 17), ["12"], reg, load_scores())
+    expected = gaps(table, load_boundaries("full"), mpp_points(as_of(reg, "2024-07-17"), load_boundaries("full")))
+    assert list(shown["code"]) == list(expected["code"])
+    assert shown["nearest_mpp_km"].notna().all()
+    ranking = at.dataframe[1].value
+    assert ranking.iloc[0]["without"] == 28
+
+
+def test_scores_page_states_what_is_unknown():
+    at = run("pages/skor.py", as_of="2024-07-17")
+    text = " ".join(m.value for m in at.markdown)
+    assert "tidak diketahui, bukan rendah" in text
+    prov = at.dataframe[2].value
+    sumut = prov[prov["code"] == "12"].set_index("assessment")
+    assert sumut.at["RB", "predikat"] == "BB" and sumut.at["SAKIP", "predikat"] == "B"
 
 
 def test_data_page_and_language_switch():
     at = run("pages/data.py", lang="en")
     assert at.title[0].value == "Data"
     assert any("Completeness" in s.value for s in at.subheader)
+    comp = at.dataframe[0].value
+    assert comp.iloc[-1]["official_total"] == 305
+
+
+def test_an_uploaded_registry_is_used_on_every_page():
+    """SYNTHETIC analyst registry: one MPP in Kabupaten Karo."""
+    from geo.uploads import read_mpp_file
+
+    up = read_mpp_file(b"wilayah,tanggal\nKabupaten Karo,2020-01-01\n", "mine.csv")
+    at = run("pages/ringkasan.py", session={"uploaded_registry": up.data}, as_of="2024-07-17", province="12")
+    assert metric(at, 0) == "1 / 33"
+    assert any("unggahan" in i.value for i in at.sidebar.info)
