@@ -13,6 +13,24 @@ import streamlit as st
 
 from geo import boundaries, coverage, gazetteer, registry, scores
 
+
+def _leave_legacy_page_router() -> None:
+    """Run every page through app.py's st.navigation.
+
+    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until the first ``st.navigation`` call:
+    the very first session on a fresh server that opens e.g. ``/peta`` runs ``pages/peta.py`` directly, with the
+    folder's file list as navigation. This module is imported by every page, so it notices that run, switches the
+    flag that ``st.navigation`` itself would switch, and reruns through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_legacy_page_router()
+
 TEXT = {
     "title": ("Peta MPP", "Peta MPP"),
     "language": ("Bahasa", "Language"),
@@ -147,3 +165,31 @@ def curation_report(name: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def boundary_report() -> dict:
     return boundaries.builtin_boundaries().report
+
+
+COLUMN_LABELS = {
+    "code": ("Kode", "Code"), "name": ("Kabupaten/kota", "Regency/city"), "province": ("Provinsi", "Province"),
+    "presence": ("MPP", "MPP"), "rb_predikat": ("Predikat RB", "RB predikat"), "rb_year": ("Tahun RB", "RB year"),
+    "rb_score": ("Nilai RB", "RB score"), "sakip_predikat": ("Predikat SAKIP", "SAKIP predikat"),
+    "sakip_year": ("Tahun SAKIP", "SAKIP year"), "sakip_score": ("Nilai SAKIP", "SAKIP score"),
+    "nearest_mpp": ("MPP terdekat", "Nearest MPP"), "nearest_mpp_regency": ("Wilayah MPP terdekat", "Its regency"),
+    "nearest_mpp_km": ("Jarak (km)", "Distance (km)"), "has_mpp": ("Ada MPP", "Has an MPP"),
+    "regencies": ("Kab/kota", "Regencies"), "covered": ("Dengan MPP", "With an MPP"),
+    "without": ("Tanpa MPP", "Without"), "coverage_rate": ("Cakupan", "Coverage"),
+    "province_code": ("Kode provinsi", "Province code"),
+}
+
+
+def show_table(df: pd.DataFrame, **kwargs) -> None:
+    """A dataframe with localized column labels; unknown values read "tidak ada data" / "no data"."""
+    i = 0 if lang() == "id" else 1
+    shown = df.copy()
+    for col in shown.columns:
+        if shown[col].dtype == object:
+            shown[col] = shown[col].fillna(("tidak ada data", "no data")[i])
+    config = {c: st.column_config.Column(COLUMN_LABELS[c][i]) for c in shown.columns if c in COLUMN_LABELS}
+    if "nearest_mpp_km" in shown.columns:
+        config["nearest_mpp_km"] = st.column_config.NumberColumn(COLUMN_LABELS["nearest_mpp_km"][i], format="%.1f")
+    if "coverage_rate" in shown.columns:
+        config["coverage_rate"] = st.column_config.NumberColumn(COLUMN_LABELS["coverage_rate"][i], format="percent")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)

@@ -8,7 +8,7 @@ from geo.boundaries import to_geojson
 from geo.coverage import gaps, province_ranking
 from geo.tables import to_csv_bytes, to_xlsx_bytes
 from pages._shared import (active_registry, boundaries_at, active_scores, coverage_gdf, coverage_table,
-                           current_filters, lang, mpp_points_as_of, t)
+                           current_filters, lang, mpp_points_as_of, show_table, t)
 
 when, provinces = current_filters()
 reg = active_registry()
@@ -20,10 +20,10 @@ st.write((f"{len(gap)} of {len(table)} regencies have no MPP of their own as of 
           f"{len(gap)} dari {len(table)} kabupaten/kota belum memiliki MPP sendiri per {when}"))
 st.caption("Nearest MPP: geodesic km between representative points (an MPP's own coordinates where known)." if en
            else "MPP terdekat: jarak geodesik (km) antar titik representatif wilayah (atau koordinat MPP bila ada).")
-st.dataframe(gap, hide_index=True, width="stretch",
-             column_config={"nearest_mpp_km": st.column_config.NumberColumn(format="%.1f km")})
+show_table(gap[["code", "name", "province", "nearest_mpp_km", "nearest_mpp", "nearest_mpp_regency", "presence",
+                "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]])
 st.subheader("Province ranking" if en else "Peringkat provinsi")
-st.dataframe(province_ranking(table), hide_index=True, width="stretch")
+show_table(province_ranking(table))
 stem = f"kesenjangan_{when}" + (f"_{'-'.join(provinces)}" if provinces else "")
 c1, c2, c3 = st.columns(3)
 c1.download_button("CSV", to_csv_bytes(gap), file_name=f"{stem}.csv", mime="text/csv")

@@ -122,25 +122,25 @@ def shot(page, name: str):
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def test_national_overview_draws_514_regencies(app, page):
-    page.page.goto(app + "/?as_of=2025-12-31")
-    fr = wait_for_regencies(page.page, 514)
-    assert fr.locator("path.regency").count() == 514
-    assert blue_count(fr) > 250
-    shot(page.page, "ringkasan_national.png")
-
-
 def test_sumatera_utara_map_tooltip_and_year_slider(app, page):
     pg = page.page
-    pg.goto(app + "/peta?as_of=2024-07-17&province=12")
+    pg.goto(app + "/peta?as_of=2024-07-17&province=12")  # the first request on a fresh server
     fr = wait_for_regencies(pg, 33)
+    nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Skor reformasi" in nav and "shared" not in nav  # app.py's navigation, not the pages/ folder
     assert fr.locator("path.regency").count() == 33
     assert blue_count(fr) == 5
-    fr.locator("path.r12-71").hover()
+    fr.locator("path.r12-06").hover()  # Kabupaten Karo: no MPP, no marker on top
     tip = fr.locator(".leaflet-tooltip").first
     tip.wait_for(timeout=10_000)
     text = tip.inner_text()
-    assert "Kota Medan" in text and "12.71" in text and "2024-03-07" in text
+    assert "Kabupaten Karo" in text and "12.06" in text and "Belum ada MPP" in text
+    # The MPP marker over Kota Medan: its tooltip names the MPP, its popup the date and sources.
+    marker = fr.locator("path.leaflet-interactive:not(.regency)").first
+    marker.click()
+    popup = fr.locator(".peta-popup").first
+    popup.wait_for(timeout=10_000)
+    assert "Status" in popup.inner_text()
     shot(pg, "peta_sumut_2024-07-17.png")
     # Move the date slider to its start (2017): no Sumut regency had an MPP then.
     slider = pg.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
@@ -156,7 +156,16 @@ def test_sumatera_utara_map_tooltip_and_year_slider(app, page):
     assert "as_of=2017-01-01" in pg.url
 
 
+def test_national_overview_draws_514_regencies(app, page):
+    page.page.goto(app + "/?as_of=2025-12-31")
+    fr = wait_for_regencies(page.page, 514)
+    assert fr.locator("path.regency").count() == 514
+    assert blue_count(fr) > 250
+    shot(page.page, "ringkasan_national.png")
+
+
 @pytest.mark.parametrize("path, name", [("/kesenjangan?province=12&as_of=2024-07-17", "kesenjangan.png"),
+                                        ("/skor?as_of=2024-12-31", "skor.png"),
                                         ("/data?lang=en", "data_en.png")])
 def test_other_pages_render(app, page, path, name):
     page.page.goto(app + path)
