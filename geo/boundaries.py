@@ -16,6 +16,7 @@ import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -519,9 +520,17 @@ def builtin_boundaries(source: BoundarySource | None = None, rebuild: bool = Fal
     return built
 
 
+@lru_cache(maxsize=4)
+def _builtin_cached(fingerprint: str) -> BoundarySet:
+    return builtin_boundaries()
+
+
 def load_boundaries(level: Level = "national") -> gpd.GeoDataFrame:
-    """Regency polygons keyed by code (code, name, type, province_code, province, geometry) at a display level."""
-    b = builtin_boundaries()
+    """Regency polygons keyed by code (code, name, type, province_code, province, geometry) at a display level.
+
+    Loaded once per process and source fingerprint; callers must not modify the result in place.
+    """
+    b = _builtin_cached(boundary_source().fingerprint())
     return {"full": b.full, "national": b.national, "province": b.province}[level]
 
 
@@ -537,14 +546,36 @@ def province_outlines(regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def province_borders(regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The lines between provinces (coastlines left out: the regency outlines already draw them).
 
-    On a coverage whose shared edges are identical (as ``coverage_simplify`` keeps them) this is the union of the
-    province boundaries minus the outer boundary of the whole selection.
+    On a coverage whose shared edges are identical (as ``coverage_simplify`` keeps them) these are the
+    intersections of the boundaries of touching provinces.
     """
     outlines = province_outlines(regencies)
-    lines = shapely.union_all(shapely.boundary(outlines.geometry.values))
-    outer = shapely.union_all(outlines.geometry.values).boundary
-    inner = shapely.difference(lines, outer.buffer(1e-6))
+    geoms = outlines.geometry.values
+    bounds = shapely.boundary(geoms)
+    tree = shapely.STRtree(geoms)
+    lines = []
+    for i, j in zip(*tree.query(geoms, predicate="intersects")):
+        if i < j:
+            shared = shapely.intersection(bounds[i], bounds[j])
+            if not shared.is_empty:
+                lines.append(shared)
+    inner = shapely.line_merge(shapely.union_all(lines)) if lines else shapely.GeometryCollection()
     return gpd.GeoDataFrame({"kind": ["province border"]}, geometry=[inner], crs=CRS)
+
+
+@lru_cache(maxsize=128)
+def borders_for(level: Level, provinces: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    """Province borders of the built-in boundaries at a display level, for a set of provinces (memoised)."""
+    gdf = load_boundaries(level)
+    if provinces:
+        gdf = gdf[gdf["province_code"].isin(provinces)]
+    return province_borders(gdf)
+
+
+@lru_cache(maxsize=8)
+def representative_points(level: Level = "full") -> gpd.GeoSeries:
+    """A point inside each regency (code-indexed), for markers and distances (memoised)."""
+    return load_boundaries(level).set_index("code").geometry.representative_point()
 
 
 def reconciliation_report(path: str | Path | None = None, code_column: str | None = None,

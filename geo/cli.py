@@ -173,7 +173,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_render_map(args: argparse.Namespace) -> int:
-    from .boundaries import CRS, load_boundaries
+    from .boundaries import CRS, borders_for, load_boundaries
     from .coverage import coverage
     from .maps import LAYERS, coverage_map, mpp_points
     from .registry import as_of
@@ -189,11 +189,12 @@ def cmd_render_map(args: argparse.Namespace) -> int:
     live = as_of(registry, when)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
-    points = mpp_points(live, load_boundaries("full"))
+    points = mpp_points(live)
     lang = args.lang
     scope = ", ".join(result.table["province"].unique()) if provinces else ("Indonesia")
     title = f"{LAYERS[args.layer][0 if lang == 'id' else 1]} — {scope} — {when.isoformat()}"
-    m = coverage_map(gdf, args.layer, lang, mpps=points, title=title)
+    level = "province" if provinces else "national"
+    m = coverage_map(gdf, args.layer, lang, mpps=points, title=title, outlines=borders_for(level, tuple(provinces)))
     html = standalone_html(m)
     Path(args.out).write_text(html, encoding="utf-8")
     s = result.summary

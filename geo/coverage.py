@@ -146,7 +146,7 @@ def to_json_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
+def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
     """For each row of ``table``: the nearest MPP (name, regency) and the geodesic distance in km from the regency's
     representative point to the MPP's location (its coordinates, or the representative point of its regency).
 
@@ -160,7 +160,12 @@ def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame", mpp_points: 
     out["nearest_mpp_km"] = np.nan
     if mpp_points is None or len(mpp_points) == 0 or table.empty:
         return out
-    rep = regencies.set_index("code").geometry.representative_point()
+    if regencies is None:
+        from .boundaries import representative_points
+
+        rep = representative_points()
+    else:
+        rep = regencies.set_index("code").geometry.representative_point()
     src = rep.reindex(table["code"])
     lon1, lat1 = src.x.values, src.y.values
     lon2, lat2 = mpp_points.geometry.x.values, mpp_points.geometry.y.values
@@ -177,7 +182,7 @@ def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame", mpp_points: 
     return out
 
 
-def gaps(table: pd.DataFrame, regencies: "gpd.GeoDataFrame", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
+def gaps(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
     """Regencies without an MPP of their own, with scores and the nearest MPP (km), nearest first."""
     g = table[~table["has_mpp"]].copy()
     near = nearest_mpp(g, regencies, mpp_points)

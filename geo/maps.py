@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from .boundaries import province_borders, province_outlines, to_geojson
+from .boundaries import province_borders, province_outlines, representative_points, to_geojson
 
 # folium embeds GeoJSON with jinja's ``tojson``; compact separators make the same JSON ~15% smaller.
 folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
@@ -39,16 +39,33 @@ L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._paren
 {% endmacro %}"""
 
 
+_TEMPLATES: dict[str, Any] = {}
+
+
+def _macro(source: str) -> Any:
+    """A MacroElement with a jinja template compiled once per process."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    el = MacroElement()
+    if source not in _TEMPLATES:
+        _TEMPLATES[source] = Template(source)
+    el._template = _TEMPLATES[source]
+    return el
+
+
+def geo_dict(gdf: gpd.GeoDataFrame) -> dict:
+    """GeoJSON as a dict for folium (no JSON text round trip)."""
+    return gdf.to_geo_dict(drop_id=True)
+
+
 def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
     """A map with no basemap by default (works offline); a tile server from PETA_MPP_TILES if configured."""
-    from branca.element import Element, MacroElement
-    from jinja2 import Template
+    from branca.element import Element
 
     m = folium.Map(tiles=None, zoom_snap=0.25)
     m.options.update({"min_zoom": 3, "max_zoom": 14})  # marker clustering needs a maxZoom when there are no tiles
-    scale = MacroElement()
-    scale._template = Template(_SCALE_JS)
-    m.add_child(scale)
+    m.add_child(_macro(_SCALE_JS))
     m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
     tiles = os.environ.get(ENV_TILES)
     if tiles:
@@ -170,7 +187,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     labels = (["", "Kode", "Provinsi", "MPP", "Sejak", "RB", "SAKIP"] if lang == "id"
               else ["", "Code", "Province", "MPP", "Since", "RB", "SAKIP"])
     folium.GeoJson(
-        json.loads(to_geojson(gdf)), name=LAYERS[layer][i],
+        geo_dict(gdf), name=LAYERS[layer][i],
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#525252", "weight": 0.4,
                                   "fillOpacity": 0.85, "className": "regency r" + f["properties"]["code"].replace(".", "-")},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
@@ -178,7 +195,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
                                       aliases=labels, sticky=True),
     ).add_to(m)
     outlines = outlines if outlines is not None else province_borders(table)
-    folium.GeoJson(json.loads(to_geojson(outlines[["geometry"]])), name="Provinsi",
+    folium.GeoJson(geo_dict(outlines[["geometry"]]), name="Provinsi",
                    style_function=lambda f: {"fill": False, "color": "#252525", "weight": 1.2},
                    interactive=False).add_to(m)
     if mpps is not None and len(mpps):
@@ -203,10 +220,10 @@ PRECISION_LABELS = {"day": ("", ""), "month": (" (bulan)", " (month)"), "year": 
                     "": ("", "")}
 
 
-def mpp_points(mpps: pd.DataFrame, regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def mpp_points(mpps: pd.DataFrame, regencies: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """MPP locations: the analyst's coordinates where given, else the representative point of the regency it stands
-    in (``location`` says which)."""
-    rep = regencies.set_index("code").geometry.representative_point()
+    in (``location`` says which). Without ``regencies``, the built-in boundaries' points (memoised)."""
+    rep = regencies.set_index("code").geometry.representative_point() if regencies is not None else representative_points()
     rows = []
     for r in mpps.itertuples():
         lat, lon = getattr(r, "latitude", None), getattr(r, "longitude", None)
@@ -258,9 +275,7 @@ _POPUP_JS = """
 def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -> None:
     """Clustered MPP markers: one GeoJSON point layer with plain-text properties; tooltips and popups are built in
     the browser with textContent (no HTML from the data is ever parsed) and links only for http(s) URLs."""
-    from branca.element import MacroElement
     from folium.plugins import MarkerCluster
-    from jinja2 import Template
 
     i = 0 if lang == "id" else 1
     rows = []
@@ -278,7 +293,7 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
         icon_create_function="function (c) { return L.divIcon({html: '<div>' + c.getChildCount() + '</div>', "
                              "className: 'peta-cluster', iconSize: L.point(28, 28)}); }")
     layer = folium.GeoJson(
-        json.loads(to_geojson(data)), name="mpp-points",
+        geo_dict(data), name="mpp-points",
         marker=folium.CircleMarker(radius=6, color="#08306b", weight=1.5, fill=True, fill_color="#ffffff",
                                    fill_opacity=1))
     layer.add_to(cluster)
@@ -286,8 +301,8 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
     i18n = {"opened": ("Dibuka", "Opened")[i], "province_run": ("MPP yang dikelola provinsi", "Province-run MPP")[i],
             "approx": ("Lokasi perkiraan: titik tengah wilayah", "Approximate location: regency centre")[i],
             "sources": ("Sumber", "Sources")[i], "more": ("sumber lain di halaman Data", "more on the Data page")[i]}
-    script = MacroElement()
-    script._template = Template("{% macro script(this, kwargs) %}" + _POPUP_JS % {
-        "layer": layer.get_name(), "i18n": json.dumps(i18n, ensure_ascii=False).replace("</", "<\\/")}
-        + "{% endmacro %}")
+    script = _macro("{% macro script(this, kwargs) %}" + _POPUP_JS % {"layer": "{{ this.layer }}", "i18n": "{{ this.i18n }}"}
+                    + "{% endmacro %}")
+    script.layer = layer.get_name()
+    script.i18n = json.dumps(i18n, ensure_ascii=False).replace("</", "<\\/")
     m.add_child(script)

@@ -97,6 +97,10 @@ def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc
     return coverage.regency_coverage(when, list(provinces), reg, sc)
 
 
+def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
+    return boundaries.borders_for("province" if provinces else "national", provinces)
+
+
 def coverage_gdf(table: pd.DataFrame, provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
     level = "province" if provinces else "national"
     geoms = boundaries_at(level).set_index("code")["geometry"]
@@ -154,7 +158,7 @@ def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame) 
     live = registry.as_of(reg, when)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
-    return mpp_points(live, boundaries_at("full"))
+    return mpp_points(live)
 
 
 @st.cache_data(show_spinner=False)

@@ -7,7 +7,7 @@ import streamlit as st
 from geo.boundaries import to_geojson
 from geo.coverage import gaps, province_ranking
 from geo.tables import to_csv_bytes, to_xlsx_bytes
-from pages._shared import (active_registry, boundaries_at, active_scores, coverage_gdf, coverage_table,
+from pages._shared import (active_registry, active_scores, coverage_gdf, coverage_table,
                            current_filters, lang, mpp_points_as_of, show_table, t)
 
 when, provinces = current_filters()
@@ -15,7 +15,7 @@ reg = active_registry()
 table = coverage_table(when, provinces, reg, active_scores())
 en = lang() == "en"
 st.title(t("gaps"))
-gap = gaps(table, boundaries_at("full"), mpp_points_as_of(when, (), reg))
+gap = gaps(table, None, mpp_points_as_of(when, (), reg))
 st.write((f"{len(gap)} of {len(table)} regencies have no MPP of their own as of {when}" if en else
           f"{len(gap)} dari {len(table)} kabupaten/kota belum memiliki MPP sendiri per {when}"))
 st.caption("Nearest MPP: geodesic km between representative points (an MPP's own coordinates where known)." if en

@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.coverage import regency_detail
 from geo.maps import LAYERS, coverage_map
-from pages._shared import (active_registry, active_scores, coverage_gdf, coverage_table, curation_report,
+from pages._shared import (active_registry, borders, active_scores, coverage_gdf, coverage_table, curation_report,
                            current_filters, lang, mpp_points_as_of, show_map, t)
 
 when, provinces = current_filters()
@@ -21,7 +21,8 @@ st.query_params["layer"] = layer
 if layer == "rb":
     st.caption(("Metode evaluasi RB berubah pada 2023: nilai sebelum dan sesudah 2023 tidak dapat dibandingkan langsung."
                 if i == 0 else "The RB method changed in 2023: values before and after 2023 are not directly comparable."))
-m = coverage_map(coverage_gdf(table, provinces), layer, lang(), mpps=mpp_points_as_of(when, provinces, reg))
+m = coverage_map(coverage_gdf(table, provinces), layer, lang(), outlines=borders(provinces),
+                 mpps=mpp_points_as_of(when, provinces, reg))
 clicked = show_map(m, 640, f"map-{layer}-{when}-{provinces}", clickable=True)
 st.caption(t("click"))
 code = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")

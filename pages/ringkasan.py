@@ -9,7 +9,7 @@ import streamlit as st
 
 from geo.coverage import summary
 from geo.maps import coverage_map
-from pages._shared import current_filters, show_map, active_registry, active_scores, coverage_gdf, coverage_table, lang, official_totals, t
+from pages._shared import current_filters, show_map, borders, active_registry, active_scores, coverage_gdf, coverage_table, lang, official_totals, t
 
 when, provinces = current_filters()
 reg, sc, totals = active_registry(), active_scores(), official_totals()
@@ -31,7 +31,7 @@ else:
     c2.metric(t("named"), f"{s['registry_named_nationally']} / –")
 c3.metric(t("full_provinces"), f"{s['provinces_fully_covered']} / {s['provinces']}")
 c4.metric(t("change"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
-show_map(coverage_map(coverage_gdf(table, provinces), "coverage", lang()), 520, f"overview-{when}-{provinces}")
+show_map(coverage_map(coverage_gdf(table, provinces), "coverage", lang(), outlines=borders(provinces)), 520, f"overview-{when}-{provinces}")
 years = list(range(2017, when.year + 1))
 series = pd.DataFrame({"year": years, "regencies with an MPP" if en else "kab/kota dengan MPP": [
     int(coverage_table(date(y, 12, 31) if y < when.year else when, provinces, reg, sc)["has_mpp"].sum()) for y in years]})
