@@ -68,7 +68,7 @@ if up is not None:
             st.write(f"{result.accepted} accepted, {result.rejected} rejected" if en else
                      f"{result.accepted} diterima, {result.rejected} ditolak")
             for note in result.notes:
-                st.caption(note)
+                st.text(note)  # plain text: sheet names and notes come from the upload
             st.dataframe(result.report, hide_index=True, width="stretch")
             if result.accepted:
                 st.session_state["uploaded_registry" if kind == "mpp" else "uploaded_scores"] = result.data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ SHARED_BOUNDARIES = SHARED / "data" / "boundaries" / "cahyadsn__wilayah_boundari
 if not os.environ.get("PETA_MPP_BOUNDARIES") and SHARED_BOUNDARIES.is_dir():
     os.environ["PETA_MPP_BOUNDARIES"] = str(SHARED_BOUNDARIES)
 os.environ.setdefault("PETA_MPP_CACHE", str(ROOT / ".cache"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helpers (load_driver)
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +31,63 @@ def builtin():
     from geo.boundaries import builtin_boundaries
 
     return builtin_boundaries()
+
+
+# --- a running app and a real browser, shared by the browser and load tests ---------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+
+
+class RunningApp:
+    def __init__(self, base: str, proc):
+        self.base, self.proc = base, proc
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process (MB)."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+
+@pytest.fixture(scope="session")
+def app(builtin):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                             "--server.headless", "true", "--server.address", "127.0.0.1"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start within 60 s")
+    yield RunningApp(base, proc)
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

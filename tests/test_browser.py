@@ -6,8 +6,6 @@ Screenshots of every page are saved under artifacts/.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,26 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ARGS, CHROMIUM
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:", "about:",
          "file:")
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                 reason="Debian's chromium is not installed (make test installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Page:
@@ -68,37 +55,6 @@ def page(browser):
     p.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def app(builtin):
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    import urllib.request
-
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start: " + proc.stdout.read().decode()[-2000:])
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
 def map_frame(page):
     return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
 
@@ -123,6 +79,7 @@ def shot(page, name: str):
 
 
 def test_sumatera_utara_map_tooltip_and_year_slider(app, page):
+    app = app.base
     pg = page.page
     pg.goto(app + "/peta?as_of=2024-07-17&province=12")  # the first request on a fresh server
     fr = wait_for_regencies(pg, 33)
@@ -157,6 +114,7 @@ def test_sumatera_utara_map_tooltip_and_year_slider(app, page):
 
 
 def test_national_overview_draws_514_regencies(app, page):
+    app = app.base
     page.page.goto(app + "/?as_of=2025-12-31")
     fr = wait_for_regencies(page.page, 514)
     assert fr.locator("path.regency").count() == 514
@@ -168,6 +126,7 @@ def test_national_overview_draws_514_regencies(app, page):
                                         ("/skor?as_of=2024-12-31", "skor.png"),
                                         ("/data?lang=en", "data_en.png")])
 def test_other_pages_render(app, page, path, name):
+    app = app.base
     page.page.goto(app + path)
     page.page.locator("h1").first.wait_for(timeout=60_000)
     page.page.wait_for_timeout(1500)
