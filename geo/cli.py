@@ -93,7 +93,7 @@ def cmd_build_registry(args: argparse.Namespace) -> int:
     shared = Path(args.shared) if args.shared else _shared_data()
     mpp_file = shared / "mpp" / "mpp_sources.csv"
     reform_file = shared / "reform" / "reform_scores_sources.csv"
-    for f in (mpp_file, reform_file):
+    for f in (mpp_file, reform_file, shared / "mpp_digital" / "mpp_digital_sources.csv"):
         if not f.exists():
             raise CliError(f"{f}: not found (give the shared data folder with --shared)")
     out = Path(args.out) if args.out else DATA_DIR
@@ -106,6 +106,17 @@ def cmd_build_registry(args: argparse.Namespace) -> int:
     scores.to_csv(out / "reform_scores.csv", index=False)
     print(f"wrote {out / 'reform_scores.csv'}: {len(scores)} rows, {int(scores['selected'].sum())} selected, "
           f"{len(unmatched)} unmatched")
+    from .digital import build_digital, completeness as digital_completeness, load_digital_totals
+
+    digital_file = shared / "mpp_digital" / "mpp_digital_sources.csv"
+    dig = build_digital(pd.read_csv(digital_file, dtype=str, keep_default_na=False))
+    dig.regions.to_csv(out / "mpp_digital.csv", index=False)
+    dig.unmatched.to_csv(out / "mpp_digital_unmatched.csv", index=False)
+    acc = dig.accounting()
+    print(f"wrote {out / 'mpp_digital.csv'}: {len(dig.regions)} regions from {acc['source rows']} statements "
+          f"({acc['in the table']} used, {acc['unmatched']} unmatched with a reason)")
+    for line in digital_completeness(dig.regions, load_digital_totals()):
+        print(f"  {line}")
     print("\nRegistry against KemenPAN-RB's stated totals (MPPs counted nationally: kab/kota + DK Jakarta):")
     comp = completeness(build.registry, load_official_totals())
     for r in comp.itertuples():
@@ -235,7 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rm = sub.add_parser("render-map", help="the coverage map as one standalone HTML file (no network needed)")
     _add_scope(rm)
-    rm.add_argument("--layer", choices=["coverage", "mpp_count", "first_year", "rb", "sakip"], default="coverage")
+    rm.add_argument("--layer", choices=["coverage", "mpp_count", "first_year", "rb", "sakip", "digital"],
+                    default="coverage")
     rm.add_argument("--lang", choices=["id", "en"], default="id")
     rm.add_argument("--out", required=True, metavar="FILE.html")
     rm.set_defaults(func=cmd_render_map)

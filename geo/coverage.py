@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 COVERAGE_COLUMNS = ["code", "name", "province_code", "province", "has_mpp", "mpp_count", "first_mpp_on",
                     "first_mpp_precision", "mpp_names", "mpp_status", "province_run_mpp", "presence", "rb_predikat",
-                    "rb_score", "rb_year", "sakip_predikat", "sakip_score", "sakip_year"]
+                    "rb_score", "rb_year", "sakip_predikat", "sakip_score", "sakip_year", "digital_platform",
+                    "digital_stage"]
 
 
 def parse_as_of(as_of: str | date | None = None, year: int | None = None) -> date:
@@ -42,8 +43,11 @@ def parse_as_of(as_of: str | date | None = None, year: int | None = None) -> dat
 
 
 def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.DataFrame,
-                     scores: pd.DataFrame) -> pd.DataFrame:
-    """One row per regency in scope (provinces: codes; None/empty = all of Indonesia) as of ``when``."""
+                     scores: pd.DataFrame, digital: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per regency in scope (provinces: codes; None/empty = all of Indonesia) as of ``when``.
+
+    ``digital`` (MPP Digital regions, default: the committed table) adds ``digital_platform``/``digital_stage``:
+    the regency's own statement, else its province's platform."""
     regs = gz.regencies()
     prov = list(provinces or [])
     if prov:
@@ -71,6 +75,13 @@ def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.D
         out[f"{prefix}_predikat"] = out["code"].map(own_s["predikat"])
         out[f"{prefix}_score"] = out["code"].map(own_s["score"])
         out[f"{prefix}_year"] = out["code"].map(own_s["year"]).astype("Int64")
+    from .digital import digital_as_of, load_digital
+
+    dig = digital_as_of(load_digital() if digital is None else digital, when)
+    own_d = dig[dig["level"] == "regency"].set_index("code")
+    prov_d = dig[dig["level"] == "province"].set_index("code")
+    out["digital_platform"] = out["code"].map(own_d["platform"]).fillna(out["province_code"].map(prov_d["platform"]))
+    out["digital_stage"] = out["code"].map(own_d["stage"]).fillna(out["province_code"].map(prov_d["stage"]))
     for col in ("first_mpp_on", "first_mpp_precision", "mpp_names", "mpp_status", "rb_predikat", "sakip_predikat"):
         out[col] = out[col].replace("", np.nan)
     return out[COVERAGE_COLUMNS + ["regency_type"]].reset_index(drop=True)

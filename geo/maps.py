@@ -105,7 +105,14 @@ LAYERS = {
     "first_year": ("Tahun MPP pertama", "Year of the first MPP"),
     "rb": ("Predikat Indeks RB", "RB index predikat"),
     "sakip": ("Predikat SAKIP", "SAKIP predikat"),
+    "digital": ("MPP Digital", "MPP Digital"),
 }
+DIGITAL_COLOURS = {("national", "pilot"): "#54278f", ("national", "in use"): "#807dba",
+                   ("national", "committed"): "#bcbddc", "other": "#41ab5d"}
+DIGITAL_LABELS = {("national", "pilot"): ("Aplikasi nasional: rintisan 2023", "National app: 2023 pilot"),
+                  ("national", "in use"): ("Aplikasi nasional: dipakai", "National app: in use"),
+                  ("national", "committed"): ("Aplikasi nasional: komitmen", "National app: committed"),
+                  "other": ("Platform daerah/provinsi", "Local or provincial platform")}
 PRESENCE_COLOURS = {"with": "#2171b5", "province-run": "#9ecae1", "without": "#fdae6b"}
 PRESENCE_LABELS = {"with": ("Ada MPP", "Has an MPP"), "province-run": ("MPP provinsi", "Province-run MPP"),
                    "without": ("Belum ada MPP", "No MPP")}
@@ -143,6 +150,18 @@ def layer_classes(table: gpd.GeoDataFrame, layer: str, lang: str = "id") -> tupl
                 legend.append((palette[min(k, len(palette) - 1)], f"{lo}–{b}" if b != lo else f"{b}"))
                 lo = b + 1
         legend.append((NO_DATA_COLOUR, ("Belum ada MPP", "No MPP")[i]))
+        return colours, legend
+    if layer == "digital":
+        colours = []
+        for plat, stage in zip(table["digital_platform"], table["digital_stage"]):
+            if not isinstance(plat, str):
+                colours.append(NO_DATA_COLOUR)
+            elif plat == "national":
+                colours.append(DIGITAL_COLOURS[("national", stage)])
+            else:
+                colours.append(DIGITAL_COLOURS["other"])
+        legend = [(DIGITAL_COLOURS[k], v[i]) for k, v in DIGITAL_LABELS.items()]
+        legend.append((NO_DATA_COLOUR, ("Tidak disebut sumber (bukan berarti belum)", "Not named by a source (not 'none')")[i]))
         return colours, legend
     if layer in ("rb", "sakip"):
         col = f"{layer}_predikat"
@@ -208,6 +227,9 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     note = ""
     if layer == "rb":
         note = ("Metode RB berubah 2023" if lang == "id" else "RB method changed in 2023")
+    elif layer == "digital":
+        note = ("Hanya ~25 dari 199 kab/kota (2024) yang disebut namanya" if lang == "id"
+                else "Only ~25 of the 199 kab/kota stated for 2024 are named")
     m.get_root().html.add_child(Element(legend_html(LAYERS[layer][i], legend, note)))
     return m
 

@@ -135,6 +135,13 @@ def _choose(rows: pd.DataFrame) -> tuple[Period | None, pd.Series | None, list[s
     return best, row, conflicts
 
 
+def _name_of(chosen_row: pd.Series | None, names: list[str]) -> str:
+    """The MPP's name: the one in the row that gave the date, else the most frequent (first seen wins a tie)."""
+    if chosen_row is not None and chosen_row["mpp_name"]:
+        return str(chosen_row["mpp_name"])
+    return max(dict.fromkeys(names), key=names.count) if names else ""
+
+
 def read_sources(path: Path) -> pd.DataFrame:
     """The shared MPP statements with their 1-based data row numbers (header = row 1)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -268,7 +275,7 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
         rows.append({
             "mpp_id": mpp_id, "code": code or "", "name": name, "province_code": province_code,
             "province": g.province_name(province_code), "province_run": province_run, "serves": serves,
-            "mpp_name": max(set(names), key=names.count) if names else "",
+            "mpp_name": _name_of(chosen_row, names),
             "status": status,
             "opened_on": opened.text if opened else "", "date_precision": opened.precision if opened else "",
             "date_basis": basis or "existence only", "known_by": known_by.text if known_by else "",

@@ -63,7 +63,7 @@ def test_overview_filters_change_the_figures():
 
 def test_map_page_every_layer():
     at = run("pages/peta.py", as_of="2024-07-17", province="12")
-    for layer in ("coverage", "mpp_count", "first_year", "rb", "sakip"):
+    for layer in ("coverage", "mpp_count", "first_year", "rb", "sakip", "digital"):
         at.radio(key="layer").set_value(layer).run()
         assert not at.exception, (layer, at.exception)
         assert at.query_params["layer"] in (layer, [layer])

@@ -167,7 +167,8 @@ def test_committed_registry_is_the_build_of_the_shared_sources(real_build):
     committed = rg.load_registry()
     assert len(committed) == len(real_build.registry)
     assert list(committed["mpp_id"]) == list(real_build.registry["mpp_id"])
-    assert list(committed["opened_on"]) == list(real_build.registry["opened_on"])
+    for col in ("opened_on", "mpp_name", "status", "sources", "source_rows"):
+        assert list(committed[col]) == list(real_build.registry[col]), col
 
 
 def test_seed_case_north_sumatra_on_2024_07_17():
