@@ -214,6 +214,22 @@ def cmd_render_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_briefing(args: argparse.Namespace) -> int:
+    import time
+
+    from .briefing import briefing_data, briefing_pdf, briefing_png
+
+    when, provinces = _scope(args)
+    registry, scores, totals, _ = _load_inputs(args)
+    fmt = args.format or ("png" if str(args.out).lower().endswith(".png") else "pdf")
+    t = time.perf_counter()
+    data = briefing_data(when, provinces, registry, scores, args.lang, totals)
+    blob = briefing_pdf(data, args.layer) if fmt == "pdf" else briefing_png(data, args.layer)
+    Path(args.out).write_bytes(blob)
+    print(f"wrote {args.out}: {fmt.upper()}, {len(blob) / 1e3:.0f} kB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Peta MPP: regions, boundaries, MPP coverage.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -251,6 +267,15 @@ def build_parser() -> argparse.ArgumentParser:
     rm.add_argument("--lang", choices=["id", "en"], default="id")
     rm.add_argument("--out", required=True, metavar="FILE.html")
     rm.set_defaults(func=cmd_render_map)
+
+    br = sub.add_parser("briefing", help="a one-page PDF briefing, or the map as PNG")
+    _add_scope(br)
+    br.add_argument("--lang", choices=["id", "en"], default="id")
+    br.add_argument("--format", choices=["pdf", "png"], help="default: from the file name, else pdf")
+    br.add_argument("--layer", choices=["coverage", "mpp_count", "first_year", "rb", "sakip", "digital"],
+                    default="coverage")
+    br.add_argument("--out", required=True)
+    br.set_defaults(func=cmd_briefing)
     return p
 
 

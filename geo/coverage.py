@@ -80,8 +80,9 @@ def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.D
     dig = digital_as_of(load_digital() if digital is None else digital, when)
     own_d = dig[dig["level"] == "regency"].set_index("code")
     prov_d = dig[dig["level"] == "province"].set_index("code")
-    out["digital_platform"] = out["code"].map(own_d["platform"]).fillna(out["province_code"].map(prov_d["platform"]))
-    out["digital_stage"] = out["code"].map(own_d["stage"]).fillna(out["province_code"].map(prov_d["stage"]))
+    for col, src in (("digital_platform", "platform"), ("digital_stage", "stage")):
+        own_v = out["code"].map(own_d[src]).astype(object)
+        out[col] = own_v.where(own_v.notna(), out["province_code"].map(prov_d[src]).astype(object))
     for col in ("first_mpp_on", "first_mpp_precision", "mpp_names", "mpp_status", "rb_predikat", "sakip_predikat"):
         out[col] = out[col].replace("", np.nan)
     return out[COVERAGE_COLUMNS + ["regency_type"]].reset_index(drop=True)

@@ -1,0 +1,75 @@
+"""Briefing exports: the PDF's text and page count, the PNG's size, small multiples."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from geo.briefing import briefing_data, briefing_pdf, briefing_png, small_multiples_png
+from geo.registry import load_registry
+from geo.scores import load_scores
+
+ROOT = Path(__file__).resolve().parent.parent
+FIVE = ["Kabupaten Asahan", "Kabupaten Humbang Hasundutan", "Kabupaten Labuhanbatu Utara", "Kota Medan",
+        "Kota Tebing Tinggi"]
+
+
+@pytest.fixture(scope="module")
+def sumut(builtin):
+    return briefing_data(date(2024, 7, 17), ["12"], load_registry(), load_scores(), "id")
+
+
+def pdf_text(blob: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(blob))
+    return len(reader.pages), " ".join((p.extract_text() or "") for p in reader.pages)
+
+
+def test_sumut_pdf_names_the_five_mpps_and_the_28_regencies_without(sumut):
+    pages, text = pdf_text(briefing_pdf(sumut))
+    flat = " ".join(text.split())
+    assert pages == 1
+    for name in FIVE:
+        assert name in flat, name
+    without = sumut.gaps["name"].tolist()
+    assert len(without) == 28
+    for name in without:
+        assert name in flat, name
+    assert "5 / 33" in flat and "Per 17 Juli 2024" in flat
+    assert "RB BB (2023)" in flat and "SAKIP B (2023)" in flat
+    assert "Kelengkapan data" in flat and "MIT" in flat and "MPP Digital" in flat
+
+
+def test_english_briefing_and_the_command_line(tmp_path, builtin):
+    out = tmp_path / "b.pdf"
+    p = subprocess.run([sys.executable, "-m", "geo", "briefing", "--province", "Sumut", "--as-of", "2024-07-17",
+                        "--lang", "en", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    pages, text = pdf_text(out.read_bytes())
+    flat = " ".join(text.split())
+    assert pages == 1 and "As of 17 July 2024" in flat and "No MPP yet (28)" in flat
+    png = tmp_path / "m.png"
+    p = subprocess.run([sys.executable, "-m", "geo", "briefing", "--year", "2025", "--format", "png", "--out",
+                        str(png)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    with Image.open(png) as im:
+        assert im.format == "PNG" and im.size == (1753, 1240)  # A4 landscape at 150 dpi
+
+
+def test_png_map_size(sumut):
+    with Image.open(io.BytesIO(briefing_png(sumut, dpi=100))) as im:
+        assert im.size == (1169, 827)
+        assert len(set(im.convert("RGB").getdata())) > 20  # a drawn map, not a blank page
+
+
+def test_small_multiples_one_panel_per_year(builtin):
+    blob = small_multiples_png(load_registry(), load_scores(), ["12"], "id", until=date(2024, 7, 17), dpi=60)
+    with Image.open(io.BytesIO(blob)) as im:
+        w, h = im.size
+        assert w == int(11.69 * 60) and h == int((3.0 * 3 + 0.9) * 60)  # 2017..2024: 8 panels in 3 rows
