@@ -14,6 +14,8 @@ pages = [
     st.Page("pages/peta.py", title=t("map"), url_path="peta"),
     st.Page("pages/kesenjangan.py", title=t("gaps"), url_path="kesenjangan"),
     st.Page("pages/skor.py", title=t("scores"), url_path="skor"),
+    st.Page("pages/linimasa.py", title=t("timeline"), url_path="linimasa"),
+    st.Page("pages/presentasi.py", title=t("present"), url_path="presentasi"),
     st.Page("pages/data.py", title=t("data"), url_path="data"),
 ]
 st.navigation(pages).run()

@@ -171,21 +171,25 @@ def layer_classes(table: gpd.GeoDataFrame, layer: str, lang: str = "id") -> tupl
     raise ValueError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
 
 
-def legend_html(title: str, entries: list[tuple[str, str]], note: str = "") -> str:
-    """A static legend (plain HTML and CSS: no d3 or other script from a CDN). All text is escaped."""
+def legend_html(title: str, entries: list[tuple[str, str]], note: str = "", scale: float = 1.0) -> str:
+    """A static legend (plain HTML and CSS: no d3 or other script from a CDN). All text is escaped.
+
+    ``scale`` enlarges it for a projector (presentation mode)."""
+    box = round(14 * scale)
     items = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:14px;background:{esc(c)};'
+        f'<div><span style="display:inline-block;width:{box}px;height:{box}px;background:{esc(c)};'
         f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>{esc(label)}</div>'
         for c, label in entries)
-    extra = f'<div style="margin-top:4px;font-size:11px;color:#444">{esc(note)}</div>' if note else ""
+    extra = f'<div style="margin-top:4px;font-size:{round(11 * scale)}px;color:#444">{esc(note)}</div>' if note else ""
     return (f'<div class="peta-legend" style="position:absolute;bottom:24px;left:12px;z-index:9999;'
             f'background:rgba(255,255,255,.92);padding:8px 10px;border:1px solid #999;border-radius:4px;'
-            f'font:13px sans-serif;line-height:20px;max-width:260px"><b>{esc(title)}</b>{items}{extra}</div>')
+            f'font:{round(13 * scale)}px sans-serif;line-height:{round(20 * scale)}px;max-width:{round(260 * scale)}px">'
+            f'<b>{esc(title)}</b>{items}{extra}</div>')
 
 
 def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "id",
                  outlines: gpd.GeoDataFrame | None = None, mpps: gpd.GeoDataFrame | None = None,
-                 title: str | None = None) -> folium.Map:
+                 title: str | None = None, legend_scale: float = 1.0) -> folium.Map:
     """The coverage choropleth: one polygon per regency, coloured by ``layer``, escaped tooltips, a legend,
     optional clustered MPP markers (points from :func:`mpp_points`)."""
     from branca.element import Element
@@ -230,7 +234,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     elif layer == "digital":
         note = ("Hanya ~25 dari 199 kab/kota (2024) yang disebut namanya" if lang == "id"
                 else "Only ~25 of the 199 kab/kota stated for 2024 are named")
-    m.get_root().html.add_child(Element(legend_html(LAYERS[layer][i], legend, note)))
+    m.get_root().html.add_child(Element(legend_html(LAYERS[layer][i], legend, note, legend_scale)))
     return m
 
 

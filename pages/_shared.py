@@ -42,6 +42,8 @@ TEXT = {
     "gaps": ("Kesenjangan", "Gaps"),
     "scores": ("Skor reformasi", "Reform scores"),
     "detail": ("Rincian wilayah", "Regency detail"),
+    "timeline": ("Linimasa", "Over time"),
+    "present": ("Presentasi", "Presentation"),
     "click": ("Klik sebuah kabupaten/kota di peta untuk melihat rinciannya.", "Click a regency on the map for its detail."),
     "data": ("Data", "Data"),
     "layer": ("Lapisan peta", "Map layer"),
@@ -197,3 +199,21 @@ def show_table(df: pd.DataFrame, **kwargs) -> None:
     if "coverage_rate" in shown.columns:
         config["coverage_rate"] = st.column_config.NumberColumn(COLUMN_LABELS["coverage_rate"][i], format="percent")
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverage") -> None:
+    """PDF briefing and PNG map of the current view, generated when clicked (geo.briefing)."""
+    from geo.briefing import briefing_data, briefing_pdf, briefing_png
+
+    reg, sc, language = active_registry(), active_scores(), lang()
+    stem = f"peta-mpp_{when}" + (f"_{'-'.join(provinces)}" if provinces else "") + f"_{language}"
+
+    def make(fmt: str):
+        def build() -> bytes:
+            data = briefing_data(when, list(provinces), reg, sc, language)
+            return briefing_pdf(data, layer) if fmt == "pdf" else briefing_png(data, layer)
+        return build
+
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("PDF briefing", make("pdf"), file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore")
+    c2.download_button("PNG", make("png"), file_name=f"{stem}.png", mime="image/png", on_click="ignore")

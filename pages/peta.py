@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.coverage import regency_detail
 from geo.maps import LAYERS, coverage_map
-from pages._shared import (active_registry, borders, active_scores, coverage_gdf, coverage_table, curation_report,
+from pages._shared import (active_registry, borders, export_buttons, active_scores, coverage_gdf, coverage_table, curation_report,
                            current_filters, lang, mpp_points_as_of, show_map, t)
 
 when, provinces = current_filters()
@@ -24,6 +24,9 @@ if layer == "rb":
 m = coverage_map(coverage_gdf(table, provinces), layer, lang(), outlines=borders(provinces),
                  mpps=mpp_points_as_of(when, provinces, reg))
 clicked = show_map(m, 640, f"map-{layer}-{when}-{provinces}", clickable=True)
+export_buttons(when, provinces, layer)
+st.page_link("pages/presentasi.py", label=("Mode presentasi" if i == 0 else "Presentation mode"), icon="🖥️",
+             query_params={"layer": layer, "as_of": when.isoformat(), "lang": lang(), "province": list(provinces)})
 st.caption(t("click"))
 code = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
 if code:

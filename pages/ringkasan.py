@@ -9,7 +9,7 @@ import streamlit as st
 
 from geo.coverage import summary
 from geo.maps import coverage_map
-from pages._shared import current_filters, show_map, borders, active_registry, active_scores, coverage_gdf, coverage_table, lang, official_totals, t
+from pages._shared import current_filters, export_buttons, show_map, borders, active_registry, active_scores, coverage_gdf, coverage_table, lang, official_totals, t
 
 when, provinces = current_filters()
 reg, sc, totals = active_registry(), active_scores(), official_totals()
@@ -32,8 +32,9 @@ else:
 c3.metric(t("full_provinces"), f"{s['provinces_fully_covered']} / {s['provinces']}")
 c4.metric(t("change"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
 show_map(coverage_map(coverage_gdf(table, provinces), "coverage", lang(), outlines=borders(provinces)), 520, f"overview-{when}-{provinces}")
+export_buttons(when, provinces)
 years = list(range(2017, when.year + 1))
-series = pd.DataFrame({"year": years, "regencies with an MPP" if en else "kab/kota dengan MPP": [
+series = pd.DataFrame({"year": [str(y) for y in years], "regencies with an MPP" if en else "kab/kota dengan MPP": [
     int(coverage_table(date(y, 12, 31) if y < when.year else when, provinces, reg, sc)["has_mpp"].sum()) for y in years]})
 st.subheader("Coverage over time" if en else "Cakupan dari tahun ke tahun")
 st.bar_chart(series.set_index("year"))

@@ -57,7 +57,8 @@ def run_round(browser, base: str, sessions: int = 10, switches: int = 3, budget_
                 pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                      timeout=max(1.0, budget_s - (time.perf_counter() - start)) * 1000)
                 frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-                frame.locator("path.regency").first.wait_for(timeout=30_000)
+                frame.locator("path.regency").first.wait_for(
+                    timeout=max(1.0, budget_s - (time.perf_counter() - start)) * 1000)
                 if pg.locator('[data-testid="stException"]').count():
                     res.errors.append(f"exception shown on {pg.url}")
             res.redraw_seconds.append(time.perf_counter() - t)

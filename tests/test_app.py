@@ -109,3 +109,16 @@ def test_an_uploaded_registry_is_used_on_every_page():
     at = run("pages/ringkasan.py", session={"uploaded_registry": up.data}, as_of="2024-07-17", province="12")
     assert metric(at, 0) == "1 / 33"
     assert any("unggahan" in i.value for i in at.sidebar.info)
+
+
+def test_presentation_mode_title_states_scope_and_date():
+    at = run("pages/presentasi.py", as_of="2024-07-17", province="12", layer="coverage")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Keberadaan MPP — Sumatera Utara" in text and "17 Juli 2024" in text and "5 dari 33" in text
+    assert "cahyadsn/wilayah_boundaries" in text
+
+
+def test_timeline_page_counts_per_year():
+    at = run("pages/linimasa.py", province="12", lang="en")
+    assert at.title[0].value == "Coverage over time"
+    assert not at.exception

@@ -124,14 +124,27 @@ def test_national_overview_draws_514_regencies(app, page):
 
 @pytest.mark.parametrize("path, name", [("/kesenjangan?province=12&as_of=2024-07-17", "kesenjangan.png"),
                                         ("/skor?as_of=2024-12-31", "skor.png"),
+                                        ("/linimasa?province=12", "linimasa.png"),
+                                        ("/presentasi?province=12&as_of=2024-07-17", "presentasi_sumut.png"),
                                         ("/data?lang=en", "data_en.png")])
 def test_other_pages_render(app, page, path, name):
     app = app.base
     page.page.goto(app + path)
-    page.page.locator("h1").first.wait_for(timeout=60_000)
+    page.page.locator("h1, .peta-present-title").first.wait_for(timeout=60_000)
     page.page.wait_for_timeout(1500)
     assert not page.page.locator('[data-testid="stException"]').count()
     shot(page.page, name)
+
+
+def test_pdf_briefing_download_from_the_overview(app, page):
+    pg = page.page
+    pg.goto(app.base + "/?as_of=2024-07-17&province=12")
+    wait_for_regencies(pg, 33)
+    with pg.expect_download(timeout=60_000) as dl:
+        pg.get_by_role("button", name="PDF briefing").click()
+    path = dl.value.path()
+    data = Path(path).read_bytes()
+    assert data.startswith(b"%PDF") and dl.value.suggested_filename.endswith(".pdf")
 
 
 def test_render_map_offline_draws_every_regency(tmp_path, page, builtin):

@@ -1,0 +1,54 @@
+"""Linimasa: coverage over the years, stepped or played through, and small multiples for print."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from geo.briefing import draw_map, small_multiples_png, to_bytes
+from pages._shared import active_registry, active_scores, coverage_table, current_filters, lang
+
+when, provinces = current_filters()
+reg, sc = active_registry(), active_scores()
+en = lang() == "en"
+years = list(range(2017, date.today().year + 1))
+st.title("Coverage over time" if en else "Linimasa cakupan")
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def year_map(year: int, provinces: tuple[str, ...], language: str, _reg: pd.DataFrame, _sc: pd.DataFrame,
+             reg_key: int) -> bytes:
+    import matplotlib.pyplot as plt
+
+    end = date(year, 12, 31) if year < date.today().year else date.today()
+    t = coverage_table(end, provinces, _reg, _sc)
+    fig, ax = plt.subplots(figsize=(11, 5.2))
+    draw_map(ax, t, list(provinces), "coverage", language, labels=bool(provinces))
+    ax.set_title(f"{year}: {int(t['has_mpp'].sum())} / {len(t)}", fontsize=16, weight="bold")
+    fig.tight_layout()
+    return to_bytes(fig, "png", 90)
+
+
+reg_key = hash(tuple(reg["mpp_id"])) if "mpp_id" in reg else 0
+counts = pd.DataFrame({"year": [str(y) for y in years], "covered": [
+    int(coverage_table(date(y, 12, 31) if y < date.today().year else date.today(), provinces, reg, sc)["has_mpp"].sum())
+    for y in years]}).set_index("year")
+st.line_chart(counts, height=180)
+year = st.select_slider("Year" if en else "Tahun", options=years, value=min(when.year, years[-1]), key="timeline_year")
+frame = st.empty()
+if st.button("▶ Play" if en else "▶ Putar", key="play"):
+    bar = st.progress(0.0)
+    for k, y in enumerate(years):
+        frame.image(year_map(y, provinces, lang(), reg, sc, reg_key), width="stretch")
+        bar.progress((k + 1) / len(years), text=str(y))
+        time.sleep(0.8)
+else:
+    with st.spinner("…"):
+        frame.image(year_map(year, provinces, lang(), reg, sc, reg_key), width="stretch")
+st.download_button("Small multiples (PNG)" if en else "Peta kecil per tahun (PNG)",
+                   lambda: small_multiples_png(reg, sc, list(provinces), lang()),
+                   file_name=f"peta-mpp_linimasa_{'-'.join(provinces) or 'indonesia'}.png", mime="image/png",
+                   on_click="ignore")
