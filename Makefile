@@ -43,3 +43,4 @@ test: $(BIN)/.dev node_modules/.installed chromium
 bench: $(BIN)/.dev node_modules/.installed
 	$(BIN)/python bench/bench_boundaries.py
 	$(BIN)/python bench/bench_maps.py
+	$(BIN)/python bench/bench_exports.py
