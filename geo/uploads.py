@@ -103,13 +103,27 @@ def _region(g: gz.Gazetteer, row: pd.Series, code_col: str | None, name_col: str
     return None, reason
 
 
+@dataclass
+class _Upload:
+    df: pd.DataFrame
+    where: str          # file (and sheet) for messages
+    rows: list[int]     # row numbers as in the file (header = row 1)
+    decimal: str        # "." or ","
+    name_col: str | None
+    code_col: str | None
+
+
+def _open(source: str | Path | bytes, name: str | None) -> _Upload:
+    df = _read(source, name)
+    return _Upload(df, df.attrs.get("where", name or str(source)),
+                   df.attrs.get("row_numbers", list(range(2, len(df) + 2))), df.attrs.get("decimal", "."),
+                   _col(df, NAME_COLUMNS), _col(df, CODE_COLUMNS))
+
+
 def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: date | None = None) -> UploadResult:
     """An analyst's MPP list -> registry-shaped data + per-row report. Raises TableError if unreadable."""
-    df = _read(source, name)
-    where = df.attrs.get("where", name or str(source))
-    rows_no = df.attrs.get("row_numbers", list(range(2, len(df) + 2)))
-    decimal = df.attrs.get("decimal", ".")
-    name_col, code_col = _col(df, NAME_COLUMNS), _col(df, CODE_COLUMNS)
+    up = _open(source, name)
+    df, where, rows_no, decimal, name_col, code_col = up.df, up.where, up.rows, up.decimal, up.name_col, up.code_col
     if name_col is None and code_col is None:
         raise TableError(f"{where}: no region column; name one of: {', '.join(NAME_COLUMNS[:6])} or a code column "
                          f"(code, kode). Columns are: {', '.join(map(str, df.columns))}")
@@ -178,11 +192,8 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
 
 def read_scores_file(source: str | Path | bytes, name: str | None = None, today: date | None = None) -> UploadResult:
     """An analyst's reform scores (region, assessment, year, predikat and/or score) -> score table + report."""
-    df = _read(source, name)
-    where = df.attrs.get("where", name or str(source))
-    rows_no = df.attrs.get("row_numbers", list(range(2, len(df) + 2)))
-    decimal = df.attrs.get("decimal", ".")
-    name_col, code_col = _col(df, NAME_COLUMNS), _col(df, CODE_COLUMNS)
+    up = _open(source, name)
+    df, where, rows_no, decimal, name_col, code_col = up.df, up.where, up.rows, up.decimal, up.name_col, up.code_col
     ass_col, year_col = _col(df, ["assessment", "penilaian", "jenis", "indeks"]), _col(df, ["year", "tahun"])
     pred_col, score_col = _col(df, ["predikat", "grade", "kategori"]), _col(df, ["score", "nilai", "skor"])
     missing = [label for label, c in (("region or code", name_col or code_col), ("assessment", ass_col),
