@@ -287,9 +287,9 @@ class Gazetteer:
             return self._result(query, "unmatched", [], 0, "code", f"{code} is not a current Kemendagri regency code")
 
         # "Kota Solo (Surakarta)": the text outside brackets first, then what the brackets hold.
-        if "(" in raw and ")" in raw:
-            outer = re.sub(r"\([^)]*\)", " ", raw)
-            inner = re.findall(r"\(([^)]*)\)", raw)
+        inner = re.findall(r"\(([^()]*)\)", raw)
+        if inner:
+            outer = re.sub(r"\([^()]*\)", " ", raw)
             first = self.match(outer, province)
             if first.status == "matched":
                 return replace(first, query=query)
