@@ -136,6 +136,17 @@ def test_other_pages_render(app, page, path, name):
     shot(page.page, name)
 
 
+def test_clicking_a_regency_opens_its_detail(app, page):
+    pg = page.page
+    pg.goto(app.base + "/peta?as_of=2024-07-17&province=12")
+    fr = wait_for_regencies(pg, 33)
+    fr.locator("path.r12-06").click()  # Kabupaten Karo
+    heading = pg.get_by_text("Rincian wilayah: Kabupaten Karo (12.06), Sumatera Utara")
+    heading.wait_for(timeout=60_000)
+    assert pg.get_by_text("Belum ada MPP yang tercatat.").count() == 1
+    shot(pg, "peta_detail_karo.png")
+
+
 def test_pdf_briefing_download_from_the_overview(app, page):
     pg = page.page
     pg.goto(app.base + "/?as_of=2024-07-17&province=12")

@@ -1,0 +1,51 @@
+"""Map building: layers, escaping, assets, optional tiles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import pytest
+
+from geo.assets import standalone_html
+from geo.boundaries import CRS, load_boundaries
+from geo.coverage import regency_coverage
+from geo.maps import LAYERS, coverage_map, layer_classes, legend_html
+from geo.registry import load_registry
+from geo.scores import load_scores
+
+
+@pytest.fixture(scope="module")
+def sumut(builtin):
+    t = regency_coverage(date(2024, 7, 17), ["12"], load_registry(), load_scores())
+    geoms = load_boundaries("province").set_index("code")["geometry"]
+    return gpd.GeoDataFrame(t, geometry=t["code"].map(geoms).values, crs=CRS)
+
+
+def test_every_layer_has_a_colour_per_regency_and_a_no_data_class(sumut):
+    for layer in LAYERS:
+        colours, legend = layer_classes(sumut, layer, "id")
+        assert len(colours) == len(sumut) and legend
+        if layer in ("rb", "sakip", "first_year", "digital"):
+            assert "#d9d9d9" in [c for c, _ in legend]  # "no data" is its own grey class
+
+
+def test_legend_escapes_text():
+    html = legend_html("<b>x</b>", [("#fff", "<script>alert(1)</script>")], note="a & b")
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html
+
+
+def test_no_basemap_by_default_and_an_office_tile_server_when_configured(sumut, monkeypatch):
+    monkeypatch.delenv("PETA_MPP_TILES", raising=False)
+    html = standalone_html(coverage_map(sumut, "coverage"))
+    assert "L.tileLayer" not in html
+    monkeypatch.setenv("PETA_MPP_TILES", "http://tiles.kantor.example/{z}/{x}/{y}.png")
+    monkeypatch.setenv("PETA_MPP_TILES_ATTRIBUTION", "© Kantor")
+    html = standalone_html(coverage_map(sumut, "coverage"))
+    assert "L.tileLayer" in html and "tiles.kantor.example" in html and "Kantor" in html
+
+
+def test_standalone_map_has_no_external_script_or_stylesheet(sumut):
+    html = standalone_html(coverage_map(sumut, "coverage"))
+    assert "<script src=" not in html and '<link rel="stylesheet"' not in html
+    assert "jquery" not in html.lower() and "cdn." not in html
