@@ -44,6 +44,9 @@ PREDIKAT_BANDS: dict[str, tuple[float, float, str]] = {
 PREDIKAT_ORDER = list(PREDIKAT_BANDS)  # best first
 ASSESSMENTS = ("RB", "SAKIP")
 RB_METHOD_CHANGE_YEAR = 2023
+RB_METHOD_NOTE_ID = ("Metode evaluasi RB berubah pada 2023 (2020-2022: pengungkit 60% + hasil 40%; sejak 2023: RB General "
+                     "100 + RB Tematik 20): nilai RB sebelum dan sesudah 2023 tidak dapat dibandingkan langsung, dan "
+                     "sejak 2023 nilai dapat melebihi 90 atau 100 tanpa predikat AA.")
 RB_METHOD_NOTE = ("The RB evaluation method changed in 2023 (2020-2022: pengungkit 60% + hasil 40%; from 2023: "
                   "RB General 100 + RB Tematik 20): RB values before and after 2023 are not directly comparable, and "
                   "from 2023 a score can exceed 90 or 100 without predikat AA.")

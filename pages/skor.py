@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.coverage import presence_by_predikat, province_scores
-from geo.scores import PREDIKAT_BANDS, RB_METHOD_NOTE
+from geo.scores import PREDIKAT_BANDS, RB_METHOD_NOTE, RB_METHOD_NOTE_ID
 from pages._shared import active_registry, active_scores, coverage_table, current_filters, lang, t
 
 when, provinces = current_filters()
@@ -18,7 +18,7 @@ st.info(("Scores are the latest assessment counted on the chosen date (an assess
          if en else
          "Skor adalah hasil evaluasi terakhir yang berlaku pada tanggal terpilih (evaluasi tahun Y berlaku sejak "
          "31 Desember Y), beserta tahunnya. Hanya hasil yang dinyatakan sumber publik; tidak ada yang diturunkan. ")
-        + RB_METHOD_NOTE)
+        + (RB_METHOD_NOTE if en else RB_METHOD_NOTE_ID))
 n = len(table)
 for assessment in ("RB", "SAKIP"):
     col = f"{assessment.lower()}_predikat"
@@ -28,7 +28,11 @@ for assessment in ("RB", "SAKIP"):
               f"not low." if en else
               f"Kabupaten/kota dengan predikat {assessment} yang diketahui: {known} dari {n} ({known / n:.0%}). "
               f"Sisanya tidak diketahui, bukan rendah."))
-    st.dataframe(presence_by_predikat(table, assessment), width="stretch")
+    ct = presence_by_predikat(table, assessment)
+    if not en:
+        ct = ct.rename(columns={"with MPP": "Ada MPP", "without MPP": "Belum ada MPP"}, index={"no data": "tidak ada data"})
+    ct.index.name = "Predikat"
+    st.dataframe(ct, width="stretch")
 st.subheader("Provinces" if en else "Provinsi")
 st.dataframe(province_scores(when, list(provinces), sc), hide_index=True, width="stretch")
 st.subheader("Regencies" if en else "Kabupaten/kota")
