@@ -384,7 +384,7 @@ class Gazetteer:
         if best >= FUZZY_ACCEPT and best - second >= FUZZY_MARGIN:
             # A kabupaten/kota twin of the best candidate makes a typo ambiguous unless the type was written.
             code = found[0][2]
-            twins = [c for c in pool["code"] if c != code and pool.set_index("code").at[c, "key"] == choices[code]]
+            twins = [c for c, other in choices.items() if c != code and other == choices[code]]
             if not twins:
                 return self._result(query, "matched", [code], best, "fuzzy",
                                     f"approximate match (score {best:.0f})", cands[:3])
