@@ -6,10 +6,8 @@ Run: .venv/bin/python bench/bench_maps.py (or `make bench`). Prints figures; ass
 from __future__ import annotations
 
 import gzip
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -37,7 +35,7 @@ def main() -> None:
     from streamlit_folium import _get_header, _get_html  # what st_folium sends to the browser
 
     reg, sc = load_registry(), load_scores()
-    national, full = load_boundaries("national"), load_boundaries("full")
+    national = load_boundaries("national")
     geoms = national.set_index("code")["geometry"]
 
     def build(when: date, provinces: list[str]) -> folium.Map:

@@ -77,7 +77,6 @@ def build_digital(sources: pd.DataFrame) -> DigitalBuild:
     reg = g.regencies.set_index("code")
     rows = []
     for key, grp in src[src["key"].notna()].groupby("key", sort=True):
-        notes = " ".join(grp["note"])
         flags_unstated = grp["note"].map(lambda n: bool(_NOT_STATED.search(n)))
         flags_local = grp["note"].map(lambda n: bool(_LOCAL.search(n))) & ~flags_unstated
         flags_prov = grp["note"].map(lambda n: bool(_PROVINCE.search(n)))

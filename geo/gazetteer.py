@@ -380,7 +380,7 @@ class Gazetteer:
         second = found[1][1] if len(found) > 1 else 0.0
         if len(k) < FUZZY_MIN_LEN:
             return self._result(query, "unmatched", [], best, "fuzzy",
-                                f"no exact match and the name is too short to match approximately", cands[:3])
+                                "no exact match and the name is too short to match approximately", cands[:3])
         if best >= FUZZY_ACCEPT and best - second >= FUZZY_MARGIN:
             # A kabupaten/kota twin of the best candidate makes a typo ambiguous unless the type was written.
             code = found[0][2]

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from .boundaries import province_borders, province_outlines, representative_points, to_geojson
+from .boundaries import province_borders, representative_points
 
 # folium embeds GeoJSON with jinja's ``tojson``; compact separators make the same JSON ~15% smaller.
 folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
@@ -72,25 +72,6 @@ def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
         folium.TileLayer(tiles=tiles, attr=os.environ.get(ENV_TILES_ATTRIBUTION, "basemap"), name="basemap").add_to(m)
     minx, miny, maxx, maxy = bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
-    return m
-
-
-def regency_map(regencies: gpd.GeoDataFrame) -> folium.Map:
-    """The plain regency map: every regency outlined, with its name, code and province in the tooltip."""
-    m = base_map(tuple(regencies.total_bounds))
-    gdf = regencies[["code", "name", "province", "geometry"]].copy()
-    for col in ("name", "province"):
-        gdf[col] = gdf[col].map(esc)
-    folium.GeoJson(
-        json.loads(to_geojson(gdf)), name="Kabupaten/kota",
-        style_function=lambda f: {"fillColor": "#9ecae1", "color": "#4d4d4d", "weight": 0.4, "fillOpacity": 0.7},
-        highlight_function=lambda f: {"weight": 2, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "code", "province"], aliases=["", "Kode", "Provinsi"]),
-    ).add_to(m)
-    outlines = province_outlines(regencies)
-    folium.GeoJson(json.loads(to_geojson(outlines[["province", "geometry"]])), name="Provinsi",
-                   style_function=lambda f: {"fill": False, "color": "#252525", "weight": 1.2},
-                   interactive=False).add_to(m)
     return m
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARGS, CHROMIUM
+from conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import zipfile
-import io
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
