@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._shared import filters, t
+from pages._shared import filters, prepare_boundaries, t
 
 st.set_page_config(page_title="Peta MPP", page_icon="🗺️", layout="wide")
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page
@@ -18,4 +18,6 @@ pages = [
     st.Page("pages/presentasi.py", title=t("present"), url_path="presentasi"),
     st.Page("pages/data.py", title=t("data"), url_path="data"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)  # the navigation is known before any long work
+prepare_boundaries()
+page.run()

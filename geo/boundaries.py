@@ -492,8 +492,17 @@ def build_from_source(source: BoundarySource) -> BoundarySet:
     return BoundarySet(full, levels["national"], levels["province"], report)
 
 
-def _cache_folder(source: BoundarySource) -> Path:
-    return cache_dir() / "derived" / f"boundaries-{source.fingerprint()}-v{PIPELINE_VERSION}"
+def _cache_folder(source: BoundarySource | None = None) -> Path:
+    from .sources import pinned_fingerprint
+
+    fingerprint = source.fingerprint() if source is not None else pinned_fingerprint()
+    return cache_dir() / "derived" / f"boundaries-{fingerprint}-v{PIPELINE_VERSION}"
+
+
+def cache_is_ready() -> bool:
+    """Whether the cleaned boundaries are cached (no download or build needed); never touches the network."""
+    folder = _cache_folder()
+    return all((folder / f).exists() for f in ("full.parquet", "national.parquet", "province.parquet", "report.json"))
 
 
 def builtin_boundaries(source: BoundarySource | None = None, rebuild: bool = False) -> BoundarySet:

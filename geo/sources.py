@@ -100,7 +100,12 @@ class BoundarySource:
 
     def fingerprint(self) -> str:
         """One hash over the pinned checksums: the cache key of anything derived from these files."""
-        return hashlib.sha256("".join(f"{k}={v};" for k, v in sorted(UPSTREAM_FILES.items())).encode()).hexdigest()[:16]
+        return pinned_fingerprint()
+
+
+def pinned_fingerprint() -> str:
+    """The cache key of the pinned upstream files (known without reading or downloading them)."""
+    return hashlib.sha256("".join(f"{k}={v};" for k, v in sorted(UPSTREAM_FILES.items())).encode()).hexdigest()[:16]
 
 
 def cache_dir() -> Path:

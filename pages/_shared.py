@@ -64,6 +64,29 @@ def t(key: str) -> str:
     return TEXT[key][0 if lang() == "id" else 1]
 
 
+def prepare_boundaries() -> None:
+    """First start on a new machine: download (with progress) and clean the boundaries once, visibly."""
+    if boundaries.cache_is_ready():
+        return
+    from geo.sources import boundary_source
+
+    en = lang() == "en"
+    bar = st.progress(0.0, text="Preparing the regency boundaries (first start only)…" if en else
+                      "Menyiapkan batas wilayah (hanya pada awal pertama)…")
+    from geo.sources import SourceError
+
+    try:
+        src = boundary_source(progress=lambda i, n, rel: bar.progress(i / n * 0.5, text=f"{i}/{n} {rel}"))
+    except SourceError as exc:
+        bar.empty()
+        st.error(str(exc))
+        st.stop()
+    bar.progress(0.5, text="Cleaning and simplifying 514 regencies (about 20 s)…" if en else
+                 "Membersihkan dan menyederhanakan 514 kabupaten/kota (sekitar 20 detik)…")
+    boundaries.builtin_boundaries(src)
+    bar.empty()
+
+
 @st.cache_resource(show_spinner="Menyiapkan batas wilayah…")
 def boundaries_at(level: str) -> gpd.GeoDataFrame:
     return boundaries.load_boundaries(level)  # type: ignore[arg-type]

@@ -246,3 +246,10 @@ def test_invalid_geometry_is_repaired_and_overlaps_resolved():
     out = bd.resolve_overlaps(np.array([square, small], dtype=object))
     assert out[0].intersection(out[1]).area == pytest.approx(0, abs=1e-12)
     assert out[1].equals(small)  # the smaller keeps the contested area
+
+
+def test_cache_readiness_is_known_without_touching_the_sources(tmp_path, monkeypatch, builtin):
+    assert bd.cache_is_ready()  # the session's cache holds the built boundaries
+    monkeypatch.setenv("PETA_MPP_CACHE", str(tmp_path))
+    monkeypatch.setenv("PETA_MPP_BOUNDARIES", str(tmp_path / "nowhere"))  # would fail if it were read
+    assert not bd.cache_is_ready()
