@@ -104,7 +104,10 @@ def summary(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.
     covered = int(table["has_mpp"].sum())
     official = official_total_on(totals, when)
     named_nationally = len(registry_as_of(registry[registry["counted_nationally"].astype(bool)], when))
-    per_prov = table.groupby("province_code")["has_mpp"].agg(["sum", "size"])
+    # A province is fully covered when every regency has an MPP of its own or is served by a province-run one
+    # (KemenPAN-RB counts DK Jakarta, whose cities are administrative, as covered by its provincial MPP).
+    served = table["has_mpp"] | table["province_run_mpp"]
+    per_prov = served.groupby(table["province_code"]).agg(["sum", "size"])
     return {
         "regencies": n,
         "covered": covered,
@@ -118,7 +121,8 @@ def summary(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.
         "official_total_as_of": official[1] if official else None,
         "registry_named_nationally": named_nationally,
         "note": ("official_total is KemenPAN-RB's latest stated national count on or before the date (kab/kota plus "
-                 "DK Jakarta); registry_named_nationally is how many of those the registry names."),
+                 "DK Jakarta); registry_named_nationally is how many of those the registry names; a province is fully "
+                 "covered when each regency has its own MPP or is served by a province-run MPP."),
     }
 
 

@@ -22,7 +22,8 @@ date inside it replaces it (2022 -> 2022-03-02). Disagreeing dates are listed in
 
 "As of" a date D, an MPP counts when its effective date is on or before D: the *last* day of its opening period
 (a year-only 2024 counts from 2024-12-31), or, with no opening date, the last day of the earliest date a source
-says it existed. Status is ``operating`` unless the only evidence is a soft launch or trial (``soft launch``).
+says it existed. An MPP whose sources give no date at all counts from today only (every source predates today),
+never for a past date. Status is ``operating`` unless the only evidence is a soft launch or trial (``soft launch``).
 """
 
 from __future__ import annotations
@@ -255,8 +256,10 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
             notes.insert(0, "no dated national inauguration found: date of the local opening")
         elif basis == "soft launch or trial":
             notes.insert(0, "no dated inauguration found: date of the soft launch or trial")
-        elif not basis:
+        elif not basis and known_by is not None:
             notes.insert(0, "no opening date found; known to exist by the date shown")
+        elif not basis:
+            notes.insert(0, "no date in any source: counted as existing today only, never for a past date")
         if key.startswith("prov:"):
             pcode = key[5:]
             info = prov_info.get(pcode)
@@ -297,11 +300,14 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
                          neg.sort_values("source_row").reset_index(drop=True), um.reset_index(drop=True), len(src))
 
 
-def effective_date(registry: pd.DataFrame) -> pd.Series:
-    """The date from which each MPP counts (last day of its opening period, else of its existence date)."""
+def effective_date(registry: pd.DataFrame, today: date | None = None) -> pd.Series:
+    """The date from which each MPP counts (last day of its opening period, else of its existence date, else today
+    for an MPP no source dates)."""
+    undated = pd.Timestamp(today or date.today())
+
     def one(opened: str, known: str) -> pd.Timestamp:
         p = parse_period(opened) or parse_period(known)
-        return pd.Timestamp(p.end) if p else pd.NaT
+        return pd.Timestamp(p.end) if p else undated
     return pd.Series([one(o, k) for o, k in zip(registry["opened_on"], registry["known_by"])], index=registry.index)
 
 
@@ -309,7 +315,7 @@ def as_of(registry: pd.DataFrame, when: date | str) -> pd.DataFrame:
     """The MPPs that count on a date (see the module docstring)."""
     when = pd.Timestamp(when)
     eff = effective_date(registry)
-    return registry[eff.notna() & (eff <= when)]
+    return registry[eff <= when]
 
 
 def load_registry(path: Path | None = None) -> pd.DataFrame:

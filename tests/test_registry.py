@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -227,3 +228,29 @@ def test_latest_scores_as_of_a_date_use_only_assessments_of_earlier_years():
 
 def test_province_filters_accept_names_codes_and_abbreviations():
     assert resolve_provinces(["Sumatera Utara", "32", "Jatim"]) == ["12", "32", "35"]
+
+
+def test_an_mpp_no_source_dates_counts_today_but_never_in_the_past():
+    b = rg.build_registry(synthetic(
+        ("Kabupaten Klungkung", "Bali", "MPP Klungkung", "", "inaugurated with Menteri PANRB (date not in excerpt)",
+         "https://a", ""),
+    ))
+    r = one(b, "51.05")
+    assert (r.opened_on, r.known_by, r.date_basis) == ("", "", "existence only")
+    assert "today only" in r.notes
+    assert len(rg.as_of(b.registry, pd.Timestamp.today().normalize())) == 1
+    assert rg.as_of(b.registry, "2025-12-31").empty
+
+
+def test_provinces_fully_covered_today_match_kemenpanrb():
+    """KemenPAN-RB (2025-09-24): Banten, DIY, Jawa Tengah, Bali and DK Jakarta at 100%."""
+    from geo.coverage import regency_coverage, summary
+
+    reg, sc = rg.load_registry(), load_scores()
+    t = regency_coverage(date(2025, 12, 31), [], reg, sc)
+    served = (t["has_mpp"] | t["province_run_mpp"]).groupby(t["province"]).all()
+    assert set(served[served].index) == {"Banten", "Daerah Istimewa Yogyakarta", "Jawa Tengah",
+                                         "Daerah Khusus Ibukota Jakarta"}  # Klungkung (Bali) is undated: today only
+    today = regency_coverage(date.today(), [], reg, sc)
+    s = summary(today, date.today(), reg, rg.load_official_totals())
+    assert s["provinces_fully_covered"] == 5
