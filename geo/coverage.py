@@ -52,9 +52,10 @@ def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.D
     prov = list(provinces or [])
     if prov:
         regs = regs[regs["province_code"].isin(prov)]
-    live = registry_as_of(registry, when)
+    eff = effective_date(registry)
+    live = registry[eff <= pd.Timestamp(when)]
     own = live[~live["province_run"].astype(bool)].copy()
-    own["eff"] = effective_date(own)
+    own["eff"] = eff[own.index]
     by_code = own.groupby("code")
     served_by_province = set()
     for serves in live[live["province_run"].astype(bool)]["serves"]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -72,7 +73,7 @@ def build_digital(sources: pd.DataFrame) -> DigitalBuild:
             why.append("")
         else:
             keys.append(None)
-            why.append(f"{m.status}: {m.reason}" + (f" (candidates: {m.candidates_text()})" if m.candidates else ""))
+            why.append(m.explain())
     src["key"], src["why"] = keys, why
     reg = g.regencies.set_index("code")
     rows = []
@@ -115,7 +116,13 @@ def build_digital(sources: pd.DataFrame) -> DigitalBuild:
 
 
 def load_digital(path: Path | None = None) -> pd.DataFrame:
-    df = pd.read_csv(path or DATA_DIR / "mpp_digital.csv", dtype=str, keep_default_na=False)
+    """The committed MPP Digital table (data/mpp_digital.csv), read once per process; a copy each call."""
+    return _read_digital(str(path or DATA_DIR / "mpp_digital.csv")).copy()
+
+
+@lru_cache(maxsize=4)
+def _read_digital(path: str) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df["planned"] = df["planned"].astype(str).eq("True")
     return df
 

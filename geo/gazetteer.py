@@ -162,6 +162,11 @@ class Match:
     def candidates_text(self) -> str:
         return "; ".join(c.label() for c in self.candidates)
 
+    def explain(self) -> str:
+        """Status, reason and candidates in one line, for reports ("ambiguous: … (candidates: …)")."""
+        text = f"{self.status}: {self.reason}"
+        return text + (f" (candidates: {self.candidates_text()})" if self.candidates else "")
+
 
 @dataclass(frozen=True)
 class Alias:

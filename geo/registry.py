@@ -176,7 +176,13 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
         if col not in src.columns:
             src[col] = ""
         src[col] = src[col].fillna("").astype(str)
-    province_run = {sorted(g.province_codes(p) or ["?"])[0] for p in province_mpps["province"]}
+    prov_info = {}
+    for r in province_mpps.itertuples():
+        codes = g.province_codes(r.province)
+        if not codes or len(codes) != 1:
+            raise ValueError(f"data/province_mpps.csv: unknown province {r.province!r}")
+        prov_info[sorted(codes)[0]] = r
+    province_run = set(prov_info)
     kinds = [classify(e, n) for e, n in zip(src["event"], src["note"])]
     src["kind"] = [k for k, _ in kinds]
     src["kind_reason"] = [r for _, r in kinds]
@@ -198,10 +204,7 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
             match_note.append("")
         else:
             keys.append(None)
-            reason = f"{m.status}: {m.reason}"
-            if m.candidates:
-                reason += f" (candidates: {m.candidates_text()})"
-            unmatched_reason.append(reason)
+            unmatched_reason.append(m.explain())
             match_note.append("")
     src["key"] = keys
     src["unmatched_reason"] = unmatched_reason
@@ -215,13 +218,6 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
     positive = matched[~matched["kind"].isin(excluded_kinds | {"negative"})]
 
     reg = g.regencies.set_index("code")
-    prov_info = {}
-    for r in province_mpps.itertuples():
-        codes = g.province_codes(r.province)
-        if not codes or len(codes) != 1:
-            raise ValueError(f"data/province_mpps.csv: unknown province {r.province!r}")
-        prov_info[sorted(codes)[0]] = r
-
     rows = []
     moved_to_exclusions = []
     for key, grp in positive.groupby("key", sort=True):

@@ -97,10 +97,7 @@ def _region(g: gz.Gazetteer, row: pd.Series, code_col: str | None, name_col: str
     m = g.match(name, prov)
     if m.status == "matched":
         return m.code, ""
-    reason = f"region {name!r} {m.status}: {m.reason}"
-    if m.candidates:
-        reason += f" (candidates: {m.candidates_text()})"
-    return None, reason
+    return None, f"region {name!r} {m.explain()}"
 
 
 @dataclass
