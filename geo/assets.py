@@ -16,6 +16,8 @@ from typing import Iterator
 import folium
 from folium.elements import JSCSSMixin
 
+from .errors import PetaError
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV_ASSETS = "PETA_MPP_ASSETS"
 SERVED_PREFIX = "app/static/vendor/"  # relative to the Streamlit server root
@@ -40,7 +42,7 @@ FOLIUM_NAMES: dict[str, str] = {
 }
 
 
-class AssetError(RuntimeError):
+class AssetError(PetaError):
     """A map asset is missing: run the README's setup (it installs them with npm)."""
 
 

@@ -14,7 +14,6 @@ import json
 import os
 import re
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +27,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from . import gazetteer as gz
 from .sources import BoundarySource, boundary_source, cache_dir
+from .vectorio import BoundaryError, read_vector, read_vector_bytes
 
 CRS = "EPSG:4326"
 EQUAL_AREA = "+proj=cea +lon_0=118 +datum=WGS84 +units=m"  # cylindrical equal-area centred on Indonesia
@@ -53,8 +53,6 @@ _SQL_ROW = re.compile(
     r"\s*(?P<lng>[-+0-9.eE]+|NULL)\s*,\s*(?:'(?P<path>[^']*)'|NULL)\s*\)")
 
 
-class BoundaryError(ValueError):
-    """A boundary file that cannot be used, with what is wrong and where."""
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -132,64 +130,6 @@ def _detect(columns: list[str], candidates: list[str]) -> str | None:
     return None
 
 
-def _unzip(path: Path) -> Path:
-    """Extract a zipped shapefile/GeoPackage/GeoJSON and return the file to read; clear errors if incomplete."""
-    try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise BoundaryError(f"{path.name}: not a readable zip file ({exc})") from exc
-    names = [n for n in zf.namelist() if not n.startswith("__MACOSX") and not n.endswith("/")]
-    vector = [n for n in names if n.lower().endswith((".shp", ".gpkg", ".geojson", ".json"))]
-    if not vector:
-        raise BoundaryError(f"{path.name}: the zip holds no .shp, .gpkg or .geojson file (it holds: {', '.join(names[:8])})")
-    target = vector[0]
-    if target.lower().endswith(".shp"):
-        stem = target[:-4]
-        have = {n.lower() for n in names}
-        missing = [ext for ext in (".shx", ".dbf") if (stem + ext).lower() not in have]
-        if missing:
-            raise BoundaryError(f"{path.name}: shapefile {target} lacks its {' and '.join(missing)} file; "
-                                f"zip all the files that share its name")
-    out = Path(tempfile.mkdtemp(prefix="peta-mpp-"))
-    for n in names:
-        dest = (out / n).resolve()
-        if not str(dest).startswith(str(out.resolve())):
-            raise BoundaryError(f"{path.name}: unsafe path in zip: {n}")
-    zf.extractall(out, members=names)
-    return out / target
-
-
-def read_vector(path: str | Path) -> gpd.GeoDataFrame:
-    """Read a shapefile (or zipped shapefile), GeoJSON or GeoPackage into EPSG:4326, with a ``feature`` column."""
-    path = Path(path)
-    if not path.exists():
-        raise BoundaryError(f"{path}: no such file")
-    src = _unzip(path) if path.suffix.lower() == ".zip" else path
-    if src.suffix.lower() == ".shp":
-        missing = [ext for ext in (".shx", ".dbf") if not src.with_suffix(ext).exists()
-                   and not src.with_suffix(ext.upper()).exists()]
-        if missing:
-            raise BoundaryError(f"{src.name}: shapefile lacks its {' and '.join(missing)} file")
-    try:
-        gdf = gpd.read_file(src, engine="pyogrio", on_invalid="ignore")
-    except Exception as exc:  # pyogrio raises DataSourceError etc.
-        raise BoundaryError(f"{path.name}: cannot read as a vector file ({type(exc).__name__}: {exc})") from exc
-    if gdf.crs is None:
-        bounds = gdf.total_bounds if len(gdf) and not gdf.geometry.isna().all() else None
-        if bounds is not None and -180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90:
-            gdf = gdf.set_crs(CRS)
-            gdf.attrs["crs_note"] = "no CRS (.prj) given; coordinates look like longitude/latitude, read as EPSG:4326"
-        else:
-            raise BoundaryError(f"{path.name}: no coordinate reference system (.prj missing) and the coordinates are "
-                                f"not longitude/latitude; add the .prj file")
-    elif gdf.crs.to_epsg() != 4326:
-        gdf.attrs["crs_note"] = f"reprojected from {gdf.crs.to_string()} to EPSG:4326"
-        gdf = gdf.to_crs(CRS)
-    gdf = gdf.reset_index(drop=True)
-    gdf.insert(0, "feature", [f"{path.name}#{i + 1}" for i in range(len(gdf))])
-    return gdf
-
-
 # ----------------------------------------------------------------------------------------------------------------
 # Reconciliation
 # ----------------------------------------------------------------------------------------------------------------
@@ -239,6 +179,14 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
         raise BoundaryError("found no code or name column; name them with --code-column / --name-column "
                             f"(columns: {', '.join(map(str, cols))})")
     records = []
+    memo: dict[tuple[str | None, str | None], gz.Match] = {}
+
+    def match(name: str, prov: str | None) -> gz.Match:  # each distinct (name, province) is matched once
+        key = (name, prov)
+        if key not in memo:
+            memo[key] = g.match(name, prov)
+        return memo[key]
+
     for i, row in raw.iterrows():
         feature = row.get("feature", f"#{i + 1}")
         code_in = _norm_code(row[code_col]) if code_col else None
@@ -257,10 +205,10 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
         if rec["outcome"]:
             records.append(rec)
             continue
-        by_name = g.match(name_in, prov_in) if name_in else None
+        by_name = match(name_in, prov_in) if name_in else None
         merged = _merged_parts(name_in or "")
         if merged and (by_name is None or by_name.status != "matched"):
-            hits = [g.match(p, prov_in) for p in merged]
+            hits = [match(p, prov_in) for p in merged]
             names = ", ".join(h.name or repr(h.query) for h in hits)
             rec.update(outcome="unmatched", reason=f"merged record of several regions ({names}); "
                                                    f"one polygon cannot be split between them")
@@ -298,6 +246,7 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
     matched = features[features["outcome"] == "matched"].copy()
     matched["area"] = gpd.GeoSeries(matched["geometry"], crs=CRS).to_crs(EQUAL_AREA).area.values
     keep_rows = []
+    updates: list[tuple[Any, str, str]] = []
     for code, grp in matched.groupby("code", sort=True):
         if len(grp) == 1:
             keep_rows.append((code, grp.iloc[0]["geometry"], grp.iloc[0]["feature"]))
@@ -308,17 +257,19 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
         if summed > 0 and overlap >= 0.98 * summed:
             # Disjoint pieces of one regency (islands as separate rows): dissolve them.
             keep_rows.append((code, shapely.union_all(geoms), grp.iloc[0]["feature"]))
-            for idx in grp.index[1:]:
-                features.loc[idx, ["outcome", "reason"]] = ["matched", f"part of {code}, dissolved with {grp.iloc[0]['feature']}"]
+            updates.extend((idx, "matched", f"part of {code}, dissolved with {grp.iloc[0]['feature']}")
+                           for idx in grp.index[1:])
             continue
         order = grp.sort_values(["method", "area"], ascending=[True, False], key=lambda s: s.map(
             {"code": 0, "name": 1, "old code": 2}) if s.name == "method" else s)
         kept = order.iloc[0]
         keep_rows.append((code, kept["geometry"], kept["feature"]))
-        for idx in order.index[1:]:
-            features.loc[idx, "outcome"] = "duplicate"
-            features.loc[idx, "reason"] = (f"another feature for {code}: kept {kept['feature']} "
-                                           f"(matched by {kept['method']}, larger area)")
+        why = f"another feature for {code}: kept {kept['feature']} (matched by {kept['method']}, larger area)"
+        updates.extend((idx, "duplicate", why) for idx in order.index[1:])
+    if updates:  # one vectorised write instead of one per feature
+        idx, outcome, reason = zip(*updates)
+        features.loc[list(idx), "outcome"] = list(outcome)
+        features.loc[list(idx), "reason"] = list(reason)
     reg = g.regencies.set_index("code")
     out = gpd.GeoDataFrame({
         "code": [c for c, _, _ in keep_rows],
@@ -587,15 +538,20 @@ def representative_points(level: Level = "full") -> gpd.GeoSeries:
     return load_boundaries(level).set_index("code").geometry.representative_point()
 
 
-def reconciliation_report(path: str | Path | None = None, code_column: str | None = None,
-                          name_column: str | None = None, province_column: str | None = None) -> dict[str, Any]:
-    """The reconciliation report for the built-in source (path None) or a user's boundary file."""
+def reconciliation_report(path: str | Path | bytes | None = None, code_column: str | None = None,
+                          name_column: str | None = None, province_column: str | None = None,
+                          name: str | None = None) -> dict[str, Any]:
+    """The reconciliation report for the built-in source (path None) or a user's boundary file (a path, or the
+    uploaded bytes with their file ``name``)."""
     if path is None:
         return builtin_boundaries().report
-    raw = read_vector(path)
+    if isinstance(path, (bytes, bytearray)):
+        raw = read_vector_bytes(bytes(path), name or "upload")
+    else:
+        raw = read_vector(path)
     rec = reconcile(raw, code_column, name_column, province_column)
     _, report = clean(rec, len(raw))
-    report["source"] = {"origin": "file", "path": str(path)}
+    report["source"] = {"origin": "file", "path": str(name or path if not isinstance(path, (bytes, bytearray)) else name)}
     return report
 
 

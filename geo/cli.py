@@ -14,8 +14,10 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from .errors import PetaError, log_bug, one_line
 
-class CliError(Exception):
+
+class CliError(PetaError):
     """An input problem to report in one line (exit status 2)."""
 
 
@@ -58,6 +60,8 @@ def cmd_match(args: argparse.Namespace) -> int:
     from .tables import read_table
 
     df = read_table(args.file)
+    for note in df.attrs.get("notes", []):
+        print(f"note: {note}", file=sys.stderr)
     try:
         out = match_table(df, args.name_column, args.province_column)
     except KeyError as exc:
@@ -79,15 +83,21 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def _shared_data() -> Path:
-    import os
+    from . import settings
 
-    env = os.environ.get("PETA_MPP_SHARED")
-    root = Path(env) if env else Path(__file__).resolve().parent.parent.parent / "shared"
-    return root / "data"
+    return settings.get("shared") / "data"
 
 
 def cmd_build_registry(args: argparse.Namespace) -> int:
-    from .registry import DATA_DIR, build_registry, completeness, iter_lines, load_official_totals, read_sources, write_registry
+    from .registry import (
+        DATA_DIR,
+        build_registry,
+        completeness,
+        iter_lines,
+        load_official_totals,
+        read_sources,
+        write_registry,
+    )
     from .scores import build_scores
 
     shared = Path(args.shared) if args.shared else _shared_data()
@@ -106,7 +116,8 @@ def cmd_build_registry(args: argparse.Namespace) -> int:
     scores.to_csv(out / "reform_scores.csv", index=False)
     print(f"wrote {out / 'reform_scores.csv'}: {len(scores)} rows, {int(scores['selected'].sum())} selected, "
           f"{len(unmatched)} unmatched")
-    from .digital import build_digital, completeness as digital_completeness, load_digital_totals
+    from .digital import build_digital, load_digital_totals
+    from .digital import completeness as digital_completeness
 
     digital_file = shared / "mpp_digital" / "mpp_digital_sources.csv"
     dig = build_digital(pd.read_csv(digital_file, dtype=str, keep_default_na=False))
@@ -137,6 +148,8 @@ def _load_inputs(args: argparse.Namespace):
         registry = result.data
         report = result
         print(f"{args.mpp_file}: {result.accepted} rows accepted, {result.rejected} rejected", file=sys.stderr)
+        for note in result.notes:
+            print(f"  note: {note}", file=sys.stderr)
         for r in result.report[result.report["status"] == "rejected"].itertuples():
             print(f"  row {r.row}: {r.reason}", file=sys.stderr)
     return registry, load_scores(), load_official_totals(), report
@@ -184,13 +197,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_render_map(args: argparse.Namespace) -> int:
+    import geopandas as gpd
+
+    from .assets import standalone_html
     from .boundaries import CRS, borders_for, load_boundaries
     from .coverage import coverage
     from .maps import LAYERS, coverage_map, mpp_points
     from .registry import as_of
-    from .assets import standalone_html
-
-    import geopandas as gpd
 
     when, provinces = _scope(args)
     registry, scores, totals, _ = _load_inputs(args)
@@ -288,17 +301,22 @@ def _add_scope(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .boundaries import BoundaryError
-    from .assets import AssetError
-    from .sources import SourceError
-    from .tables import TableError
-
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (CliError, BoundaryError, SourceError, TableError, AssetError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except PetaError as exc:
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except RecursionError:
+        print("error: the input is nested too deeply to read", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("error: the input needs more memory than this machine has; it is refused", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug, not bad input: one line with a reference, the traceback to the log
+        ref = log_bug(exc)
+        print(f"error: an internal error happened (reference {ref}); please report it", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0

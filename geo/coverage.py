@@ -163,6 +163,11 @@ def to_json_records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    lo, la = np.radians(lon), np.radians(lat)
+    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+
 def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
     """For each row of ``table``: the nearest MPP (name, regency) and the geodesic distance in km from the regency's
     representative point to the MPP's location (its coordinates, or the representative point of its regency).
@@ -170,6 +175,7 @@ def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_p
     ``mpp_points`` comes from :func:`geo.maps.mpp_points`; an empty set gives empty columns.
     """
     from pyproj import Geod
+    from scipy.spatial import cKDTree
 
     out = table[["code"]].copy()
     out["nearest_mpp"] = None
@@ -185,17 +191,26 @@ def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_p
         rep = regencies.set_index("code").geometry.representative_point()
     src = rep.reindex(table["code"])
     lon1, lat1 = src.x.values, src.y.values
-    lon2, lat2 = mpp_points.geometry.x.values, mpp_points.geometry.y.values
+    # Distances per distinct location (many MPPs may share a regency centre), candidates from a k-d tree on unit
+    # vectors (chord order = great-circle order), then geodesic distances for the few nearest: O(n log m) time and
+    # O(n + m) memory instead of a full regency x MPP matrix.
+    lonlat = np.round(np.column_stack([mpp_points.geometry.x.values, mpp_points.geometry.y.values]), 6)
+    locations, first = np.unique(lonlat, axis=0, return_index=True)
+    k = min(4, len(locations))
+    _, cand = cKDTree(_unit_vectors(locations[:, 0], locations[:, 1])).query(_unit_vectors(lon1, lat1), k=k)
+    cand = cand.reshape(len(lon1), k)
     geod = Geod(ellps="WGS84")
-    n, m = len(lon1), len(lon2)
-    _, _, dist = geod.inv(np.repeat(lon1, m), np.repeat(lat1, m), np.tile(lon2, n), np.tile(lat2, n))
-    dist = dist.reshape(n, m) / 1000.0
-    best = dist.argmin(axis=1)
+    _, _, d = geod.inv(np.repeat(lon1, k), np.repeat(lat1, k), locations[cand.ravel(), 0], locations[cand.ravel(), 1])
+    d = d.reshape(len(lon1), k) / 1000.0
+    pick = d.argmin(axis=1)
+    n = len(lon1)
+    best = first[cand[np.arange(n), pick]]
+    best_km = d[np.arange(n), pick]
     names = mpp_points["mpp_name"].fillna("").astype(str).values
     regs = mpp_points["name"].fillna("").astype(str).values
     out["nearest_mpp"] = [names[j] or f"MPP {regs[j]}" for j in best]
     out["nearest_mpp_regency"] = [regs[j] for j in best]
-    out["nearest_mpp_km"] = np.round(dist[np.arange(n), best], 1)
+    out["nearest_mpp_km"] = np.round(best_km, 1)
     return out
 
 

@@ -186,18 +186,15 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     gdf["sakip"] = [f"{p} ({y})" if isinstance(p, str) else NO_DATA[i]
                     for p, y in zip(table["sakip_predikat"], table["sakip_year"])]
     gdf["fill"] = colours
-    for col in ("name", "province", "status", "first", "rb", "sakip"):
-        gdf[col] = gdf[col].map(esc)
     labels = (["", "Kode", "Provinsi", "MPP", "Sejak", "RB", "SAKIP"] if lang == "id"
               else ["", "Code", "Province", "MPP", "Since", "RB", "SAKIP"])
-    folium.GeoJson(
+    regencies = folium.GeoJson(
         geo_dict(gdf), name=LAYERS[layer][i],
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#525252", "weight": 0.4,
                                   "fillOpacity": 0.85, "className": "regency r" + f["properties"]["code"].replace(".", "-")},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "code", "province", "status", "first", "rb", "sakip"],
-                                      aliases=labels, sticky=True),
     ).add_to(m)
+    bind_text_tooltips(m, regencies, ["name", "code", "province", "status", "first", "rb", "sakip"], labels)
     outlines = outlines if outlines is not None else province_borders(table)
     folium.GeoJson(geo_dict(outlines[["geometry"]]), name="Provinsi",
                    style_function=lambda f: {"fill": False, "color": "#252525", "weight": 1.2},
@@ -248,6 +245,43 @@ def mpp_points(mpps: pd.DataFrame, regencies: gpd.GeoDataFrame | None = None) ->
         columns=[*mpps.columns, "location", "geometry"], geometry="geometry", crs="EPSG:4326")
 
 
+_TOOLTIP_JS = """
+(function () {
+  var layer = %(layer)s, fields = %(fields)s, labels = %(labels)s;
+  layer.eachLayer(function (l) {
+    l.bindTooltip(function () {
+      var p = l.feature.properties, t = document.createElement("table");
+      fields.forEach(function (f, i) {
+        var v = p[f];
+        if (v === undefined || v === null || v === "") return;
+        var tr = t.insertRow(), th = document.createElement("th");
+        th.textContent = labels[i]; tr.appendChild(th);
+        var td = tr.insertCell(); td.textContent = String(v);
+        if (!labels[i]) { th.remove(); td.colSpan = 2; td.style.fontWeight = "bold"; }
+      });
+      return t;
+    }, {sticky: true, className: "peta-tooltip"});
+  });
+})();
+"""
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that is safe inside a <script> element."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def bind_text_tooltips(m: folium.Map, layer: folium.GeoJson, fields: list[str], labels: list[str]) -> None:
+    """Tooltips built in the browser with text nodes (no HTML from the data is ever parsed): a table of ``labels``
+    and the feature's ``fields``; a field with an empty label is the bold heading row."""
+    script = _macro("{% macro script(this, kwargs) %}" + _TOOLTIP_JS % {
+        "layer": "{{ this.layer }}", "fields": "{{ this.fields }}", "labels": "{{ this.labels }}"} + "{% endmacro %}")
+    script.layer = layer.get_name()
+    script.fields = _json_for_script(fields)
+    script.labels = _json_for_script(labels)
+    m.add_child(script)
+
+
 _POPUP_JS = """
 (function () {
   var layer = %(layer)s, i18n = %(i18n)s;
@@ -255,7 +289,7 @@ _POPUP_JS = """
     if (parent) parent.appendChild(e); return e; }
   layer.eachLayer(function (m) {
     var p = m.feature.properties;
-    m.bindTooltip(p.n || p.r, {sticky: true});
+    m.bindTooltip(el("span", p.n || p.r), {sticky: true});
     m.bindPopup(function () {
       var box = el("div"); box.className = "peta-popup";
       el("b", p.n || p.r, box); el("div", p.r, box);
@@ -311,5 +345,5 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
     script = _macro("{% macro script(this, kwargs) %}" + _POPUP_JS % {"layer": "{{ this.layer }}", "i18n": "{{ this.i18n }}"}
                     + "{% endmacro %}")
     script.layer = layer.get_name()
-    script.i18n = json.dumps(i18n, ensure_ascii=False).replace("</", "<\\/")
+    script.i18n = _json_for_script(i18n)
     m.add_child(script)

@@ -89,7 +89,7 @@ def parse_period(text: object) -> Period | None:
     if text is None or (isinstance(text, float) and text != text):
         return None
     s = str(text).strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", s)
+    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?", s)  # ASCII digits only
     if not m:
         return None
     y = int(m.group(1))

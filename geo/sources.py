@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .errors import PetaError
+
 UPSTREAM_REPO = "cahyadsn/wilayah_boundaries"
 UPSTREAM_COMMIT = "3c5a7960f4d227a38489094d84252bdbb3f978a5"
 UPSTREAM_BASE_URL = f"https://raw.githubusercontent.com/{UPSTREAM_REPO}/{UPSTREAM_COMMIT}/"
@@ -80,7 +82,7 @@ UPSTREAM_FILES: dict[str, str] = {
 }
 
 
-class SourceError(RuntimeError):
+class SourceError(PetaError):
     """A boundary source is missing, unreadable or does not match its pinned checksum."""
 
 

@@ -9,148 +9,292 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
-
 import pandas as pd
 
-ENV_MAX_UPLOAD_MB = "PETA_MPP_MAX_UPLOAD_MB"
-DEFAULT_MAX_UPLOAD_MB = 20.0
+from . import settings
+from .errors import PetaError
 
 
-class TableError(ValueError):
+class TableError(PetaError):
     """A table that cannot be read, with what is wrong and where."""
 
 
 def max_upload_bytes() -> int:
-    """The upload size limit in bytes (``PETA_MPP_MAX_UPLOAD_MB``, default 20 MB)."""
-    try:
-        mb = float(os.environ.get(ENV_MAX_UPLOAD_MB, DEFAULT_MAX_UPLOAD_MB))
-    except ValueError:
-        mb = DEFAULT_MAX_UPLOAD_MB
-    return int(mb * 1024 * 1024)
+    """The upload size limit in bytes (setting ``max_upload_mb``, default 20 MB)."""
+    return settings.max_upload_bytes()
+
+
+def _limit_hint(name: str) -> str:
+    return f"setting {settings.SETTINGS[name].env}"
 
 
 def sniff_kind(data: bytes) -> str:
-    """'xlsx', 'xls', 'zip', 'text' or 'binary', from the bytes themselves."""
+    """'xlsx', 'xls', 'zip', 'text' or 'binary', from the bytes themselves (a NUL byte anywhere is binary)."""
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, ValueError, OSError):
             return "binary"
         return "xlsx" if "xl/workbook.xml" in names else "zip"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
-    sample = data[:65536]
-    if b"\x00" in sample:
+    if b"\x00" in data:
         return "binary"
     return "text"
 
 
-def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Decode as UTF-8 (with or without BOM), else Windows-1252, else Latin-1; return (text, encoding)."""
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
+# ----------------------------------------------------------------------------------------------------------------
+# One input rule for every text cell
+# ----------------------------------------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SPACE_CONTROL = re.compile(r"[\t\r\n]+")
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def clean_cell(value: str) -> tuple[str, list[str]]:
+    """The one rule for user text: line breaks and tabs become spaces, other C0 control characters are removed,
+    digits of other scripts (Arabic-Indic, Devanagari, full-width…) become 0-9. Returns (text, what changed)."""
+    changed = []
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", _SPACE_CONTROL.sub(" ", value))
+        changed.append("control characters removed")
+    if not value.isascii() and _ANY_DIGIT.search(value):
+        new = _ANY_DIGIT.sub(lambda m: str(unicodedata.digit(m.group())), value)
+        if new != value:
+            value = new
+            changed.append("digits of another script read as 0-9")
+    return value, changed
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str, list[int]]:
+    """Decode as UTF-8 (with or without BOM); else line by line, each line UTF-8 if it is, else Windows-1252 (else
+    Latin-1). Returns (text, encoding, the 1-based lines that were not UTF-8)."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    out, legacy, utf8 = [], [], 0
+    for i, raw in enumerate(lines, start=1):
         try:
-            return data.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
+            out.append(raw.decode("utf-8-sig" if i == 1 else "utf-8"))
+            utf8 += not raw.isascii()
         except UnicodeDecodeError:
+            try:
+                out.append(raw.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.append(raw.decode("latin-1"))
+            legacy.append(i)
+    # Only when some lines are real UTF-8 beside Windows-1252 ones is the file mixed (then said per row).
+    return "\n".join(out), ("mixed" if utf8 else "cp1252"), legacy
+
+
+SEPARATORS = (",", ";", "\t", "|")
+_SAMPLE_LINES = 50
+_SAMPLE_LINE_CHARS = 4096
+
+
+def _separator(text: str) -> str:
+    """The separator, from a bounded sample (50 lines of at most 4,096 characters; linear time): the candidate that
+    occurs in the header and most often the same number of times on the following lines."""
+    sample = []
+    for line in io.StringIO(text):
+        if line.strip():
+            sample.append(line[:_SAMPLE_LINE_CHARS])
+        if len(sample) >= _SAMPLE_LINES:
+            break
+    if not sample:
+        return ","
+    best, best_score = ",", (-1, -1)
+    for sep in SEPARATORS:
+        head = sample[0].count(sep)
+        if head == 0:
             continue
-    raise TableError(f"{name}: cannot decode the text")  # latin-1 never fails; kept for clarity
+        score = (sum(1 for line in sample[1:] if line.count(sep) == head), head)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
 
 
 def _dialect(text: str) -> tuple[str, str]:
     """(separator, decimal mark) for a CSV text."""
-    head = "\n".join(text.splitlines()[:20])
-    try:
-        sep = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: head.count(d) for d in ",;\t|"}
-        sep = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    sep = _separator(text)
     return sep, ("," if sep == ";" else ".")
 
 
+def _records(text: str, sep: str, where: str, legacy_lines: list[int]) -> tuple[list[str], list[list[str]], list[int], list[str]]:
+    """(header, rows, the line each row starts on, notes) with the csv module: quoted cells may span lines, and the
+    row numbers reported stay the lines of the file."""
+    limit = settings.get("max_rows")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    notes: list[str] = []
+    legacy = set(legacy_lines)
+    last = 0
+    try:
+        for rec in reader:
+            start, end = last + 1, reader.line_num
+            last = end
+            if not any(c.strip() for c in rec):
+                continue
+            if header is None:
+                header = rec
+                continue
+            if end > start:
+                notes.append(f"row {start}: a quoted cell spans lines {start}–{end}")
+            if len(rec) > len(header):
+                extra = rec[len(header):]
+                if any(c.strip() for c in extra):
+                    raise TableError(f"{where}, row {start}: {len(rec)} cells but the header has {len(header)}; "
+                                     f"quote cells that contain the separator {sep!r}", where=where)
+                rec = rec[:len(header)]
+            if len(rows) >= limit:
+                raise TableError(f"{where}: more than {limit:,} data rows ({_limit_hint('max_rows')})", where=where)
+            rows.append(rec + [""] * (len(header) - len(rec)))
+            starts.append(start)
+            if legacy.intersection(range(start, end + 1)):
+                notes.append(f"row {start}: not UTF-8, read as Windows-1252")
+    except csv.Error as exc:
+        raise TableError(f"{where}, row {last + 1}: not a well-formed CSV table ({exc})", where=where) from exc
+    if header is None:
+        raise TableError(f"{where}: the file is empty", where=where)
+    return header, rows, starts, notes
+
+
+def _check_zip_budget(data: bytes, where: str) -> None:
+    """An XLSX is a zip: refuse one that unpacks beyond the limit or is compressed like a bomb, before opening it."""
+    budget, ratio = settings.max_unpacked_bytes(), settings.get("max_zip_ratio")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    if total > budget:
+        raise TableError(f"{where}: the workbook unpacks to {total / 1048576:.0f} MB, over the limit of "
+                         f"{budget / 1048576:.0f} MB ({_limit_hint('max_unpacked_mb')})", where=where)
+    for i in infos:
+        if i.file_size > 1048576 and i.file_size > ratio * max(i.compress_size, 1):
+            raise TableError(f"{where}: {i.filename} is compressed {i.file_size / max(i.compress_size, 1):.0f}:1, "
+                             f"more than a real workbook (a zip bomb?); refused", where=where)
+
+
+def _xlsx_records(data: bytes, name: str, sheet: str | None) -> tuple[str, list[str], list[list[str]], list[int], list[str]]:
+    """(where, header, rows, row numbers, notes) of the chosen sheet (the first with data), streamed row by row."""
+    import openpyxl
+
+    _check_zip_budget(data, name)
+    limit = settings.get("max_rows")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise TableError(f"{name}: cannot open the workbook ({type(exc).__name__})", where=name) from exc
+    try:
+        sheets = book.sheetnames
+        if sheet is not None and sheet not in sheets:
+            raise TableError(f"{name}: no sheet {sheet!r}; sheets are: {', '.join(sheets)}", where=name)
+        for s in ([sheet] if sheet else sheets):
+            where = f"{name}, sheet {s!r}"
+            header: list[str] | None = None
+            rows, numbers = [], []
+            for rowno, values in enumerate(book[s].iter_rows(values_only=True), start=1):
+                cells = ["" if v is None else str(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                if header is None:
+                    header = cells
+                    continue
+                if len(rows) >= limit:
+                    raise TableError(f"{where}: more than {limit:,} data rows ({_limit_hint('max_rows')})",
+                                     where=where)
+                rows.append(cells)
+                numbers.append(rowno)
+            if header is not None or sheet:
+                notes = [f"workbook has {len(sheets)} sheets ({', '.join(sheets)}); read sheet {s!r}"] if len(sheets) > 1 else []
+                return where, header or [], rows, numbers, notes
+        raise TableError(f"{name}: every sheet is empty ({', '.join(sheets)})", where=name)
+    finally:
+        book.close()
+
+
 def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
-    """Read CSV or XLSX bytes into a DataFrame of text cells; ``df.attrs['notes']`` says what was assumed."""
+    """Read CSV or XLSX bytes into a DataFrame of text cells.
+
+    ``df.attrs``: ``notes`` (what was assumed or changed, per row where it applies), ``row_numbers`` (each row's
+    line or row in the file, header = 1), ``where`` (file and sheet), ``decimal`` ("." or ",")."""
     limit = max_upload_bytes()
     if len(data) > limit:
         raise TableError(f"{name}: {len(data) / 1048576:.1f} MB is over the {limit / 1048576:.0f} MB limit "
-                         f"(set {ENV_MAX_UPLOAD_MB} to change it)")
+                         f"({_limit_hint('max_upload_mb')})", where=name)
     if not data.strip():
-        raise TableError(f"{name}: the file is empty")
+        raise TableError(f"{name}: the file is empty", where=name)
     kind = sniff_kind(data)
     notes: list[str] = []
+    decimal = "."
     if kind == "xls":
-        raise TableError(f"{name}: old Excel 97-2003 (.xls) format; save it as .xlsx or .csv")
+        raise TableError(f"{name}: old Excel 97-2003 (.xls) format; save it as .xlsx or .csv", where=name)
     if kind in ("zip", "binary"):
-        raise TableError(f"{name}: not a CSV or XLSX table (the content is {'a zip archive' if kind == 'zip' else 'binary data'})")
+        raise TableError(f"{name}: not a CSV or XLSX table (the content is "
+                         f"{'a zip archive' if kind == 'zip' else 'binary data'})", where=name)
     if kind == "xlsx":
-        try:
-            book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        except Exception as exc:
-            raise TableError(f"{name}: cannot open the workbook ({exc})") from exc
-        sheets = book.sheet_names
-        if sheet is not None and sheet not in sheets:
-            raise TableError(f"{name}: no sheet {sheet!r}; sheets are: {', '.join(sheets)}")
-        chosen = sheet
-        frames = {}
-        for s in ([sheet] if sheet else sheets):
-            f = pd.read_excel(book, sheet_name=s, dtype=str)
-            frames[s] = f
-            if chosen is None and not f.dropna(how="all").empty:
-                chosen = s
-        if chosen is None:
-            raise TableError(f"{name}: every sheet is empty ({', '.join(sheets)})")
-        df = frames[chosen]
-        if len(sheets) > 1:
-            notes.append(f"workbook has {len(sheets)} sheets ({', '.join(sheets)}); read sheet {chosen!r}")
-        where = f"{name}, sheet {chosen!r}"
+        where, header, rows, numbers, notes = _xlsx_records(data, name, sheet)
     else:
-        text, enc = decode_text(data, name)
-        if enc != "utf-8":
-            notes.append(f"read as {enc} text (not UTF-8)")
+        text, enc, legacy = decode_text(data, name)
+        if enc == "cp1252":
+            notes.append("read as cp1252 text (not UTF-8)")
         sep, decimal = _dialect(text)
         if sep != ",":
             notes.append(f"separator {'tab' if sep == chr(9) else repr(sep)}" + (", decimal comma" if decimal == "," else ""))
-        try:
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
-                             skipinitialspace=True)
-        except pd.errors.EmptyDataError as exc:
-            raise TableError(f"{name}: the file is empty") from exc
-        except pd.errors.ParserError as exc:
-            raise TableError(f"{name}: not a well-formed CSV table ({str(exc).strip()})") from exc
-        df.attrs["decimal"] = decimal
         where = name
-    df.columns = [str(c).strip() for c in df.columns]
-    if any(c.startswith("Unnamed:") for c in df.columns) and df.dropna(how="all").empty:
-        raise TableError(f"{where}: no header row and no data")
-    if df.dropna(how="all").empty:
-        raise TableError(f"{where}: has a header ({', '.join(df.columns[:8])}) but no data rows")
-    dupes = [c for c in df.columns if list(df.columns).count(c) > 1]
+        header, rows, numbers, row_notes = _records(text, sep, where, legacy if enc == "mixed" else [])
+        notes.extend(row_notes)
+    columns = []
+    for i, c in enumerate(header):
+        c, _ = clean_cell(c.strip())
+        columns.append(c or f"Unnamed: {i}")
+    if not rows:
+        if all(c.startswith("Unnamed:") for c in columns):
+            raise TableError(f"{where}: no header row and no data", where=where)
+        raise TableError(f"{where}: has a header ({', '.join(columns[:8])}) but no data rows", where=where)
+    dupes = [c for c in columns if columns.count(c) > 1]
     if dupes:
-        raise TableError(f"{where}: column {dupes[0]!r} appears more than once")
-    df = df.dropna(how="all").copy()
-    # Row numbers as a person sees them in the file: header is row 1.
-    df.attrs["row_numbers"] = [int(i) + 2 for i in df.index]
+        raise TableError(f"{where}: column {dupes[0]!r} appears more than once", where=where)
+    width = len(columns)
+    cleaned: list[list[object]] = []
+    for rec, rowno in zip(rows, numbers):
+        out: list[object] = []
+        for col, cell in zip(columns, (rec + [""] * width)[:width]):
+            text, changed = clean_cell(cell)
+            text = text.strip()
+            if changed:
+                notes.append(f"row {rowno}, column {col!r}: {', '.join(changed)}")
+            out.append(text if text else None)
+        cleaned.append(out)
+    df = pd.DataFrame(cleaned, columns=columns, dtype=object)
+    df.attrs["row_numbers"] = numbers
     df.attrs["where"] = where
     df.attrs["notes"] = notes
-    df.attrs["decimal"] = df.attrs.get("decimal", ".")
-    return df.reset_index(drop=True)
+    df.attrs["decimal"] = decimal
+    return df
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV or XLSX file (see :func:`read_table_bytes`)."""
     p = Path(path)
     if not p.exists():
-        raise TableError(f"{p}: no such file")
+        raise TableError(f"{p}: no such file", where=str(p))
     if p.is_dir():
-        raise TableError(f"{p}: is a folder, not a file")
+        raise TableError(f"{p}: is a folder, not a file", where=str(p))
     size = p.stat().st_size
     if size > max_upload_bytes():
         raise TableError(f"{p.name}: {size / 1048576:.1f} MB is over the {max_upload_bytes() / 1048576:.0f} MB limit "
-                         f"(set {ENV_MAX_UPLOAD_MB} to change it)")
+                         f"({_limit_hint('max_upload_mb')})", where=p.name)
     return read_table_bytes(p.read_bytes(), p.name, sheet)
 
 
@@ -159,9 +303,13 @@ _PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
 
 
 def neutralise_formula(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
+    """Prefix text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with an apostrophe; control
+    characters (which spreadsheets cannot store) are removed first."""
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            value = clean_cell(value)[0]
+        if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+            return "'" + value
     return value
 
 

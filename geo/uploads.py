@@ -17,12 +17,11 @@ import pandas as pd
 from . import gazetteer as gz
 from .registry import REGISTRY_COLUMNS, parse_period
 from .scores import ASSESSMENTS, PREDIKAT_BANDS, SCORE_COLUMNS, pick
+from .settings import FIRST_MPP_YEAR
 from .tables import TableError, read_table, read_table_bytes
+from .vectorio import LAT_RANGE, LON_RANGE
 
-#: Indonesia's extent with a margin (lon 94.9-141.1, lat -11.1-6.1 for the regency polygons).
-LON_RANGE = (94.0, 142.0)
-LAT_RANGE = (-12.0, 7.0)
-EARLIEST_MPP_YEAR = 2017
+EARLIEST_MPP_YEAR = FIRST_MPP_YEAR
 
 NAME_COLUMNS = ["region", "region_name", "wilayah", "nama_wilayah", "kabupaten_kota", "kab_kota", "kabkota", "daerah",
                 "kabupaten", "kota", "nama", "name", "regency"]
@@ -78,11 +77,20 @@ def _read(source: str | Path | bytes, name: str | None) -> pd.DataFrame:
 
 
 def _region(g: gz.Gazetteer, row: pd.Series, code_col: str | None, name_col: str | None,
-            prov_col: str | None) -> tuple[str | None, str]:
-    """(code, reason-if-not) for one row."""
+            prov_col: str | None, memo: dict | None = None) -> tuple[str | None, str]:
+    """(code, reason-if-not) for one row; each distinct (code, name, province) is matched once through ``memo``."""
     code_raw = str(row[code_col]).strip() if code_col and pd.notna(row[code_col]) else ""
     name = str(row[name_col]).strip() if name_col and pd.notna(row[name_col]) else ""
     prov = str(row[prov_col]).strip() if prov_col and pd.notna(row[prov_col]) else None
+    if memo is None:
+        return _region_of(g, code_raw, name, prov)
+    key = (code_raw, name, prov)
+    if key not in memo:
+        memo[key] = _region_of(g, code_raw, name, prov)
+    return memo[key]
+
+
+def _region_of(g: gz.Gazetteer, code_raw: str, name: str, prov: str | None) -> tuple[str | None, str]:
     if code_raw:
         m = g.match(code_raw)
         if m.status != "matched":
@@ -131,16 +139,17 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
     reg = g.regencies.set_index("code")
     data, report = [], []
     seen: dict[tuple, int] = {}
+    memo: dict = {}
     for (i, row), rowno in zip(df.iterrows(), rows_no):
         problems = []
-        code, why = _region(g, row, code_col, name_col, prov_col)
+        code, why = _region(g, row, code_col, name_col, prov_col, memo)
         if code is None:
             problems.append(why)
         opened, precision = "", ""
         if date_col and pd.notna(row[date_col]) and str(row[date_col]).strip():
             raw = str(row[date_col]).strip()
-            raw_iso = raw[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00", raw) else raw
-            m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", raw_iso)
+            raw_iso = raw[:10] if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]00:00:00", raw) else raw
+            m = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", raw_iso)
             if m:  # Indonesian day/month/year
                 raw_iso = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
             p = parse_period(raw_iso)
@@ -199,6 +208,7 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
         raise TableError(f"{where}: missing column(s): {', '.join(missing)}. Columns are: {', '.join(map(str, df.columns))}")
     today = today or date.today()
     g = gz.gazetteer()
+    memo: dict = {}
     data, report = [], []
     for (i, row), rowno in zip(df.iterrows(), rows_no):
         problems = []
@@ -214,7 +224,7 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
             problems.append(f"region {name!r} is ambiguous: the province {g.province_name(sorted(as_province)[0])} or "
                             f"{as_regency.name}; write 'Provinsi {name}' or the regency's full name")
         else:
-            code, why = _region(g, row, code_col, name_col, None)
+            code, why = _region(g, row, code_col, name_col, None, memo)
             level = "regency"
             if code is None:
                 problems.append(why)
@@ -223,7 +233,7 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
         if assessment not in ASSESSMENTS:
             problems.append(f"column {ass_col!r}: unknown assessment {assessment!r} (RB or SAKIP)")
         year_raw = str(row[year_col]).strip() if pd.notna(row[year_col]) else ""
-        year = int(year_raw) if re.fullmatch(r"\d{4}", year_raw) else None
+        year = int(year_raw) if re.fullmatch(r"[0-9]{4}", year_raw) else None
         if year is None:
             problems.append(f"column {year_col!r}: {year_raw!r} is not a year")
         elif not (2010 <= year <= today.year):

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import boundaries, coverage, gazetteer, registry, scores
+from pages._errors import input_errors, plain  # noqa: F401  (re-exported for the pages)
 
 
 def _leave_legacy_page_router() -> None:

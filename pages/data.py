@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.boundaries import BoundaryError, reconciliation_report
+from geo.boundaries import reconciliation_report
 from geo.registry import completeness
-from geo.tables import TableError, max_upload_bytes, to_csv_bytes
+from geo.tables import max_upload_bytes, to_csv_bytes
 from geo.uploads import read_mpp_file, read_scores_file
 from pages._shared import (active_registry, boundary_report, builtin_registry, builtin_scores, curation_report,
-                           current_filters, lang, official_totals, t)
+                           current_filters, input_errors, lang, official_totals, t)
 
 current_filters()
 en = lang() == "en"
@@ -42,26 +42,21 @@ for name, title in (("exclusions", ("Source rows excluded from the registry", "B
 
 st.subheader("Bring your own data" if en else "Unggah data sendiri")
 limit_mb = max_upload_bytes() / 1048576
-kind = st.radio("", ["mpp", "scores", "boundaries"], horizontal=True, label_visibility="collapsed",
-                format_func=lambda k: {"mpp": "MPP", "scores": "RB / SAKIP", "boundaries": "Batas wilayah (check)"}[k])
+kind = st.radio("Jenis data" if not en else "Kind of data", ["mpp", "scores", "boundaries"], horizontal=True,
+                format_func=lambda k: {"mpp": "MPP", "scores": "RB / SAKIP",
+                                       "boundaries": ("Boundaries (check)" if en else "Batas wilayah (periksa)")}[k])
 accept = ["csv", "xlsx"] if kind != "boundaries" else ["zip", "geojson", "json", "gpkg"]
 up = st.file_uploader(f"{', '.join(accept).upper()} (≤ {limit_mb:.0f} MB)", type=accept, key=f"upload-{kind}")
 if up is not None:
-    try:
+    with input_errors(up.name):
         if kind == "boundaries":
-            import tempfile
-            from pathlib import Path
-
-            folder = Path(tempfile.mkdtemp())
-            path = folder / Path(up.name).name
-            if up.size > max_upload_bytes():
-                raise TableError(f"{up.name}: over the {limit_mb:.0f} MB limit")
-            path.write_bytes(up.getvalue())
-            r = reconciliation_report(path)
-            st.write(f"{r['features_read']} features: " + ", ".join(f"{v} {k}" for k, v in r["accounting"].items()))
+            r = reconciliation_report(up.getvalue(), name=up.name)
+            st.text(f"{r['features_read']} features: " + ", ".join(f"{v} {k}" for k, v in r["accounting"].items()))
+            for note in r.get("notes", []):
+                st.text(note)
             for key in ("unmatched", "duplicates", "no_geometry", "remapped"):
                 if r[key]:
-                    st.write(key)
+                    st.text(key)
                     st.dataframe(r[key], hide_index=True, width="stretch")
         else:
             result = (read_mpp_file if kind == "mpp" else read_scores_file)(up.getvalue(), up.name)
@@ -77,11 +72,6 @@ if up is not None:
             else:
                 st.warning("No row was accepted: the data in use did not change." if en else
                            "Tidak ada baris yang diterima: data yang dipakai tidak berubah.")
-    except (TableError, BoundaryError) as exc:
-        st.error(str(exc))
-    except Exception as exc:  # never a traceback: say what failed and keep the data in use
-        st.error((f"Could not read {up.name}: {type(exc).__name__}. The data in use did not change." if en else
-                  f"Tidak dapat membaca {up.name}: {type(exc).__name__}. Data yang dipakai tidak berubah."))
 for key, label in (("uploaded_registry", ("built-in MPP registry", "registri MPP bawaan")),
                    ("uploaded_scores", ("built-in scores", "skor bawaan"))):
     if key in st.session_state and st.button(("Use the " if en else "Kembali ke ") + label[0 if en else 1], key=f"reset-{key}"):

@@ -1,0 +1,33 @@
+"""One base for every error the project raises on purpose (bad input, a missing source, a bad setting).
+
+The command line and the app each catch :class:`PetaError` in one place and show its message in one line; anything
+else is a bug (logged, shown as a short apology with a reference, never a traceback).
+"""
+
+from __future__ import annotations
+
+
+class PetaError(ValueError):
+    """An error a user can act on: the message says what is wrong and where (file, sheet, row, column)."""
+
+    #: The command line's exit status for it.
+    exit_code = 2
+
+    def __init__(self, message: str, *, where: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def one_line(message: str) -> str:
+    """A message on one line: line breaks and other control characters become spaces."""
+    return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in message).split())
+
+
+def log_bug(exc: BaseException) -> str:
+    """Log an unexpected exception with its traceback; return a short reference to show the user instead."""
+    import logging
+    import uuid
+
+    ref = uuid.uuid4().hex[:8]
+    logging.getLogger("peta_mpp").error("internal error %s", ref, exc_info=exc)
+    return ref

@@ -1,0 +1,114 @@
+"""Every setting of the app and the command line, declared once: name, environment variable, default, help, parser.
+
+Read a setting with :func:`get` (``get("max_upload_mb")``); it is read from the environment at call time, so tests
+can set it per test with ``monkeypatch.setenv``. ``python -m geo settings`` prints the table; a test checks that the
+README lists every environment variable declared here. No other module reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import PetaError
+
+#: The year the first MPPs opened (2017): the start of every time axis and the earliest plausible opening date.
+FIRST_MPP_YEAR = 2017
+
+#: The checkout's parent folder; ``../shared`` beside the checkout is the development and CI mirror.
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _path(value: str) -> Path:
+    return Path(value).expanduser()
+
+
+def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(value: str) -> Any:
+        v = kind(value)
+        if v <= 0:
+            raise ValueError(f"{value!r} is not positive")
+        return v
+    return parse
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("boundaries", "PETA_MPP_BOUNDARIES", None,
+            "folder holding the upstream boundary files at their upstream paths (db/kab/…, db/prov/…); read offline",
+            _path),
+    Setting("shared", "PETA_MPP_SHARED", CHECKOUT.parent / "shared",
+            "the shared reference folder beside the checkout (its data/ holds boundaries, regions_stats and the "
+            "statement files that build-registry merges)", _path),
+    Setting("cache", "PETA_MPP_CACHE", None,
+            "cache folder for downloads and the cleaned GeoParquet boundaries (default: the platform's user cache)",
+            _path),
+    Setting("assets", "PETA_MPP_ASSETS", CHECKOUT / "node_modules",
+            "a node_modules folder holding leaflet and leaflet.markercluster", _path),
+    Setting("tiles", "PETA_MPP_TILES", "",
+            "an optional basemap tile URL template, e.g. an office's own tile server (default: no basemap)"),
+    Setting("tiles_attribution", "PETA_MPP_TILES_ATTRIBUTION", "basemap", "attribution shown for PETA_MPP_TILES"),
+    Setting("max_upload_mb", "PETA_MPP_MAX_UPLOAD_MB", 20.0,
+            "size limit of an uploaded or command-line input file, in MB", _positive(float)),
+    Setting("max_rows", "PETA_MPP_MAX_ROWS", 50_000, "most data rows read from one table (CSV/XLSX)",
+            _positive(int)),
+    Setting("max_features", "PETA_MPP_MAX_FEATURES", 20_000, "most features read from one boundary file",
+            _positive(int)),
+    Setting("max_unpacked_mb", "PETA_MPP_MAX_UNPACKED_MB", 200.0,
+            "most bytes a zip or XLSX may unpack to, in MB", _positive(float)),
+    Setting("max_zip_ratio", "PETA_MPP_MAX_ZIP_RATIO", 100.0,
+            "highest compression ratio accepted for a member of a zip or XLSX (zip bombs exceed it)",
+            _positive(float)),
+)}
+
+
+class SettingError(PetaError):
+    """An environment variable holds a value its setting cannot use."""
+
+
+def get(name: str) -> Any:
+    """The value of a setting: its environment variable parsed, else the default."""
+    s = SETTINGS[name]
+    raw = os.environ.get(s.env)
+    if raw is None or raw == "":
+        return s.default
+    try:
+        return s.parse(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingError(f"{s.env}={raw!r}: {exc}") from exc
+
+
+def source(name: str) -> str:
+    """Where the value comes from: 'environment' or 'default'."""
+    return "environment" if os.environ.get(SETTINGS[name].env) else "default"
+
+
+def table() -> list[dict[str, str]]:
+    """Every setting with its value and where it was read from (for ``python -m geo settings``)."""
+    rows = []
+    for s in SETTINGS.values():
+        try:
+            value = get(s.name)
+        except SettingError as exc:
+            value = f"invalid: {exc}"
+        rows.append({"setting": s.name, "variable": s.env, "value": "" if value is None else str(value),
+                     "default": "" if s.default is None else str(s.default), "from": source(s.name), "help": s.help})
+    return rows
+
+
+def max_upload_bytes() -> int:
+    return int(get("max_upload_mb") * 1024 * 1024)
+
+
+def max_unpacked_bytes() -> int:
+    return int(get("max_unpacked_mb") * 1024 * 1024)
