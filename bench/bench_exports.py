@@ -26,7 +26,12 @@ def timed(label: str, fn, repeat: int = 3) -> None:
 
 
 def main() -> None:
-    from geo.briefing import briefing_data, briefing_pdf, briefing_png, small_multiples_png
+    from geo.briefing import (
+        briefing_data,
+        briefing_pdf,
+        briefing_png,
+        small_multiples_png,
+    )
     from geo.registry import load_registry
     from geo.scores import load_scores
 

@@ -24,6 +24,10 @@ def size(label: str, text: str) -> None:
 def main() -> None:
     import folium
     import geopandas as gpd
+    from streamlit_folium import (  # what st_folium sends to the browser
+        _get_header,
+        _get_html,
+    )
 
     from geo import assets
     from geo.boundaries import CRS, borders_for, load_boundaries, read_upstream_sql
@@ -32,7 +36,6 @@ def main() -> None:
     from geo.registry import as_of, load_registry
     from geo.scores import load_scores
     from geo.sources import boundary_source
-    from streamlit_folium import _get_header, _get_html  # what st_folium sends to the browser
 
     reg, sc = load_registry(), load_scores()
     national = load_boundaries("national")

@@ -99,6 +99,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, list[int]]:
 SEPARATORS = (",", ";", "\t", "|")
 _SAMPLE_LINES = 50
 _SAMPLE_LINE_CHARS = 4096
+_MAX_HEADER_CHARS = 65536
 
 
 def _separator(text: str) -> str:
@@ -248,6 +249,10 @@ def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.Dat
         text, enc, legacy = decode_text(data, name)
         if enc == "cp1252":
             notes.append("read as cp1252 text (not UTF-8)")
+        first = text.find("\n")
+        if (first if first >= 0 else len(text)) > _MAX_HEADER_CHARS:
+            raise TableError(f"{name}: the first line is longer than {_MAX_HEADER_CHARS:,} characters; that is no "
+                             f"header row", where=name)
         sep, decimal = _dialect(text)
         if sep != ",":
             notes.append(f"separator {'tab' if sep == chr(9) else repr(sep)}" + (", decimal comma" if decimal == "," else ""))

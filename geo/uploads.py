@@ -76,7 +76,7 @@ def _read(source: str | Path | bytes, name: str | None) -> pd.DataFrame:
     return read_table(source)
 
 
-def _region(g: gz.Gazetteer, row: pd.Series, code_col: str | None, name_col: str | None,
+def _region(g: gz.Gazetteer, row: dict, code_col: str | None, name_col: str | None,
             prov_col: str | None, memo: dict | None = None) -> tuple[str | None, str]:
     """(code, reason-if-not) for one row; each distinct (code, name, province) is matched once through ``memo``."""
     code_raw = str(row[code_col]).strip() if code_col and pd.notna(row[code_col]) else ""
@@ -116,13 +116,16 @@ class _Upload:
     decimal: str        # "." or ","
     name_col: str | None
     code_col: str | None
+    notes: list[str]
 
 
 def _open(source: str | Path | bytes, name: str | None) -> _Upload:
     df = _read(source, name)
-    return _Upload(df, df.attrs.get("where", name or str(source)),
-                   df.attrs.get("row_numbers", list(range(2, len(df) + 2))), df.attrs.get("decimal", "."),
-                   _col(df, NAME_COLUMNS), _col(df, CODE_COLUMNS))
+    meta = dict(df.attrs)
+    df.attrs = {}  # the metadata lives in _Upload; attrs would be copied into every derived frame
+    return _Upload(df, meta.get("where", name or str(source)),
+                   meta.get("row_numbers", list(range(2, len(df) + 2))), meta.get("decimal", "."),
+                   _col(df, NAME_COLUMNS), _col(df, CODE_COLUMNS), list(meta.get("notes", [])))
 
 
 def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: date | None = None) -> UploadResult:
@@ -140,7 +143,7 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
     data, report = [], []
     seen: dict[tuple, int] = {}
     memo: dict = {}
-    for (i, row), rowno in zip(df.iterrows(), rows_no):
+    for row, rowno in zip(df.to_dict("records"), rows_no):  # plain dicts: iterrows costs ~0.1 ms a row
         problems = []
         code, why = _region(g, row, code_col, name_col, prov_col, memo)
         if code is None:
@@ -190,7 +193,7 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
                      "sources": f"{where} row {rowno}", "conflicts": "", "notes": "", "source_rows": str(rowno),
                      "latitude": lat, "longitude": lon})
     out = pd.DataFrame(data, columns=REGISTRY_COLUMNS + ["latitude", "longitude"])
-    notes = list(df.attrs.get("notes", []))
+    notes = list(up.notes)
     if not date_col:
         notes.append("no date column: every MPP counts from today")
     return UploadResult(out, pd.DataFrame(report, columns=["row", "status", "reason", "code", "official_name"]), notes)
@@ -210,7 +213,7 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
     g = gz.gazetteer()
     memo: dict = {}
     data, report = [], []
-    for (i, row), rowno in zip(df.iterrows(), rows_no):
+    for row, rowno in zip(df.to_dict("records"), rows_no):  # plain dicts: iterrows costs ~0.1 ms a row
         problems = []
         code = None
         name = str(row[name_col]).strip() if name_col and pd.notna(row[name_col]) else ""
@@ -263,4 +266,4 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
     else:
         out = pd.DataFrame(columns=SCORE_COLUMNS)
     return UploadResult(out, pd.DataFrame(report, columns=["row", "status", "reason", "code", "official_name"]),
-                        list(df.attrs.get("notes", [])))
+                        list(up.notes))

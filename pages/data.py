@@ -8,8 +8,18 @@ from geo.boundaries import reconciliation_report
 from geo.registry import completeness
 from geo.tables import max_upload_bytes, to_csv_bytes
 from geo.uploads import read_mpp_file, read_scores_file
-from pages._shared import (active_registry, boundary_report, builtin_registry, builtin_scores, curation_report,
-                           current_filters, input_errors, lang, official_totals, t)
+from pages._shared import (
+    active_registry,
+    boundary_report,
+    builtin_registry,
+    builtin_scores,
+    curation_report,
+    current_filters,
+    input_errors,
+    lang,
+    official_totals,
+    t,
+)
 
 current_filters()
 en = lang() == "en"

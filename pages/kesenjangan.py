@@ -7,8 +7,17 @@ import streamlit as st
 from geo.boundaries import to_geojson
 from geo.coverage import gaps, province_ranking
 from geo.tables import to_csv_bytes, to_xlsx_bytes
-from pages._shared import (active_registry, active_scores, coverage_gdf, coverage_table,
-                           current_filters, lang, mpp_points_as_of, show_table, t)
+from pages._shared import (
+                           active_registry,
+                           active_scores,
+                           coverage_gdf,
+                           coverage_table,
+                           current_filters,
+                           lang,
+                           mpp_points_as_of,
+                           show_table,
+                           t,
+)
 
 when, provinces = current_filters()
 reg = active_registry()

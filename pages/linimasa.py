@@ -9,7 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from geo.briefing import draw_map, small_multiples_png, to_bytes
-from pages._shared import active_registry, active_scores, coverage_table, current_filters, lang
+from pages._shared import (
+    active_registry,
+    active_scores,
+    coverage_table,
+    current_filters,
+    lang,
+)
 
 when, provinces = current_filters()
 reg, sc = active_registry(), active_scores()

@@ -6,8 +6,20 @@ import streamlit as st
 
 from geo.coverage import regency_detail
 from geo.maps import LAYERS, coverage_map
-from pages._shared import (active_registry, borders, export_buttons, active_scores, coverage_gdf, coverage_table, curation_report,
-                           current_filters, lang, mpp_points_as_of, show_map, t)
+from pages._shared import (
+    active_registry,
+    active_scores,
+    borders,
+    coverage_gdf,
+    coverage_table,
+    curation_report,
+    current_filters,
+    export_buttons,
+    lang,
+    mpp_points_as_of,
+    show_map,
+    t,
+)
 
 when, provinces = current_filters()
 reg = active_registry()

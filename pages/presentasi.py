@@ -9,10 +9,19 @@ import html
 
 import streamlit as st
 
-from geo.maps import LAYERS, coverage_map
-from pages._shared import (active_registry, active_scores, borders, coverage_gdf, coverage_table, current_filters,
-                           lang, mpp_points_as_of, show_map)
 from geo.briefing import SOURCE_LINE, long_date, scope_name
+from geo.maps import LAYERS, coverage_map
+from pages._shared import (
+                           active_registry,
+                           active_scores,
+                           borders,
+                           coverage_gdf,
+                           coverage_table,
+                           current_filters,
+                           lang,
+                           mpp_points_as_of,
+                           show_map,
+)
 
 when, provinces = current_filters()
 reg = active_registry()

@@ -9,7 +9,19 @@ import streamlit as st
 
 from geo.coverage import summary
 from geo.maps import coverage_map
-from pages._shared import current_filters, export_buttons, show_map, borders, active_registry, active_scores, coverage_gdf, coverage_table, lang, official_totals, t
+from pages._shared import (
+    active_registry,
+    active_scores,
+    borders,
+    coverage_gdf,
+    coverage_table,
+    current_filters,
+    export_buttons,
+    lang,
+    official_totals,
+    show_map,
+    t,
+)
 
 when, provinces = current_filters()
 reg, sc, totals = active_registry(), active_scores(), official_totals()

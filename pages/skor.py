@@ -6,7 +6,14 @@ import streamlit as st
 
 from geo.coverage import presence_by_predikat, province_scores
 from geo.scores import PREDIKAT_BANDS, RB_METHOD_NOTE, RB_METHOD_NOTE_ID
-from pages._shared import active_registry, active_scores, coverage_table, current_filters, lang, t
+from pages._shared import (
+    active_registry,
+    active_scores,
+    coverage_table,
+    current_filters,
+    lang,
+    t,
+)
 
 when, provinces = current_filters()
 sc = active_scores()

@@ -91,3 +91,16 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def page(browser):
+    from browser_helpers import Page
+
+    p = Page(browser)
+    yield p
+    assert p.external == [], f"requests left localhost: {p.external[:5]}"
+    assert p.errors == [], p.errors
+    p.close()
+
+

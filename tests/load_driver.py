@@ -45,7 +45,7 @@ def run_round(browser, base: str, sessions: int = 10, switches: int = 3, budget_
         pages.append(pg)
     try:
         for pg in pages:
-            pg.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.regency").first.wait_for(
+            pg.frame_locator('iframe[title="streamlit_folium.st_folium"]').last.locator("path.regency").first.wait_for(
                 timeout=max(1.0, budget_s - (time.perf_counter() - start)) * 1000)
         for step in range(switches):
             t = time.perf_counter()
@@ -56,7 +56,7 @@ def run_round(browser, base: str, sessions: int = 10, switches: int = 3, budget_
             for pg in pages:
                 pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                      timeout=max(1.0, budget_s - (time.perf_counter() - start)) * 1000)
-                frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+                frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
                 frame.locator("path.regency").first.wait_for(
                     timeout=max(1.0, budget_s - (time.perf_counter() - start)) * 1000)
                 if pg.locator('[data-testid="stException"]').count():

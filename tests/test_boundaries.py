@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from geo import boundaries as bd
-from geo.sources import SourceError, UPSTREAM_FILES, verify_folder
+from geo.sources import UPSTREAM_FILES, SourceError, verify_folder
 
 
 def test_builtin_source_reconciles_every_official_regency(builtin):

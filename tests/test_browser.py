@@ -12,70 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-
+from browser_helpers import ARTIFACTS, blue_count, map_frame, shot, wait_for_regencies  # noqa: F401
 from conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
-LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:", "about:",
-         "file:")
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-                                reason="Debian's chromium is not installed (make test installs it)")
-
-
-class Page:
-    """A browser page that refuses and records every request that would leave this machine."""
-
-    def __init__(self, browser):
-        self.ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
-        self.external: list[str] = []
-        self.errors: list[str] = []
-        self.ctx.route("**/*", self._route)
-        self.page = self.ctx.new_page()
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(LOCAL):
-            return route.continue_()
-        self.external.append(url)
-        return route.abort()
-
-    def close(self):
-        self.ctx.close()
-
-
-@pytest.fixture
-def page(browser):
-    p = Page(browser)
-    yield p
-    assert p.external == [], f"requests left localhost: {p.external[:5]}"
-    assert p.errors == [], p.errors
-    p.close()
-
-
-def map_frame(page):
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-
-
-def wait_for_regencies(page, expected: int):
-    fr = map_frame(page)
-    fr.locator("path.regency").first.wait_for(timeout=90_000)
-    deadline = time.time() + 30
-    while fr.locator("path.regency").count() != expected and time.time() < deadline:
-        page.wait_for_timeout(250)
-    return fr
-
-
-def blue_count(fr) -> int:
-    return fr.locator('path.regency[fill="#2171b5"]').count()
-
-
-def shot(page, name: str):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                                   reason="Debian's chromium is not installed (make test installs it)")]
 
 
 def test_sumatera_utara_map_tooltip_and_year_slider(app, page):
