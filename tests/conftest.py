@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -104,3 +106,34 @@ def page(browser):
     p.close()
 
 
+
+
+# --- a local listener: hostile files must never make the app send it a request ------------------------------
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"a,b\n1,2\n")
+
+    def do_HEAD(self):  # noqa: N802
+        Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP server that records every request: a hostile file must never make the app call it."""
+    Recorder.hits = []
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()

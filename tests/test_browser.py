@@ -16,7 +16,6 @@ from browser_helpers import ARTIFACTS, blue_count, map_frame, shot, wait_for_reg
 from conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts"
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
                                                    reason="Debian's chromium is not installed (make test installs it)")]
 

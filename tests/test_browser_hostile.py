@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import shot, wait_for_regencies
-from conftest import CHROMIUM
-from test_hostile import Recorder, listener, vrt, zip_bytes  # noqa: F401  (listener is a fixture)
+from conftest import CHROMIUM, Recorder
+from test_hostile import vrt, zip_bytes
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
@@ -84,7 +84,6 @@ def test_script_in_uploaded_mpp_names_never_runs_on_hover_or_click(app, page):
     pg.get_by_text("3 diterima, 0 ditolak").wait_for(timeout=60_000)
     pg.locator('[data-testid="stSidebarNav"]').get_by_text("Peta cakupan").click()
     fr = wait_for_regencies(pg, 514)
-    markers = fr.locator("path.leaflet-interactive:not(.regency)")
     deadline = time.time() + 30
     drawn = 'path.leaflet-interactive:not(.regency):not([d="M0 0"])'
     while fr.locator(drawn).count() < 3 and time.time() < deadline:

@@ -7,19 +7,18 @@ One test (or more) per class of issue #10: 1 server file read and network reques
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
 import os
 import stat
 import subprocess
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from conftest import Recorder
 from shapely.geometry import Point, box, mapping
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,35 +39,6 @@ def one_line_exit_2(p: subprocess.CompletedProcess) -> str:
     lines = [x for x in p.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), p.stderr
     return lines[0]
-
-
-class Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
-
-    def do_GET(self):  # noqa: N802
-        Recorder.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"a,b\n1,2\n")
-
-    def do_HEAD(self):  # noqa: N802
-        Recorder.hits.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def listener():
-    """A local HTTP server that records every request: a hostile file must never make the app call it."""
-    Recorder.hits = []
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
 
 
 def vrt(src: str, layer: str = "x", geometry: bool = True) -> str:
