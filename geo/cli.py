@@ -12,8 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-import pandas as pd
-
 from .errors import PetaError, log_bug, one_line
 
 
@@ -89,49 +87,65 @@ def _shared_data() -> Path:
 
 
 def cmd_build_registry(args: argparse.Namespace) -> int:
-    from .registry import (
-        DATA_DIR,
-        build_registry,
-        completeness,
-        iter_lines,
-        load_official_totals,
-        read_sources,
-        write_registry,
+    from .curation import (
+        SOURCES_DIR,
+        STATEMENT_FILES,
+        build_all,
+        differences,
+        merge_statements,
+        write_all,
     )
-    from .scores import build_scores
+    from .registry import DATA_DIR
 
-    shared = Path(args.shared) if args.shared else _shared_data()
-    mpp_file = shared / "mpp" / "mpp_sources.csv"
-    reform_file = shared / "reform" / "reform_scores_sources.csv"
-    for f in (mpp_file, reform_file, shared / "mpp_digital" / "mpp_digital_sources.csv"):
-        if not f.exists():
-            raise CliError(f"{f}: not found (give the shared data folder with --shared)")
+    sources = Path(args.sources) if args.sources else SOURCES_DIR
+    if args.merge_shared:
+        shared = Path(args.shared) if args.shared else _shared_data()
+        for name, folder in STATEMENT_FILES.items():
+            incoming = shared / folder / name
+            if not incoming.exists():
+                raise CliError(f"{incoming}: not found (give the shared data folder with --shared)")
+            added = merge_statements(sources / name, incoming)
+            print(f"{name}: {len(added)} new statement(s) merged from {incoming}")
+    for name in STATEMENT_FILES:
+        if not (sources / name).exists():
+            raise CliError(f"{sources / name}: not found (the statement files live in data/sources/)")
+    build = build_all(sources)
     out = Path(args.out) if args.out else DATA_DIR
-    build = build_registry(read_sources(mpp_file))
-    for p in write_registry(build, out):
+    if args.check:
+        diff = differences(build, out)
+        if diff:
+            print("\n".join(diff), file=sys.stderr)
+            print(f"error: the committed tables in {out} differ from a rebuild of {sources}; run "
+                  f"`python -m geo build-registry` and commit the result", file=sys.stderr)
+            return 1
+        print(f"ok: every curated table in {out} is the build of {sources} ({len(build.tables)} tables)")
+        return 0
+    for p in write_all(build, out):
         print(f"wrote {p}")
-    for line in iter_lines(build):
+    for line in build.report:
         print(line)
-    scores, unmatched = build_scores(pd.read_csv(reform_file, dtype=str, keep_default_na=False))
-    scores.to_csv(out / "reform_scores.csv", index=False)
-    print(f"wrote {out / 'reform_scores.csv'}: {len(scores)} rows, {int(scores['selected'].sum())} selected, "
-          f"{len(unmatched)} unmatched")
-    from .digital import build_digital, load_digital_totals
-    from .digital import completeness as digital_completeness
+    return 0
 
-    digital_file = shared / "mpp_digital" / "mpp_digital_sources.csv"
-    dig = build_digital(pd.read_csv(digital_file, dtype=str, keep_default_na=False))
-    dig.regions.to_csv(out / "mpp_digital.csv", index=False)
-    dig.unmatched.to_csv(out / "mpp_digital_unmatched.csv", index=False)
-    acc = dig.accounting()
-    print(f"wrote {out / 'mpp_digital.csv'}: {len(dig.regions)} regions from {acc['source rows']} statements "
-          f"({acc['in the table']} used, {acc['unmatched']} unmatched with a reason)")
-    for line in digital_completeness(dig.regions, load_digital_totals()):
-        print(f"  {line}")
-    print("\nRegistry against KemenPAN-RB's stated totals (MPPs counted nationally: kab/kota + DK Jakarta):")
-    comp = completeness(build.registry, load_official_totals())
-    for r in comp.itertuples():
-        print(f"  {r.as_of}: official {r.official_total:4d}, registry names {r.registry_named:4d} ({r.share_named:.0%})")
+
+def cmd_add_statements(args: argparse.Namespace) -> int:
+    from .curation import add_statements
+
+    result = add_statements(args.file, dry_run=args.dry_run)
+    for r in result.report.itertuples():
+        print(f"  row {r.row}: {r.status}" + (f": {r.reason}" if r.reason else f" ({r.region})"), file=sys.stderr)
+    print(f"{args.file}: {result.accepted} statement(s) accepted, {result.rejected} rejected"
+          + (" (dry run: nothing written)" if args.dry_run else ""))
+    for line in result.changes:
+        print(line)
+    return 0 if result.accepted or not result.rejected else 2
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from . import settings
+
+    for row in settings.table():
+        print(f"{row['variable']:28} = {row['value'] or '(unset)'}   [{row['from']}; default: "
+              f"{row['default'] or '(none)'}]\n{'':31}{row['help']}")
     return 0
 
 
@@ -262,10 +276,23 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", help="write CSV or XLSX here (default: CSV on standard output)")
     m.set_defaults(func=cmd_match)
 
-    r = sub.add_parser("build-registry", help="rebuild data/mpp_registry.csv and data/reform_scores.csv from shared facts")
-    r.add_argument("--shared", help="the shared data folder (default: ../shared/data)")
+    r = sub.add_parser("build-registry", help="rebuild every curated table in data/ from the statements in data/sources/")
+    r.add_argument("--sources", help="folder of the statement files (default: data/sources/)")
     r.add_argument("--out", help="output folder (default: data/)")
+    r.add_argument("--check", action="store_true", help="rebuild in memory; exit 1 with a short diff if data/ differs")
+    r.add_argument("--merge-shared", action="store_true",
+                   help="first append the statements of the shared folder not yet in data/sources/")
+    r.add_argument("--shared", help="the shared data folder for --merge-shared (default: ../shared/data)")
     r.set_defaults(func=cmd_build_registry)
+
+    a = sub.add_parser("add-statements", help="validate and append MPP statements (region, date, event, source URL), "
+                                              "rebuild, and print what changed")
+    a.add_argument("file", help="CSV or XLSX: region, date, event, source (URL); optional province, mpp_name, note")
+    a.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
+    a.set_defaults(func=cmd_add_statements)
+
+    st = sub.add_parser("settings", help="every setting with its value, default and where it is read from")
+    st.set_defaults(func=cmd_settings)
 
     c = sub.add_parser("coverage", help="one row per regency: MPP coverage and reform scores as of a date")
     _add_scope(c)

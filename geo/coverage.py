@@ -99,32 +99,73 @@ def province_scores(when: date, provinces: Iterable[str] | None, scores: pd.Data
     return p[["code", "name", "assessment", "predikat", "score", "year", "source_url"]].reset_index(drop=True)
 
 
-def summary(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.DataFrame) -> dict[str, Any]:
-    """Headline figures for a coverage table."""
+#: The counts, defined once. Every card, table, ranking, export, PDF and CLI summary uses these names and meanings.
+COUNT_DEFINITIONS = {
+    "with_own_mpp": "regencies with their own MPP (run by the kabupaten/kota)",
+    "served": "regencies served by an MPP: their own or a province-run MPP serving them",
+    "without_service": "regencies with neither their own nor a province-run MPP",
+    "mpps_in_registry": "MPPs in the registry in scope, province-run ones included",
+    "mpps_counted": "MPPs as KemenPAN-RB counts them: kab/kota MPPs plus DK Jakarta's as one unit",
+    "official_total": "KemenPAN-RB's latest stated national count on or before the date (always national)",
+}
+
+
+@dataclass(frozen=True)
+class CoverageSummary:
+    """Headline figures for one view (date, provinces). ``official_total`` and ``registry_named_nationally`` are
+    national figures even in a province view (``scope`` says which the others are)."""
+
+    as_of: date
+    scope: str                      # "national" or "provinces"
+    regencies: int
+    with_own_mpp: int
+    served: int
+    without_service: int
+    mpps_in_registry: int
+    mpps_counted: int
+    provinces_fully_covered: int
+    provinces: int
+    official_total: int | None
+    official_total_as_of: str | None
+    registry_named_nationally: int
+
+    @property
+    def coverage_rate(self) -> float:
+        return round(self.with_own_mpp / self.regencies, 4) if self.regencies else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON summary (``covered`` = with_own_mpp, ``mpp_count`` = mpps_counted, kept for scripts)."""
+        d = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items()}
+        d.pop("as_of")
+        d.update({"covered": self.with_own_mpp, "without": self.regencies - self.with_own_mpp,
+                  "coverage_rate": self.coverage_rate, "mpp_count": self.mpps_counted,
+                  "province_run_only": self.served - self.with_own_mpp, "definitions": COUNT_DEFINITIONS})
+        return d
+
+
+def summarise(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.DataFrame) -> CoverageSummary:
+    """The headline figures of a coverage table (see :data:`COUNT_DEFINITIONS`)."""
     n = len(table)
-    covered = int(table["has_mpp"].sum())
     official = official_total_on(totals, when)
-    named_nationally = len(registry_as_of(registry[registry["counted_nationally"].astype(bool)], when))
-    # A province is fully covered when every regency has an MPP of its own or is served by a province-run one
-    # (KemenPAN-RB counts DK Jakarta, whose cities are administrative, as covered by its provincial MPP).
+    live = registry_as_of(registry, when)
+    scope_codes = set(table["province_code"])
+    in_scope = live[live["province_code"].isin(scope_codes)]
+    counted = in_scope[in_scope["counted_nationally"].astype(bool)]
+    named_nationally = len(live[live["counted_nationally"].astype(bool)])
     served = table["has_mpp"] | table["province_run_mpp"]
     per_prov = served.groupby(table["province_code"]).agg(["sum", "size"])
-    return {
-        "regencies": n,
-        "covered": covered,
-        "without": n - covered,
-        "coverage_rate": round(covered / n, 4) if n else 0.0,
-        "mpp_count": int(table["mpp_count"].sum()),
-        "province_run_only": int(((~table["has_mpp"]) & table["province_run_mpp"]).sum()),
-        "provinces_fully_covered": int((per_prov["sum"] == per_prov["size"]).sum()),
-        "provinces": int(len(per_prov)),
-        "official_total": official[0] if official else None,
-        "official_total_as_of": official[1] if official else None,
-        "registry_named_nationally": named_nationally,
-        "note": ("official_total is KemenPAN-RB's latest stated national count on or before the date (kab/kota plus "
-                 "DK Jakarta); registry_named_nationally is how many of those the registry names; a province is fully "
-                 "covered when each regency has its own MPP or is served by a province-run MPP."),
-    }
+    return CoverageSummary(
+        as_of=when, scope="national" if len(scope_codes) >= len(gz.provinces()) else "provinces", regencies=n,
+        with_own_mpp=int(table["has_mpp"].sum()), served=int(served.sum()), without_service=int((~served).sum()),
+        mpps_in_registry=len(in_scope), mpps_counted=len(counted),
+        provinces_fully_covered=int((per_prov["sum"] == per_prov["size"]).sum()), provinces=int(len(per_prov)),
+        official_total=official[0] if official else None, official_total_as_of=official[1] if official else None,
+        registry_named_nationally=named_nationally)
+
+
+def summary(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.DataFrame) -> dict[str, Any]:
+    """Headline figures for a coverage table, as a JSON-ready dict (see :class:`CoverageSummary`)."""
+    return summarise(table, when, registry, totals).as_dict()
 
 
 @dataclass
@@ -215,8 +256,9 @@ def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_p
 
 
 def gaps(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
-    """Regencies without an MPP of their own, with scores and the nearest MPP (km), nearest first."""
-    g = table[~table["has_mpp"]].copy()
+    """Regencies without any MPP service (neither their own nor a province-run MPP serving them), with scores and
+    the nearest MPP (km). A regency served by a province-run MPP is never listed as having no service."""
+    g = table[~(table["has_mpp"] | table["province_run_mpp"])].copy()
     near = nearest_mpp(g, regencies, mpp_points)
     g = g.merge(near, on="code", how="left")
     cols = ["code", "name", "province", "presence", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year",
@@ -225,12 +267,17 @@ def gaps(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_points: 
 
 
 def province_ranking(table: pd.DataFrame) -> pd.DataFrame:
-    """Per province: regencies, covered, without, coverage_rate; lowest coverage first."""
-    r = table.groupby(["province_code", "province"], as_index=False).agg(regencies=("code", "size"),
-                                                                           covered=("has_mpp", "sum"))
-    r["without"] = r["regencies"] - r["covered"]
+    """Per province: regencies, covered (own MPP), served (own or province-run), without (no service),
+    coverage_rate (own) and served_rate; the least served first."""
+    t = table.assign(served=table["has_mpp"] | table["province_run_mpp"])
+    r = t.groupby(["province_code", "province"], as_index=False).agg(regencies=("code", "size"),
+                                                                       covered=("has_mpp", "sum"),
+                                                                       served=("served", "sum"))
+    r["without"] = r["regencies"] - r["served"]
     r["coverage_rate"] = (r["covered"] / r["regencies"]).round(3)
-    return r.sort_values(["coverage_rate", "without"], ascending=[True, False]).reset_index(drop=True)
+    r["served_rate"] = (r["served"] / r["regencies"]).round(3)
+    return r.sort_values(["served_rate", "coverage_rate", "without"],
+                         ascending=[True, True, False]).reset_index(drop=True)
 
 
 def presence_by_predikat(table: pd.DataFrame, assessment: str) -> pd.DataFrame:

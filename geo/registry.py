@@ -6,14 +6,21 @@ Row kinds, decided in this order from the row's ``event`` and ``note``:
   caution       a source calls something an MPP that is not clearly one (``CAUTION``)            -> excluded
   designation   a 2018 designation as an MPP location (``DESIGNATION ONLY``)                     -> excluded
   doubted       the compiler notes the source's region is "likely an error"                       -> excluded
+  inference     the compiler inferred it (``INFERENCE BY COMPLEMENT``, "complement:")           -> a lead, never an MPP
   relocation    relocation, second unit, renaming of an existing MPP                              -> attached, no new MPP
   negative      "no MPP yet" / "not yet operating" at a date                                       -> kept as negative evidence
   plan          planned, scheduled or announced dates                                             -> excluded
-  construction  groundbreaking, construction, a building without service                          -> excluded
+  construction  groundbreaking, construction, a building without service, a ceremony only          -> excluded
   existing      the MPP is listed or reported as existing by a date (no opening date)             -> evidence of existence
   soft          soft launch, soft opening, trial
-  national      an inauguration with KemenPAN-RB (minister, deputy, joint batch)
-  local         an opening by the regional government
+  national      the Minister's inauguration, or a national batch (``data/mpp_events.csv``). A local launch that a
+                KemenPAN-RB Deputi or other official attends or joins online is *not* national: it is ``local``.
+  local         an opening (or start of operation) by the regional government
+
+National batches are events with dates (``data/mpp_events.csv``): a row whose text names a batch (its
+``link_pattern``, e.g. "Gebyar Pelayanan Prima") and whose date is vaguer than the batch's (year-only 2024) is dated by
+the batch (2024-10-08) and becomes a national inauguration. Each MPP dated by a batch carries its ``event_id``;
+:func:`batch_check` compares each batch's stated size with the MPPs linked to it.
 
 Opening date (``opened_on`` with ``date_precision``): the national inauguration first; else the earliest local
 opening (``date_basis`` says so); else the earliest soft launch or trial. Rows the compiler flagged ``CONFLICT`` are
@@ -21,16 +28,17 @@ used only when no unflagged row of that kind has a date. Within a kind the earli
 date inside it replaces it (2022 -> 2022-03-02). Disagreeing dates are listed in ``conflicts``.
 
 "As of" a date D, an MPP counts when its effective date is on or before D: the *last* day of its opening period
-(a year-only 2024 counts from 2024-12-31), or, with no opening date, the last day of the earliest date a source
-says it existed. An MPP whose sources give no date at all counts from today only (every source predates today),
-never for a past date. Status is ``operating`` unless the only evidence is a soft launch or trial (``soft launch``).
+(a year-only 2024 counts from 2024-12-31) or the last day of the earliest date a source says it existed
+(``known_by``), whichever is earlier: a source saying an MPP existed on D means it counts on D, on the map, in the
+detail and in every count. An MPP whose sources give no date at all counts from today only (every source predates
+today), never for a past date. Status is ``operating`` unless the only evidence is a soft launch or trial (``soft launch``).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -44,9 +52,13 @@ SHARED_MPP = Path("data") / "mpp" / "mpp_sources.csv"
 
 REGISTRY_COLUMNS = ["mpp_id", "code", "name", "province_code", "province", "province_run", "serves", "mpp_name",
                     "status", "opened_on", "date_precision", "date_basis", "known_by", "counted_nationally",
-                    "sources", "conflicts", "notes", "source_rows"]
+                    "sources", "conflicts", "notes", "source_rows", "event_id"]
+EVENT_COLUMNS = ["event_id", "date", "name", "stated_size", "total_before", "total_after", "link_pattern",
+                 "source_url", "statement"]
 
 _KIND_RULES: list[tuple[str, str, re.Pattern]] = [
+    ("inference", "the compiler's inference (by complement), not a statement about this MPP: a lead only",
+     re.compile(r"INFERENCE BY COMPLEMENT|\|\s*complement:")),
     ("caution", "a source calls it an MPP but it is not clearly one", re.compile(r"CAUTION")),
     ("designation", "a 2018 designation as MPP location, not an MPP", re.compile(r"DESIGNATION ONLY")),
     ("doubted", "the compiler notes the region in this source is likely an error", re.compile(r"likely an error", re.I)),
@@ -58,16 +70,24 @@ _KIND_RULES: list[tuple[str, str, re.Pattern]] = [
      re.compile(r"^(?:PLANNED|SCHEDULED|ANNOUNCED|planned|scheduled)\b|\b(?:PLANNED|SCHEDULED|ANNOUNCED)\b")),
     ("construction", "construction or a building without service, not an MPP yet",
      re.compile(r"construction start|groundbreaking|under construction|building only|not yet serving|"
-                r"operation planned|operation started later", re.I)),
+                r"operation planned|operation started later|ceremonial only", re.I)),
 ]
 _NOTE_PLAN = re.compile(r"^(?:planned|scheduled|announced)\b", re.I)
 _EXISTING = re.compile(r"^(?:listed|mentioned|cited|named|reported|visit|said|stated)\b|\bamong\b|existing|"
-                       r"\bvisit\b|operating (?:since|by)|already (?:operating|using)|'sejak|services running|"
+                       r"\bvisit\b|operating by|already (?:operating|using)|services running|"
                        r"HUT ke|anniversary|had only", re.I)
+#: A note that calls the row evidence of existence (not of an opening).
+_NOTE_EXISTENCE = re.compile(r"^existence\b", re.I)
+#: "Operating since X" / "'sejak …'" is a start of operation: an opening date of the local kind, not a known-by date.
+_STARTED = re.compile(r"operating since|'sejak", re.I)
 _SOFT = re.compile(r"soft[- ]?launch|soft[- ]?opening|\btrial\b|uji coba|pre-trial", re.I)
-_NATIONAL = re.compile(r"Menteri PAN|MenPAN|KemenPAN|Kemenpan|Deputi|Plt Menteri|\bjoint\b|Wapres|Vice[- ]President|"
-                       r"\bPresident\b|Mahfud|Asman|Syafruddin|Tjahjo|Azwar Anas|Rini Widyantini|Diah Natalisa|"
-                       r"Minister of PAN|Ministry of PAN", re.I)
+#: The Minister (or the acting Minister, the Vice-President, the President) inaugurating, or a joint national batch.
+#: Not a Deputi or any other ministry official attending a local launch (issue: Mimika, Maluku Barat Daya).
+_NATIONAL = re.compile(r"Menteri PAN|\bMenPAN|Plt Menteri|Minister of PAN|\bjoint\b|\bbatch\b|serentak|Wapres|"
+                       r"Vice[- ]President|\bPresident\b|Mahfud|Asman Abnur|Syafruddin|Tjahjo|Azwar Anas|"
+                       r"Rini Widyantini", re.I)
+#: Ministry officials whose presence does not make an event national.
+_OFFICIAL = re.compile(r"Deputi|KemenPAN|Kemenpan|Asdep|Diah Natalisa", re.I)
 _EXIST_DATE = re.compile(r"(?:existing by|existed before|as of|by)\s+(\d{4}-\d{2}-\d{2}|\d{4}-\d{2})")
 
 
@@ -111,12 +131,16 @@ def classify(event: str, note: str) -> tuple[str, str]:
     for kind, reason, pattern in _KIND_RULES:
         if pattern.search(text if kind != "plan" else event) or (kind == "plan" and _NOTE_PLAN.search(note)):
             return kind, reason
-    if _EXISTING.search(event):
+    if _STARTED.search(event):
+        return "local", "start of operation stated by the regional government"
+    if _EXISTING.search(event) or _NOTE_EXISTENCE.search(note):
         return "existing", "states the MPP existed by a date"
     if _SOFT.search(event) or re.match(r"^(?:soft launch|trial)", note, re.I):
         return "soft", "soft launch or trial"
     if _NATIONAL.search(event):
-        return "national", "inauguration with KemenPAN-RB"
+        return "national", "inauguration by the Minister or in a national batch"
+    if _OFFICIAL.search(event):
+        return "local", "local opening attended by a KemenPAN-RB official (not the Minister's inauguration)"
     return "local", "opening by the regional government"
 
 
@@ -144,7 +168,7 @@ def _name_of(chosen_row: pd.Series | None, names: list[str]) -> str:
 
 
 def read_sources(path: Path) -> pd.DataFrame:
-    """The shared MPP statements with their 1-based data row numbers (header = row 1)."""
+    """MPP statements with their 1-based data row numbers (header = row 1)."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df.insert(0, "source_row", range(2, len(df) + 2))
     return df
@@ -157,16 +181,49 @@ class RegistryBuild:
     negative: pd.DataFrame        # "no MPP at date" statements, for display
     unmatched: pd.DataFrame       # source rows whose region could not be matched, with the reason
     rows_in: int
+    leads: pd.DataFrame = field(default_factory=pd.DataFrame)  # inferences: shown as leads, never counted
 
     def accounting(self) -> dict[str, int]:
         used = sum(len(str(s).split(";")) for s in self.registry["source_rows"])
         return {"source rows": self.rows_in, "in the registry": used, "excluded": len(self.exclusions),
-                "negative evidence": len(self.negative), "unmatched": len(self.unmatched)}
+                "negative evidence": len(self.negative), "leads": len(self.leads), "unmatched": len(self.unmatched)}
 
 
-def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = None) -> RegistryBuild:
-    """Build the registry from source statements (columns as in shared/data/mpp/mpp_sources.csv)."""
+def load_events(path: Path | None = None) -> pd.DataFrame:
+    """The national batches (data/mpp_events.csv): date, name, stated size, totals before/after, sources."""
+    return pd.read_csv(path or DATA_DIR / "mpp_events.csv", dtype=str, keep_default_na=False)
+
+
+def link_events(src: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Date the rows that name a national batch by the batch (see the module docstring); add ``event_id`` to every
+    row dated on a batch's day with a national inauguration."""
+    out = src.copy()
+    out["event_id"] = ""
+    for e in events.itertuples():
+        day = parse_period(e.date)
+        if day is None:
+            continue
+        if e.link_pattern:
+            pat = re.compile(re.escape(e.link_pattern), re.I)
+            named = [bool(pat.search(f"{ev} | {nt}")) for ev, nt in zip(out["event"], out["note"])]
+            for i in out.index[named]:
+                p = out.at[i, "period"]
+                if out.at[i, "kind"] in ("soft", "national", "local") and (p is None or p.contains(day)):
+                    out.at[i, "period"] = day
+                    out.at[i, "kind"] = "national"
+                    out.at[i, "kind_reason"] = f"national batch {e.event_id} ({e.name})"
+        on_day = [p is not None and p.precision == "day" and p.start == day.start for p in out["period"]]
+        hit = pd.Series(on_day, index=out.index) & out["kind"].eq("national")
+        out.loc[hit, "event_id"] = e.event_id
+    return out
+
+
+def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = None,
+                   events: pd.DataFrame | None = None) -> RegistryBuild:
+    """Build the registry from source statements (columns as in data/sources/mpp_sources.csv)."""
     g = gz.gazetteer()
+    if events is None:
+        events = load_events()
     if province_mpps is None:
         province_mpps = pd.read_csv(DATA_DIR / "province_mpps.csv", dtype=str, keep_default_na=False)
     src = sources.copy()
@@ -187,6 +244,7 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
     src["kind"] = [k for k, _ in kinds]
     src["kind_reason"] = [r for _, r in kinds]
     src["period"] = [parse_period(x) for x in src["inaugurated_on"]]
+    src = link_events(src, events)
     keys, unmatched_reason, match_note = [], [], []
     for name, prov in zip(src["region_name"], src["province"]):
         m = g.match(name, prov or None)
@@ -215,7 +273,8 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
     excluded_kinds = {"caution", "designation", "doubted", "plan", "construction"}
     exclusions = matched[matched["kind"].isin(excluded_kinds)]
     negative = matched[matched["kind"] == "negative"]
-    positive = matched[~matched["kind"].isin(excluded_kinds | {"negative"})]
+    inferences = matched[matched["kind"] == "inference"]
+    positive = matched[~matched["kind"].isin(excluded_kinds | {"negative", "inference"})]
 
     reg = g.regencies.set_index("code")
     rows = []
@@ -283,6 +342,8 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
             "conflicts": "; ".join(f"other {basis or 'dates'} given: {c}" for c in conflicts),
             "notes": "; ".join(notes),
             "source_rows": ";".join(str(x) for x in grp["source_row"]),
+            "event_id": (chosen_row["event_id"] if basis == "national inauguration" and chosen_row is not None
+                         else ""),
         })
     registry = pd.DataFrame(rows, columns=REGISTRY_COLUMNS)
     exclusions = pd.concat([exclusions, *moved_to_exclusions]) if moved_to_exclusions else exclusions
@@ -292,18 +353,24 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
                                                  "note", "source_url"]].rename(columns={"inaugurated_on": "stated_on"})
     um = unmatched[["source_row", "region_name", "province", "inaugurated_on", "event", "source_url"]].assign(
         reason=unmatched["unmatched_reason"])
+    in_registry = set(registry["code"])
+    leads = inferences.assign(code=inferences["key"], name=[reg.at[k, "name"] if k in reg.index else ""
+                                                            for k in inferences["key"]],
+                              mpp_in_registry=inferences["key"].isin(in_registry))[
+        ["source_row", "code", "name", "region_name", "mpp_in_registry", "event", "note", "source_url"]]
     return RegistryBuild(registry, ex.sort_values("source_row").reset_index(drop=True),
-                         neg.sort_values("source_row").reset_index(drop=True), um.reset_index(drop=True), len(src))
+                         neg.sort_values("source_row").reset_index(drop=True), um.reset_index(drop=True), len(src),
+                         leads.sort_values("source_row").reset_index(drop=True))
 
 
 def effective_date(registry: pd.DataFrame, today: date | None = None) -> pd.Series:
-    """The date from which each MPP counts (last day of its opening period, else of its existence date, else today
-    for an MPP no source dates)."""
+    """The date from which each MPP counts: the last day of its opening period or of the earliest date a source says
+    it existed, whichever is earlier; today for an MPP no source dates."""
     undated = pd.Timestamp(today or date.today())
 
     def one(opened: str, known: str) -> pd.Timestamp:
-        p = parse_period(opened) or parse_period(known)
-        return pd.Timestamp(p.end) if p else undated
+        ends = [p.end for p in (parse_period(opened), parse_period(known)) if p is not None]
+        return pd.Timestamp(min(ends)) if ends else undated
     return pd.Series([one(o, k) for o, k in zip(registry["opened_on"], registry["known_by"])], index=registry.index)
 
 
@@ -350,6 +417,20 @@ def completeness(registry: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def batch_check(registry: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each national batch: its stated size against the MPPs of the registry dated by it (``event_id``)."""
+    events = load_events() if events is None else events
+    rows = []
+    for e in events.itertuples():
+        linked = registry[registry["event_id"] == e.event_id]
+        size = int(e.stated_size) if str(e.stated_size).isdigit() else None
+        rows.append({"event_id": e.event_id, "date": e.date, "name": e.name, "stated_size": size,
+                     "linked": len(linked), "difference": (size - len(linked)) if size is not None else None,
+                     "linked_regions": "; ".join(n or p for n, p in zip(linked["name"], linked["province"])),
+                     "source_url": e.source_url})
+    return pd.DataFrame(rows)
+
+
 def write_registry(build: RegistryBuild, folder: Path = DATA_DIR) -> list[Path]:
     """Write the registry and its curation reports as CSV."""
     out = []
@@ -370,8 +451,9 @@ def iter_lines(build: RegistryBuild) -> Iterable[str]:
     for kind, n in build.exclusions["kind"].value_counts().items():
         yield f"      {kind:14s} {n}"
     yield f"  negative evidence kept:    {acc['negative evidence']}"
+    yield f"  leads (inferences):        {acc['leads']}"
     yield f"  unmatched with a reason:   {acc['unmatched']}"
-    total = acc["in the registry"] + acc["excluded"] + acc["negative evidence"] + acc["unmatched"]
+    total = acc["in the registry"] + acc["excluded"] + acc["negative evidence"] + acc["leads"] + acc["unmatched"]
     yield f"  accounted for:             {total} of {acc['source rows']}"
 
 

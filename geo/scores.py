@@ -10,7 +10,8 @@ year), ``current`` (a "currently holds" statement assigned to the latest result)
 statement whose member names the compiler supplied), ``year-doubtful`` (the source's year label is probably a
 publication year), ``outside-scope`` (2018 or 2025 context rows).
 
-Pick rule where several rows give one (code, assessment, year): prefer ``direct`` over any flagged quality, then a
+Pick rule where several rows give one (code, assessment, year): never an ``outside-scope`` row; prefer ``direct``
+(then ``names-supplied``, weaker: the compiler named the members of a collective statement) over any flagged quality, then a
 row with a predikat over one with only a score, then a row with both; the rows left are kept and a disagreement
 between them is reported in ``conflict`` (the first in source order is shown).
 
@@ -21,6 +22,7 @@ The RB method changed in 2023 (RB General + RB Tematik): RB values before and af
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -105,9 +107,19 @@ def build_scores(sources: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                                   "reason": f"{m.status}: {m.reason}"})
                 continue
             code, name, pcode = m.code, m.name, m.province_code
+        year = str(r.year).strip()
+        if not re.fullmatch(r"[0-9]{4}", year):
+            unmatched.append({"source_row": r.source_row, "region_name": r.region_name,
+                              "reason": f"no assessment year stated ({year!r}); the source does not say which year"})
+            continue
+        assessment = str(r.assessment).strip().upper()
+        if assessment not in ASSESSMENTS:
+            unmatched.append({"source_row": r.source_row, "region_name": r.region_name,
+                              "reason": f"unknown assessment {assessment!r} (RB or SAKIP)"})
+            continue
         predikat = str(r.predikat).strip().upper()
         rows.append({"code": code, "name": name, "level": level, "province_code": pcode,
-                     "assessment": str(r.assessment).strip().upper(), "year": int(r.year),
+                     "assessment": assessment, "year": int(year),
                      "predikat": predikat if predikat in PREDIKAT_BANDS else "",
                      "score": _parse_score(r.score), "quality": quality_of(r.note), "source_url": r.source_url,
                      "note": r.note, "source_row": r.source_row})
@@ -121,12 +133,14 @@ def pick(tidy: pd.DataFrame) -> pd.DataFrame:
     out = tidy.copy()
     out["selected"] = False
     out["conflict"] = ""
-    rank = (out["quality"].ne("direct").astype(int) * 4 + out["predikat"].eq("").astype(int) * 2
+    rank = (out["quality"].ne("direct").astype(int) * 8 + out["quality"].ne("names-supplied").astype(int)
+            * out["quality"].ne("direct").astype(int) * 4 + out["predikat"].eq("").astype(int) * 2
             + out["score"].isna().astype(int))
     out["_rank"] = rank
     for _, grp in out.groupby(["code", "assessment", "year"], sort=False):
-        order = grp.sort_values(["_rank", "source_row"])
-        out.loc[order.index[0], "selected"] = True
+        order = grp[grp["quality"] != "outside-scope"].sort_values(["_rank", "source_row"])
+        if len(order):  # a row marked out of scope is never the selected value
+            out.loc[order.index[0], "selected"] = True
         preds = {p for p in grp["predikat"] if p}
         scores = {s for s in grp["score"] if s == s and s is not None}
         if len(preds) > 1 or len(scores) > 1:

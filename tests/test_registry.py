@@ -147,15 +147,20 @@ def test_an_unmatched_name_is_listed_with_its_reason():
 
 # --- the real registry ---------------------------------------------------------------------------------------
 
+SOURCES = ROOT / "data" / "sources"
+
+
 @pytest.fixture(scope="module")
-def real_build(shared):
-    return rg.build_registry(rg.read_sources(shared / "data" / "mpp" / "mpp_sources.csv"))
+def real_build():
+    """The registry built from the project's own copy of the statements (data/sources/), not from ../shared."""
+    return rg.build_registry(rg.read_sources(SOURCES / "mpp_sources.csv"))
 
 
 def test_every_source_row_is_accounted_for(real_build):
     acc = real_build.accounting()
-    assert acc["source rows"] == 772
-    assert acc["in the registry"] + acc["excluded"] + acc["negative evidence"] + acc["unmatched"] == 772
+    assert acc["source rows"] == 796
+    assert (acc["in the registry"] + acc["excluded"] + acc["negative evidence"] + acc["leads"]
+            + acc["unmatched"]) == 796
     assert (real_build.exclusions["reason"].str.len() > 0).all()
     assert (real_build.unmatched["reason"].str.len() > 0).all()
     assert real_build.registry["mpp_id"].is_unique
@@ -198,10 +203,12 @@ def test_completeness_against_official_totals():
     assert comp["source_url"].str.startswith("http").all()
 
 
-def test_scores_tidy_pick_and_bands(shared):
-    raw = pd.read_csv(shared / "data" / "reform" / "reform_scores_sources.csv", dtype=str, keep_default_na=False)
+def test_scores_tidy_pick_and_bands():
+    raw = pd.read_csv(SOURCES / "reform_scores_sources.csv", dtype=str, keep_default_na=False)
     tidy, unmatched = build_scores(raw)
-    assert len(tidy) == len(raw) and unmatched.empty
+    assert len(tidy) + len(unmatched) == len(raw)  # every statement used or listed with its reason
+    assert list(unmatched["region_name"]) == ["Kabupaten Bombana", "Kabupaten Bombana"]
+    assert unmatched["reason"].str.startswith("no assessment year stated").all()
     assert set(tidy["predikat"]) <= set(PREDIKAT_BANDS) | {""}
     one_per_year = tidy[tidy["selected"]].groupby(["code", "assessment", "year"]).size()
     assert (one_per_year == 1).all()
@@ -254,3 +261,168 @@ def test_provinces_fully_covered_today_match_kemenpanrb():
     today = regency_coverage(date.today(), [], reg, sc)
     s = summary(today, date.today(), reg, rg.load_official_totals())
     assert s["provinces_fully_covered"] == 5
+
+
+# --- issue #11: dated right, one definition everywhere, reproducible -------------------------------------------
+
+def test_a_deputi_at_a_local_launch_is_not_the_national_inauguration():
+    """SYNTHETIC rows: the Bupati's launch with a Deputi online, then the Minister's batch months later."""
+    b = rg.build_registry(synthetic(
+        ("Kabupaten Mimika", "Papua Tengah", "", "2025-06-18",
+         "launched locally by the Bupati, Deputi KemenPANRB attending online", "https://a", "local launch"),
+        ("Kabupaten Mimika", "Papua Tengah", "", "2025-09-24",
+         "joint virtual inauguration of 11 MPP by Menteri PANRB", "https://b", ""),
+    ))
+    r = one(b, "94.04")
+    assert (r.opened_on, r.date_basis) == ("2025-09-24", "national inauguration")
+    assert rg.classify("inaugurated locally by the Wakil Gubernur, ahead of the KemenPANRB factual test", "")[0] == "local"
+    assert rg.classify("local launch, Deputi Diah Natalisa present", "")[0] == "local"
+    assert rg.classify("inaugurated by Menteri PANRB Azwar Anas", "")[0] == "national"
+
+
+def test_a_batch_event_dates_the_rows_that_name_it():
+    """SYNTHETIC: a year-only soft launch naming a batch is dated by the batch's event (dated by another row)."""
+    events = pd.DataFrame([{"event_id": "E1", "date": "2024-10-08", "name": "Gebyar", "stated_size": "2",
+                            "total_before": "208", "total_after": "210", "link_pattern": "Gebyar Pelayanan Prima",
+                            "source_url": "https://e", "statement": ""}])
+    b = rg.build_registry(synthetic(
+        ("Kota Solok", "Sumatera Barat", "", "2024", "symbolic soft launch of 22 MPP at 'Gebyar Pelayanan Prima'",
+         "https://a", "soft launch"),
+        ("Kabupaten Solok", "Sumatera Barat", "", "2024", "symbolic soft launch at 'Gebyar Pelayanan Prima'",
+         "https://a", "soft launch"),
+        ("Kota Padang", "Sumatera Barat", "", "2024", "soft launch by the Wali Kota", "https://c", "soft launch"),
+    ), events=events)
+    solok = one(b, "13.72")
+    assert (solok.opened_on, solok.date_basis, solok.event_id) == ("2024-10-08", "national inauguration", "E1")
+    assert one(b, "13.71").opened_on == "2024"  # not named in the batch: keeps its own date
+    check = rg.batch_check(b.registry, events)
+    assert check.iloc[0][["stated_size", "linked", "difference"]].tolist() == [2, 2, 0]
+    assert len(rg.as_of(b.registry, "2024-10-08")) == 2
+
+
+def test_known_by_counts_on_its_date_everywhere():
+    """SYNTHETIC: a source says the MPP existed on 2022-01-31; it was (re)inaugurated later. It counts from
+    2022-01-31 on the map, in the detail and in every count."""
+    from geo.coverage import regency_coverage, regency_detail
+
+    b = rg.build_registry(synthetic(
+        ("Kota Makassar", "Sulawesi Selatan", "", "", "listed as existing MPP as of 2022-01-31", "https://a",
+         "no inauguration date"),
+        ("Kota Makassar", "Sulawesi Selatan", "", "2024-12-12", "joint (virtual) inauguration of 42 MPP by Menteri PANRB",
+         "https://b", ""),
+    ))
+    r = one(b, "73.71")
+    assert (r.opened_on, r.known_by) == ("2024-12-12", "2022-01-31")
+    assert rg.effective_date(b.registry).iloc[0] == pd.Timestamp("2022-01-31")
+    t = regency_coverage(date(2022, 12, 31), ["73"], b.registry, load_scores())
+    assert bool(t.set_index("code").at["73.71", "has_mpp"])
+    assert len(regency_detail("73.71", b.registry, load_scores())["mpps"]) == 1
+
+
+def test_an_inference_is_a_lead_never_an_mpp():
+    b = rg.build_registry(synthetic(
+        ("Kabupaten Pacitan", "Jawa Timur", "", "", "the governor names the 7 regions without an MPP", "https://a",
+         "INFERENCE BY COMPLEMENT, no direct page found"),
+    ))
+    assert b.registry.empty and len(b.leads) == 1 and b.leads.iloc[0]["code"] == "35.01"
+    assert b.accounting()["leads"] == 1
+
+
+def test_a_province_served_regency_is_served_in_every_count_and_list():
+    """SYNTHETIC registry: DK Jakarta's province-run MPP serves its six regencies."""
+    from geo.coverage import gaps, province_ranking, regency_coverage, summarise
+
+    b = rg.build_registry(synthetic(
+        ("DKI Jakarta", "DKI Jakarta", "MPP DKI", "2017-10-12", "inaugurated by Menteri PANRB Asman Abnur", "https://a",
+         "province-level MPP (Pemprov DKI)"),
+    ))
+    t = regency_coverage(date(2024, 1, 1), ["31"], b.registry, load_scores())
+    s = summarise(t, date(2024, 1, 1), b.registry, rg.load_official_totals())
+    assert (s.regencies, s.with_own_mpp, s.served, s.without_service, s.mpps_counted) == (6, 0, 6, 0, 1)
+    assert s.provinces_fully_covered == 1 and s.scope == "provinces"
+    assert gaps(t, None, None).empty  # never listed as having no service
+    rank = province_ranking(t).iloc[0]
+    assert (rank.served, rank.without, rank.served_rate) == (6, 0, 1.0)
+
+
+def test_real_registry_dates_and_official_totals():
+    reg = rg.load_registry().set_index("name")
+    assert reg.at["Kabupaten Mimika", "opened_on"] == "2025-09-24"
+    assert reg.at["Kota Surakarta", "opened_on"] == "2020-08-28"
+    assert reg.at["Kabupaten Hulu Sungai Selatan", "opened_on"] == "2022-05"
+    assert reg.at["Kota Bandung", "opened_on"] == "2022-08-23"
+    assert reg.at["Kabupaten Maluku Barat Daya", "opened_on"] == "2025-09-24"
+    leads = pd.read_csv(ROOT / "data" / "mpp_leads.csv", dtype=str)
+    assert "Kabupaten Pacitan" in set(leads["name"]) and "Kabupaten Pacitan" not in reg.index
+
+
+@pytest.mark.parametrize("day, official", [("2022-12-05", 103), ("2023-09-26", 152), ("2023-11-21", 175),
+                                           ("2024-06-24", 208), ("2024-10-08", 230), ("2024-12-12", 272),
+                                           ("2025-12-15", 305)])
+def test_mpp_count_within_five_percent_of_kemenpanrb(day, official):
+    from geo.coverage import regency_coverage, summary
+
+    reg = rg.load_registry()
+    t = regency_coverage(date.fromisoformat(day), [], reg, load_scores())
+    s = summary(t, date.fromisoformat(day), reg, rg.load_official_totals())
+    assert s["official_total"] == official
+    assert abs(s["mpp_count"] - official) <= 0.05 * official, s["mpp_count"]
+
+
+def test_scores_known_for_enough_regencies_and_never_out_of_scope():
+    from geo.coverage import regency_coverage
+
+    sc = load_scores()
+    t = regency_coverage(date(2025, 12, 31), [], rg.load_registry(), sc)
+    assert t["sakip_predikat"].notna().sum() >= 170 and t["rb_predikat"].notna().sum() >= 55
+    assert not sc[sc["selected"] & (sc["quality"] == "outside-scope")].size
+    assert (sc["quality"] == "names-supplied").sum() > 0  # the weaker class is kept and labelled
+
+
+def test_build_registry_check_passes_without_shared(tmp_path):
+    """The repository alone rebuilds every curated table (no ../shared needed)."""
+    p = subprocess.run([sys.executable, "-m", "geo", "build-registry", "--check"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300, env={**__import__("os").environ, "PYTHONPATH": str(ROOT),
+                                                    "PETA_MPP_SHARED": str(tmp_path / "no-shared")})
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "ok: every curated table" in p.stdout
+
+
+def test_check_fails_with_a_short_diff_when_a_table_differs(tmp_path):
+    import shutil
+
+    from geo.curation import build_all, differences
+
+    for f in (ROOT / "data").glob("*.csv"):
+        shutil.copy(f, tmp_path / f.name)
+    reg = (tmp_path / "mpp_registry.csv").read_text().splitlines()
+    (tmp_path / "mpp_registry.csv").write_text("\n".join(reg[:-1]) + "\n")
+    diff = differences(build_all(), tmp_path)
+    assert diff and diff[0].startswith("mpp_registry.csv:") and len(diff) < 20
+
+
+def test_add_statements_validates_appends_and_reports(tmp_path):
+    """SYNTHETIC statements (not real facts) added to a copy of the sources."""
+    import shutil
+
+    from geo.curation import add_statements
+
+    src, out = tmp_path / "sources", tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "sources", src)
+    out.mkdir()
+    f = tmp_path / "new.csv"
+    f.write_text("Nama Wilayah,Tanggal,Peristiwa,Sumber\n"
+                 "Kabupaten Pacitan,2025-12-20,SYNTHETIC inauguration by Menteri PANRB,https://example.org/a\n"
+                 "Kota Atlantis,2025-12-20,x,https://example.org/b\n"
+                 "Kabupaten Ponorogo,2031-01-01,x,https://example.org/c\n"
+                 "Kabupaten Situbondo,2025-12-20,x,not-a-url\n")
+    r = add_statements(f, sources=src, out=out)
+    assert (r.accepted, r.rejected) == (1, 3)
+    reasons = list(r.report["reason"])
+    assert "unmatched" in reasons[1] and "not plausible" in reasons[2] and "not an http(s) URL" in reasons[3]
+    assert (src / "mpp_sources.csv").read_text().count("SYNTHETIC inauguration") == 1
+    assert any("MPPs in the registry: " in c and "->" in c for c in r.changes)
+    assert "Kabupaten Pacitan" in (out / "mpp_registry.csv").read_text()
+    again = add_statements(f, sources=src, out=out)  # the same file again appends nothing
+    assert (src / "mpp_sources.csv").read_text().count("SYNTHETIC inauguration") == 1
+    assert "statements appended: 0" in again.changes[0]
