@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -161,11 +162,10 @@ def _column(df: pd.DataFrame, names: list[str]) -> str | None:
     return next((lower[n] for n in names if n in lower), None)
 
 
-def validate_statements(df: pd.DataFrame, rows_no: list[int], today: "date | None" = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate_statements(df: pd.DataFrame, rows_no: list[int], today: date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(statement rows ready to append, per-row report): a matched region, an http(s) URL, a plausible date, an
     event; every row accepted or rejected with its reason."""
     import re
-    from datetime import date
 
     from . import gazetteer as gz
     from .errors import PetaError

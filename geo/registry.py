@@ -457,6 +457,17 @@ def iter_lines(build: RegistryBuild) -> Iterable[str]:
     yield f"  accounted for:             {total} of {acc['source rows']}"
 
 
+def data_as_of(registry: pd.DataFrame, negative: pd.DataFrame | None = None) -> date:
+    """How current the data is: the latest dated statement of fact (an opening, an existence date, a "no MPP yet"
+    statement), never a planned date. A statement dated by month or year counts from its first day (it is at least
+    that recent); today's date is the upper bound."""
+    texts = list(registry["opened_on"]) + list(registry["known_by"])
+    if negative is not None and "stated_on" in negative:
+        texts += list(negative["stated_on"])
+    starts = [p.start for p in map(parse_period, texts) if p is not None]
+    return min(max(starts), date.today()) if starts else date.today()
+
+
 def load_curation_report(name: str) -> pd.DataFrame:
     """A committed curation report: 'exclusions', 'negative_evidence' or 'unmatched'."""
     return pd.read_csv(DATA_DIR / f"mpp_{name}.csv", dtype=str, keep_default_na=False)

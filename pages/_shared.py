@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import boundaries, coverage, gazetteer, registry, scores
+from geo.settings import FIRST_MPP_YEAR
 from pages._errors import input_errors, plain  # noqa: F401  (re-exported for the pages)
 
 
@@ -38,6 +39,7 @@ TEXT = {
     "provinces": ("Provinsi", "Provinces"),
     "all": ("Seluruh Indonesia", "All of Indonesia"),
     "as_of": ("Per tanggal", "As of"),
+    "quick_dates": ("Tanggal cepat", "Quick dates"),
     "overview": ("Ringkasan", "Overview"),
     "map": ("Peta cakupan", "Coverage map"),
     "gaps": ("Kesenjangan", "Gaps"),
@@ -145,12 +147,7 @@ def filters() -> tuple[date, tuple[str, ...]]:
     default_codes = [c for c in qp.get_all("province") if c in names]
     chosen = st.sidebar.multiselect(t("provinces"), list(names), default=default_codes, key="f_provinces",
                                     format_func=lambda c: names[c], placeholder=t("all"))
-    try:
-        default_date = date.fromisoformat(qp.get("as_of", "")) if qp.get("as_of") else date.today()
-    except ValueError:
-        default_date = date.today()
-    when = st.sidebar.slider(t("as_of"), min_value=date(2017, 1, 1), max_value=date.today(), value=default_date,
-                             format="YYYY-MM-DD", key="f_as_of")
+    when = date_filter(qp.get("as_of"))
     st.query_params.update({"lang": st.session_state["lang"], "as_of": when.isoformat()})
     st.query_params["province"] = chosen
     if "uploaded_registry" in st.session_state:
@@ -158,6 +155,58 @@ def filters() -> tuple[date, tuple[str, ...]]:
     if "uploaded_scores" in st.session_state:
         st.sidebar.info(t("uploaded_scores"))
     return when, tuple(sorted(chosen))
+
+
+def _quick_dates() -> list[tuple[str, date]]:
+    """Quick picks for the date: today, the end of each year, the dates of KemenPAN-RB's official counts."""
+    en = lang() == "en"
+    today = date.today()
+    picks = [("Today" if en else "Hari ini", today)]
+    picks += [((f"End of {y}" if en else f"Akhir {y}"), date(y, 12, 31)) for y in range(today.year - 1, FIRST_MPP_YEAR - 1, -1)]
+    for r in official_totals().sort_values("as_of", ascending=False).itertuples():
+        d = date.fromisoformat(r.as_of)
+        picks.append(((f"Official count {r.total} ({fmt_date(d)})" if en else
+                       f"Hitungan resmi {r.total} ({fmt_date(d)})"), d))
+    return picks
+
+
+def fmt_date(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _apply_quick_date() -> None:
+    chosen = st.session_state.get("f_quick")
+    if chosen:
+        st.session_state["f_as_of"] = date.fromisoformat(chosen)
+    st.session_state["f_quick"] = None
+
+
+def date_filter(from_url: str | None) -> date:
+    """A typed date (dd/mm/yyyy) with quick picks; starts from the URL's ``as_of``."""
+    today = date.today()
+    if "f_as_of" not in st.session_state:
+        try:
+            start = date.fromisoformat(from_url) if from_url else today
+        except ValueError:
+            start = today
+        st.session_state["f_as_of"] = min(max(start, date(FIRST_MPP_YEAR, 1, 1)), today)
+    when = st.sidebar.date_input(t("as_of"), min_value=date(FIRST_MPP_YEAR, 1, 1), max_value=today,
+                                 format="DD/MM/YYYY", key="f_as_of")
+    labels: dict[str, str] = {}
+    for label, d in _quick_dates():  # one entry per date, the first label wins
+        labels.setdefault(d.isoformat(), label)
+    st.sidebar.selectbox(t("quick_dates"), [None, *labels], key="f_quick",
+                         format_func=lambda v: "—" if v is None else labels[v], on_change=_apply_quick_date)
+    data_date = registry.data_as_of(builtin_registry(), curation_report("negative_evidence"))
+    en = lang() == "en"
+    st.sidebar.caption((f"Data as of {fmt_date(data_date)} (latest dated statement)" if en else
+                        f"Data per {fmt_date(data_date)} (pernyataan bertanggal terakhir)"))
+    if (when - data_date).days > 183:
+        st.sidebar.warning(f"The chosen date is more than six months after the latest data ({fmt_date(data_date)}): "
+                           f"MPPs opened since may be missing." if en else
+                           f"Tanggal yang dipilih lebih dari enam bulan setelah data terakhir ({fmt_date(data_date)}): "
+                           f"MPP yang dibuka sesudahnya mungkin belum tercatat.")
+    return when
 
 
 def current_filters() -> tuple[date, tuple[str, ...]]:

@@ -55,3 +55,11 @@ def shot(page, name: str):
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
+
+
+def type_date(page, ddmmyyyy: str) -> None:
+    """Type a date into the sidebar's date field (day, month, year segments) as a person would, then leave it."""
+    day = page.locator('[data-testid="stSidebar"] [data-testid="stDateInputField"] [data-type="day"]').first
+    day.click()
+    page.keyboard.type(ddmmyyyy.replace("/", ""), delay=40)
+    page.locator("h1, .peta-present-title").first.click()  # leaving the field commits the date

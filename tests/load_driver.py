@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from browser_helpers import type_date
+
 LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:", "about:")
 PROVINCES = ["11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "32", "33", "34", "35", "36", "51"]
 
@@ -23,7 +25,7 @@ class LoadResult:
 
 
 def run_round(browser, base: str, sessions: int = 10, switches: int = 3, budget_s: float = 150.0) -> LoadResult:
-    """Open ``sessions`` pages at once; in each, move the date slider ``switches`` times and wait for the map."""
+    """Open ``sessions`` pages at once; in each, type a new date ``switches`` times and wait for the map."""
     start = time.perf_counter()
     res = LoadResult(sessions, switches, 0.0)
     contexts, pages = [], []
@@ -50,9 +52,7 @@ def run_round(browser, base: str, sessions: int = 10, switches: int = 3, budget_
         for step in range(switches):
             t = time.perf_counter()
             for pg in pages:  # every session changes its filter at about the same time
-                slider = pg.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
-                slider.focus()
-                slider.press("PageDown" if step % 2 == 0 else "PageUp")
+                type_date(pg, "31/12/2023" if step % 2 == 0 else "30/06/2025")
             for pg in pages:
                 pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                      timeout=max(1.0, budget_s - (time.perf_counter() - start)) * 1000)

@@ -53,10 +53,24 @@ def test_overview_filters_change_the_figures():
     assert not at.exception
     t = regency_coverage(date(2024, 7, 17), ["12", "13"], load_registry(), load_scores())
     assert metric(at, 0) == f"{int(t['has_mpp'].sum())} / {len(t)}" != national
-    at.sidebar.slider[0].set_value(date(2019, 12, 31)).run()
+    at.sidebar.date_input[0].set_value(date(2019, 12, 31)).run()
     t = regency_coverage(date(2019, 12, 31), ["12", "13"], load_registry(), load_scores())
     assert metric(at, 0) == f"{int(t['has_mpp'].sum())} / {len(t)}"
     assert at.query_params["as_of"] in ("2019-12-31", ["2019-12-31"]) and list(at.query_params["province"]) == ["12", "13"]
+
+
+def test_a_typed_date_and_the_quick_picks():
+    """Choosing Sumatera Utara and typing 2024-07-17 shows 5 of 33; a quick pick sets an official count's date."""
+    at = run("pages/ringkasan.py")
+    at.sidebar.multiselect[0].set_value(["12"]).run()
+    at.sidebar.date_input[0].set_value(date(2024, 7, 17)).run()
+    assert metric(at, 0) == "5 / 33"
+    assert at.query_params["as_of"] in ("2024-07-17", ["2024-07-17"])
+    quick = at.sidebar.selectbox(key="f_quick")
+    assert "Hitungan resmi 305 (15/12/2025)" in quick.options and "Akhir 2024" in quick.options
+    quick.set_value("2024-06-24").run()
+    assert at.sidebar.date_input[0].value == date(2024, 6, 24)
+    assert any("Data per" in c.value for c in at.sidebar.caption)
 
 
 def test_map_page_every_layer():

@@ -12,7 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_helpers import ARTIFACTS, blue_count, map_frame, shot, wait_for_regencies  # noqa: F401
+from browser_helpers import (  # noqa: F401
+    ARTIFACTS,
+    blue_count,
+    map_frame,
+    shot,
+    type_date,
+    wait_for_regencies,
+)
 from conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(
                                                    reason="Debian's chromium is not installed (make test installs it)")]
 
 
-def test_sumatera_utara_map_tooltip_and_year_slider(app, page):
+def test_sumatera_utara_map_tooltip_and_typed_date(app, page):
     app = app.base
     pg = page.page
     pg.goto(app + "/peta?as_of=2024-07-17&province=12")  # the first request on a fresh server
@@ -41,10 +48,8 @@ def test_sumatera_utara_map_tooltip_and_year_slider(app, page):
     popup.wait_for(timeout=10_000)
     assert "Status" in popup.inner_text()
     shot(pg, "peta_sumut_2024-07-17.png")
-    # Move the date slider to its start (2017): no Sumut regency had an MPP then.
-    slider = pg.locator('[data-testid="stSidebar"] [data-testid="stSlider"] input[type="range"]').first
-    slider.focus()
-    slider.press("Home")
+    # Type the first day of 2017 into the date input: no Sumut regency had an MPP then.
+    type_date(pg, "01/01/2017")
     deadline = time.time() + 60
     while time.time() < deadline:
         fr = map_frame(pg)
