@@ -303,9 +303,19 @@ def regency_detail(code: str, registry: pd.DataFrame, scores: pd.DataFrame,
         raise KeyError(f"unknown regency code {code!r}")
     serves = registry["serves"].astype(str).str.split(";").map(lambda c: code in c)
     mpps = registry[(registry["code"] == code) | serves]
-    sc = scores[(scores["code"].isin([code, code[:2]]))].copy()
-    sc["level"] = np.where(sc["code"] == code, "regency", "province")
-    sc = sc.sort_values(["assessment", "year", "level"])
+    # The regency's own results only; its province government's results are returned apart, labelled as such,
+    # never mixed in as if they were the regency's.
+    own = scores[(scores["code"] == code) & (scores["level"] == "regency")].sort_values(["assessment", "year"])
+    prov = scores[(scores["code"] == code[:2]) & (scores["level"] == "province")].sort_values(["assessment", "year"])
     neg = negative[negative["code"] == code] if negative is not None and "code" in negative else pd.DataFrame()
     return {"code": code, "name": reg.at[code, "name"], "province": reg.at[code, "province"],
-            "mpps": mpps.reset_index(drop=True), "scores": sc.reset_index(drop=True), "negative": neg.reset_index(drop=True)}
+            "mpps": mpps.assign(display_name=[display_name(n, r) for n, r in zip(mpps["mpp_name"], mpps["name"])])
+            .reset_index(drop=True),
+            "scores": own.reset_index(drop=True), "province_scores": prov.reset_index(drop=True),
+            "negative": neg.reset_index(drop=True)}
+
+
+def display_name(mpp_name: object, region: object) -> str:
+    """An MPP's name for people: its name where a source gives one, else "MPP <regency>" (sources give no name)."""
+    name = "" if mpp_name is None or (isinstance(mpp_name, float) and mpp_name != mpp_name) else str(mpp_name)
+    return name or f"MPP {region}"

@@ -55,17 +55,32 @@ def build_all(folder: Path = SOURCES_DIR) -> Build:
         build_registry,
         completeness,
         iter_lines,
+        load_events,
         load_official_totals,
+    )
+    from .schemas import (
+        EVENTS,
+        MPP_STATEMENTS,
+        REFORM_STATEMENTS,
+        REGISTRY,
+        SCORES,
+        validate,
     )
     from .scores import build_scores
 
     out = Build()
-    reg = build_registry(read_statements("mpp_sources.csv", folder))
+    mpp = read_statements("mpp_sources.csv", folder)
+    validate(MPP_STATEMENTS, mpp)
+    validate(REFORM_STATEMENTS, read_statements("reform_scores_sources.csv", folder))
+    validate(EVENTS, load_events())
+    reg = build_registry(mpp)
+    validate(REGISTRY, reg.registry)
     out.tables.update({"mpp_registry.csv": reg.registry, "mpp_exclusions.csv": reg.exclusions,
                        "mpp_negative_evidence.csv": reg.negative, "mpp_unmatched.csv": reg.unmatched,
                        "mpp_leads.csv": reg.leads, "mpp_events_check.csv": batch_check(reg.registry)})
     out.report.extend(iter_lines(reg))
     scores, unmatched = build_scores(read_statements("reform_scores_sources.csv", folder))
+    validate(SCORES, scores)
     out.tables.update({"reform_scores.csv": scores, "reform_unmatched.csv": unmatched})
     out.report.append(f"reform scores: {len(scores)} rows, {int(scores['selected'].sum())} selected, "
                       f"{len(unmatched)} not used (with the reason)")

@@ -289,10 +289,12 @@ _POPUP_JS = """
     if (parent) parent.appendChild(e); return e; }
   layer.eachLayer(function (m) {
     var p = m.feature.properties;
-    m.bindTooltip(el("span", p.n || p.r), {sticky: true});
+    var title = p.n || ("MPP " + p.r);
+    m.bindTooltip(el("span", title), {sticky: true});
     m.bindPopup(function () {
       var box = el("div"); box.className = "peta-popup";
-      el("b", p.n || p.r, box); el("div", p.r, box);
+      el("b", title, box); el("div", p.r, box);
+      if (!p.n) el("i", i18n.no_name, box);
       el("div", i18n.opened + ": " + p.d + " — " + p.b, box);
       el("div", "Status: " + p.st, box);
       if (p.pr) el("div", i18n.province_run, box);
@@ -341,7 +343,8 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
     cluster.add_to(m)
     i18n = {"opened": ("Dibuka", "Opened")[i], "province_run": ("MPP yang dikelola provinsi", "Province-run MPP")[i],
             "approx": ("Lokasi perkiraan: titik tengah wilayah", "Approximate location: regency centre")[i],
-            "sources": ("Sumber", "Sources")[i], "more": ("sumber lain di halaman Data", "more on the Data page")[i]}
+            "sources": ("Sumber", "Sources")[i], "more": ("sumber lain di halaman Data", "more on the Data page")[i],
+            "no_name": ("Sumber tidak menyebut nama MPP", "The sources give no name for this MPP")[i]}
     script = _macro("{% macro script(this, kwargs) %}" + _POPUP_JS % {"layer": "{{ this.layer }}", "i18n": "{{ this.i18n }}"}
                     + "{% endmacro %}")
     script.layer = layer.get_name()

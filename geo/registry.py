@@ -469,5 +469,5 @@ def data_as_of(registry: pd.DataFrame, negative: pd.DataFrame | None = None) -> 
 
 
 def load_curation_report(name: str) -> pd.DataFrame:
-    """A committed curation report: 'exclusions', 'negative_evidence' or 'unmatched'."""
+    """A committed curation report: 'exclusions', 'negative_evidence', 'unmatched', 'leads' or 'events_check'."""
     return pd.read_csv(DATA_DIR / f"mpp_{name}.csv", dtype=str, keep_default_na=False)

@@ -256,6 +256,21 @@ COLUMN_LABELS = {
     "regencies": ("Kab/kota", "Regencies"), "covered": ("Dengan MPP", "With an MPP"),
     "without": ("Tanpa MPP", "Without"), "coverage_rate": ("Cakupan", "Coverage"),
     "province_code": ("Kode provinsi", "Province code"),
+    "served": ("Terlayani", "Served"), "served_rate": ("Terlayani (%)", "Served (%)"),
+    "display_name": ("MPP", "MPP"), "status": ("Status", "Status"), "opened_on": ("Dibuka", "Opened"),
+    "date_precision": ("Ketelitian tanggal", "Date precision"), "date_basis": ("Dasar tanggal", "Date basis"),
+    "known_by": ("Diketahui ada per", "Known to exist by"), "province_run": ("Dikelola provinsi", "Province-run"),
+    "sources": ("Sumber", "Sources"), "conflicts": ("Tanggal lain dari sumber", "Other dates in sources"),
+    "notes": ("Catatan", "Notes"), "assessment": ("Penilaian", "Assessment"), "year": ("Tahun", "Year"),
+    "predikat": ("Predikat", "Predikat"), "score": ("Nilai", "Score"), "quality": ("Mutu sumber", "Source quality"),
+    "selected": ("Dipakai", "Used"), "conflict": ("Perbedaan sumber", "Sources disagree"),
+    "source_url": ("Sumber", "Source"), "stated_on": ("Tanggal pernyataan", "Stated on"),
+    "event": ("Pernyataan", "Statement"), "note": ("Catatan", "Note"), "region_name": ("Nama di sumber", "Name in the source"),
+    "mpp_in_registry": ("Sudah ada MPP di registri", "MPP already in the registry"),
+    "stated_size": ("Jumlah disebut", "Stated size"), "linked": ("Tertaut di registri", "Linked in the registry"),
+    "difference": ("Selisih", "Difference"), "linked_regions": ("Wilayah", "Regions"), "date": ("Tanggal", "Date"),
+    "as_of": ("Per tanggal", "As of"), "official_total": ("Hitungan resmi", "Official count"),
+    "registry_named": ("Disebut registri", "Named in the registry"), "share_named": ("Bagian", "Share"),
 }
 
 

@@ -18,6 +18,7 @@ from pages._shared import (
     input_errors,
     lang,
     official_totals,
+    show_table,
     t,
 )
 
@@ -35,7 +36,29 @@ st.markdown(
 st.subheader("Completeness against KemenPAN-RB's totals" if en else "Kelengkapan terhadap hitungan resmi KemenPAN-RB")
 st.caption("How many of the MPPs KemenPAN-RB counted (kab/kota + DK Jakarta) the registry names, at each stated total."
            if en else "Berapa MPP yang dihitung KemenPAN-RB (kab/kota + DK Jakarta) yang tercatat di registri.")
-st.dataframe(completeness(builtin_registry(), official_totals()), hide_index=True, width="stretch")
+show_table(completeness(builtin_registry(), official_totals()))
+st.markdown(
+    "Why the figures differ: **before 2022** the registry names *more* MPPs than the national counts (some regions "
+    "opened an MPP locally before any national count included them); **from 2022** it names 96–100%: the gaps are "
+    "MPPs the counts include that no public source names, and two of the 22 MPPs of 'Gebyar Pelayanan Prima "
+    "2024' (Depok, Dharmasraya) were already inaugurated in the batch of 2024-06-24. Nothing is filled in."
+    if en else
+    "Mengapa angkanya berbeda: **sebelum 2022** registri mencatat *lebih banyak* MPP daripada hitungan nasional "
+    "(beberapa daerah membuka MPP secara lokal sebelum masuk hitungan nasional); **sejak 2022** registri mencatat "
+    "96–100%: selisihnya adalah MPP yang dihitung secara nasional tetapi tidak disebut namanya oleh sumber publik "
+    "mana pun, dan dua dari 22 MPP 'Gebyar Pelayanan Prima 2024' (Depok, Dharmasraya) sudah diresmikan pada "
+    "angkatan 2024-06-24. Tidak ada yang diisi dengan dugaan.")
+st.subheader("National batches" if en else "Angkatan peresmian nasional")
+st.caption("Each batch's stated size against the MPPs of the registry dated by it." if en else
+           "Jumlah MPP yang disebut untuk tiap angkatan dibandingkan dengan MPP di registri yang tertaut padanya.")
+show_table(curation_report("events_check"))
+leads = curation_report("leads")
+st.subheader(("Leads: inferences, not counted" if en else "Petunjuk: kesimpulan, tidak dihitung") + f" ({len(leads)})")
+st.caption("A compiler's inference (e.g. 'by complement': a governor names the regions without an MPP) is a lead to "
+           "check, never counted as an MPP." if en else
+           "Kesimpulan penyusun data (mis. 'dengan pelengkap': gubernur menyebut daerah yang belum punya MPP) adalah "
+           "petunjuk untuk diperiksa, tidak pernah dihitung sebagai MPP.")
+show_table(leads[["name", "mpp_in_registry", "event", "note", "source_url"]])
 
 st.subheader("Reports" if en else "Laporan")
 rep = boundary_report()

@@ -18,6 +18,7 @@ from pages._shared import (
     lang,
     mpp_points_as_of,
     show_map,
+    show_table,
     t,
 )
 
@@ -47,14 +48,23 @@ if code:
     if d["mpps"].empty:
         st.write("Belum ada MPP yang tercatat." if i == 0 else "No MPP recorded.")
     else:
-        st.dataframe(d["mpps"][["mpp_name", "status", "opened_on", "date_precision", "date_basis", "known_by",
-                                "province_run", "sources", "conflicts", "notes"]], hide_index=True)
+        show_table(d["mpps"][["display_name", "status", "opened_on", "date_precision", "date_basis", "known_by",
+                              "province_run", "sources", "conflicts", "notes"]])
+        if (d["mpps"]["mpp_name"].fillna("") == "").any():
+            st.caption("Sumber tidak menyebut nama MPP; MPP ditampilkan dengan nama wilayahnya." if i == 0 else
+                       "The sources give no name for the MPP; it is shown by its regency.")
     if not d["negative"].empty:
         st.write("Pernyataan 'belum ada MPP':" if i == 0 else "'No MPP yet' statements:")
-        st.dataframe(d["negative"][["stated_on", "event", "source_url"]], hide_index=True)
-    st.write("Skor reformasi dari tahun ke tahun:" if i == 0 else "Reform scores over the years:")
+        show_table(d["negative"][["stated_on", "event", "source_url"]])
+    st.write("Skor reformasi kabupaten/kota ini dari tahun ke tahun:" if i == 0 else
+             "This regency's reform scores over the years:")
     if d["scores"].empty:
-        st.write("Tidak ada data skor." if i == 0 else "No score data.")
+        st.write("Tidak ada data skor untuk kabupaten/kota ini." if i == 0 else "No score data for this regency.")
     else:
-        st.dataframe(d["scores"][["level", "assessment", "year", "predikat", "score", "quality", "selected",
-                                  "conflict", "source_url"]], hide_index=True)
+        show_table(d["scores"][["assessment", "year", "predikat", "score", "quality", "selected", "conflict",
+                                "source_url"]])
+    if not d["province_scores"].empty:
+        with st.expander((f"Hasil pemerintah provinsi {d['province']} (bukan hasil kabupaten/kota ini)" if i == 0 else
+                          f"Results of the {d['province']} provincial government (not this regency's)")):
+            show_table(d["province_scores"][["assessment", "year", "predikat", "score", "quality", "selected",
+                                             "source_url"]])

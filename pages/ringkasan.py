@@ -35,12 +35,15 @@ st.title(t("overview"))
 st.caption(("As of " if en else "Per ") + when.isoformat())
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("covered"), f"{s['covered']} / {s['regencies']}")
-c1.caption(f"{s['coverage_rate']:.1%}")
+c1.caption(f"{s['coverage_rate']:.1%}" + (f" · {s['served']} {'served incl. province-run' if en else 'terlayani termasuk MPP provinsi'}"
+                                          if s["served"] != s["covered"] else ""))
+# KemenPAN-RB's count is national: in a province view the card says so.
+named_label = t("named") + ((" (national)" if en else " (nasional)") if s["scope"] != "national" else "")
 if s["official_total"]:
-    c2.metric(t("named"), f"{s['registry_named_nationally']} / {s['official_total']}")
+    c2.metric(named_label, f"{s['registry_named_nationally']} / {s['official_total']}")
     c2.caption(f"official count of {s['official_total_as_of']}" if en else f"hitungan resmi {s['official_total_as_of']}")
 else:
-    c2.metric(t("named"), f"{s['registry_named_nationally']} / –")
+    c2.metric(named_label, f"{s['registry_named_nationally']} / –")
 c3.metric(t("full_provinces"), f"{s['provinces_fully_covered']} / {s['provinces']}")
 c4.metric(t("change"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
 show_map(coverage_map(coverage_gdf(table, provinces), "coverage", lang(), outlines=borders(provinces)), 520, f"overview-{when}-{provinces}")

@@ -426,3 +426,12 @@ def test_add_statements_validates_appends_and_reports(tmp_path):
     again = add_statements(f, sources=src, out=out)  # the same file again appends nothing
     assert (src / "mpp_sources.csv").read_text().count("SYNTHETIC inauguration") == 1
     assert "statements appended: 0" in again.changes[0]
+
+
+def test_schemas_name_the_table_column_and_row():
+    from geo.errors import PetaError
+    from geo.schemas import MPP_STATEMENTS, validate
+
+    bad = synthetic(("Kota Medan", "Sumatera Utara", "", "07/03/2024", "x", "ftp://a", ""))
+    with pytest.raises(PetaError, match=r"mpp_sources.csv: 2 value\(s\) break the schema.*inaugurated_on.*source_url"):
+        validate(MPP_STATEMENTS, bad)
