@@ -26,7 +26,7 @@ from .coverage import CoverageResult, coverage, gaps  # noqa: E402
 from .digital import completeness as digital_completeness  # noqa: E402
 from .digital import load_digital, load_digital_totals  # noqa: E402
 from .maps import LAYERS, layer_classes, mpp_points  # noqa: E402
-from .registry import as_of, load_official_totals  # noqa: E402
+from .registry import as_of, data_as_of, load_curation_report, load_official_totals  # noqa: E402
 
 MONTHS = {"id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
                  "November", "Desember"],
@@ -236,7 +236,12 @@ def briefing_figure(data: BriefingData, layer: str = "coverage") -> plt.Figure:
     for j, col in enumerate(cols):
         fig.text(0.40 + j * 0.29, 0.375, "\n".join(_lines(col, 24, lang)), fontsize=6.8, va="top", linespacing=1.35)
     # Completeness and sources.
-    lines = []
+    current = data_as_of(data.registry, load_curation_report("negative_evidence"))
+    lines = [(f"Data per {long_date(current, lang)} (pernyataan bertanggal terakhir)" if lang == "id" else
+              f"Data as of {long_date(current, lang)} (latest dated statement)")
+             + ((f"; tanggal yang dipilih lebih dari enam bulan sesudahnya: MPP yang lebih baru mungkin belum tercatat."
+                 if lang == "id" else f"; the chosen date is more than six months later: newer MPPs may be missing.")
+                if (data.when - current).days > 183 else ".")]
     if s["official_total"]:
         lines.append((f"Registri menyebut {s['registry_named_nationally']} MPP se-Indonesia per {data.when}; hitungan "
                       f"resmi KemenPAN-RB terakhir: {s['official_total']} ({s['official_total_as_of']}). Tanggal yang "
