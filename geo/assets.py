@@ -7,7 +7,6 @@ Two ways to use them on a folium map:
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Iterator
 import folium
 from folium.elements import JSCSSMixin
 
+from . import settings
 from .errors import PetaError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,7 @@ class AssetError(PetaError):
 
 
 def node_modules() -> Path:
-    return Path(os.environ.get(ENV_ASSETS) or ROOT / "node_modules")
+    return settings.get("assets")
 
 
 def asset_file(name: str) -> Path:

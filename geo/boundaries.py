@@ -538,20 +538,43 @@ def representative_points(level: Level = "full") -> gpd.GeoSeries:
     return load_boundaries(level).set_index("code").geometry.representative_point()
 
 
+def area_vs_official(regencies: gpd.GeoDataFrame, official: pd.DataFrame, tolerance: float = 0.10) -> dict[str, Any]:
+    """Each cleaned polygon's area (equal-area projection) against BIG's official area (``official``: code,
+    area_km2): how many were compared, the median ratio, and every regency off by more than ``tolerance``. A report
+    only: a polygon is never "corrected" to match."""
+    areas = regencies.set_index("code").geometry.to_crs(EQUAL_AREA).area / 1e6
+    ref = official.dropna(subset=["area_km2"]).set_index("code")["area_km2"]
+    both = areas.index.intersection(ref.index)
+    ratio = (areas[both] / ref[both]).sort_values()
+    names = regencies.set_index("code")["name"]
+    outliers = [{"code": c, "name": str(names[c]), "ratio": round(float(r), 3),
+                 "polygon_km2": round(float(areas[c]), 1), "official_km2": round(float(ref[c]), 1)}
+                for c, r in ratio.items() if abs(r - 1) > tolerance]
+    return {"compared": int(len(both)), "median_ratio": round(float(ratio.median()), 4) if len(ratio) else None,
+            "tolerance": tolerance, "outliers": sorted(outliers, key=lambda o: -abs(o["ratio"] - 1)),
+            "note": "official area: BIG (B-16.10/DIGD-BIG/IGD.04.04/12/2024); polygons are never adjusted to match"}
+
+
 def reconciliation_report(path: str | Path | bytes | None = None, code_column: str | None = None,
                           name_column: str | None = None, province_column: str | None = None,
                           name: str | None = None) -> dict[str, Any]:
     """The reconciliation report for the built-in source (path None) or a user's boundary file (a path, or the
-    uploaded bytes with their file ``name``)."""
+    uploaded bytes with their file ``name``), with the polygon areas checked against BIG's official areas."""
+    from .population import regency_stats
+
     if path is None:
-        return builtin_boundaries().report
+        built = builtin_boundaries()
+        report = dict(built.report)
+        report["area_vs_official"] = area_vs_official(built.full, regency_stats())
+        return report
     if isinstance(path, (bytes, bytearray)):
         raw = read_vector_bytes(bytes(path), name or "upload")
     else:
         raw = read_vector(path)
     rec = reconcile(raw, code_column, name_column, province_column)
-    _, report = clean(rec, len(raw))
+    cleaned, report = clean(rec, len(raw))
     report["source"] = {"origin": "file", "path": str(name or path if not isinstance(path, (bytes, bytearray)) else name)}
+    report["area_vs_official"] = area_vs_official(cleaned, regency_stats())
     return report
 
 

@@ -25,6 +25,7 @@ from .boundaries import CRS, borders_for, load_boundaries, province_outlines  # 
 from .coverage import CoverageResult, coverage, gaps  # noqa: E402
 from .digital import completeness as digital_completeness  # noqa: E402
 from .digital import load_digital, load_digital_totals  # noqa: E402
+from .i18n import fmt_int, fmt_pct  # noqa: E402
 from .maps import LAYERS, layer_classes, mpp_points  # noqa: E402
 from .registry import as_of, data_as_of, load_curation_report, load_official_totals  # noqa: E402
 
@@ -192,6 +193,13 @@ def briefing_figure(data: BriefingData, layer: str = "coverage") -> plt.Figure:
              color="#333333")
     # Headline figures.
     boxes = [(f"{s['covered']} / {s['regencies']}", f"{tr('with', lang)} ({s['coverage_rate']:.0%})")]
+    if s["population_total"]:
+        share = fmt_pct(s["population_covered"] / s["population_total"], lang, 0)
+        boxes.append((fmt_int(s["population_covered"], lang),
+                      (f"penduduk terdaftar di kab/kota dengan MPP ({share} dari {fmt_int(s['population_total'], lang)}"
+                       f"; bukan sensus)" if lang == "id" else
+                       f"registered residents of regencies with an MPP ({share} of "
+                       f"{fmt_int(s['population_total'], lang)}; not a census)")))
     if s["official_total"]:
         boxes.append((f"{s['registry_named_nationally']} / {s['official_total']}",
                       f"{tr('named', lang)} ({s['official_total_as_of']})"))
@@ -203,9 +211,10 @@ def briefing_figure(data: BriefingData, layer: str = "coverage") -> plt.Figure:
     else:
         boxes.append((f"{s['provinces_fully_covered']} / {s['provinces']}", tr("full", lang)))
     for i, (big, small) in enumerate(boxes):
-        x = 0.05 + i * 0.32
-        fig.text(x, 0.905, big, fontsize=15 if len(big) < 14 else 10.5, weight="bold", va="top", color="#08306b")
-        fig.text(x, 0.872, textwrap.fill(small, 42), fontsize=7.5, va="top", color="#333333")
+        x = 0.05 + i * 0.235
+        fig.text(x, 0.905, textwrap.fill(big, 22) if len(big) > 22 else big, fontsize=14 if len(big) < 12 else 9.5,
+                 weight="bold", va="top", color="#08306b")
+        fig.text(x, 0.872, textwrap.fill(small, 32), fontsize=7, va="top", color="#333333")
     ax = fig.add_axes([0.04, 0.405, 0.92, 0.44])
     draw_map(ax, table, data.provinces, layer, lang, data.points, labels=bool(data.provinces), legend_size=7)
     # MPPs and regencies without one.
@@ -239,8 +248,8 @@ def briefing_figure(data: BriefingData, layer: str = "coverage") -> plt.Figure:
     current = data_as_of(data.registry, load_curation_report("negative_evidence"))
     lines = [(f"Data per {long_date(current, lang)} (pernyataan bertanggal terakhir)" if lang == "id" else
               f"Data as of {long_date(current, lang)} (latest dated statement)")
-             + ((f"; tanggal yang dipilih lebih dari enam bulan sesudahnya: MPP yang lebih baru mungkin belum tercatat."
-                 if lang == "id" else f"; the chosen date is more than six months later: newer MPPs may be missing.")
+             + (("; tanggal yang dipilih lebih dari enam bulan sesudahnya: MPP yang lebih baru mungkin belum tercatat."
+                 if lang == "id" else "; the chosen date is more than six months later: newer MPPs may be missing.")
                 if (data.when - current).days > 183 else ".")]
     if s["official_total"]:
         lines.append((f"Registri menyebut {s['registry_named_nationally']} MPP se-Indonesia per {data.when}; hitungan "

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 COVERAGE_COLUMNS = ["code", "name", "province_code", "province", "has_mpp", "mpp_count", "first_mpp_on",
                     "first_mpp_precision", "mpp_names", "mpp_status", "province_run_mpp", "presence", "rb_predikat",
                     "rb_score", "rb_year", "sakip_predikat", "sakip_score", "sakip_year", "digital_platform",
-                    "digital_stage"]
+                    "digital_stage", "population", "area_km2"]
 
 
 def parse_as_of(as_of: str | date | None = None, year: int | None = None) -> date:
@@ -43,11 +43,13 @@ def parse_as_of(as_of: str | date | None = None, year: int | None = None) -> dat
 
 
 def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.DataFrame,
-                     scores: pd.DataFrame, digital: pd.DataFrame | None = None) -> pd.DataFrame:
+                     scores: pd.DataFrame, digital: pd.DataFrame | None = None,
+                     stats: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per regency in scope (provinces: codes; None/empty = all of Indonesia) as of ``when``.
 
     ``digital`` (MPP Digital regions, default: the committed table) adds ``digital_platform``/``digital_stage``:
-    the regency's own statement, else its province's platform."""
+    the regency's own statement, else its province's platform. ``stats`` (default: the built-in registered
+    residents and BIG areas, whatever the registry) adds ``population`` and ``area_km2`` (missing = no data)."""
     regs = gz.regencies()
     prov = list(provinces or [])
     if prov:
@@ -84,6 +86,13 @@ def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.D
     for col, src in (("digital_platform", "platform"), ("digital_stage", "stage")):
         own_v = out["code"].map(own_d[src]).astype(object)
         out[col] = own_v.where(own_v.notna(), out["province_code"].map(prov_d[src]).astype(object))
+    if stats is None:
+        from .population import regency_stats
+
+        stats = regency_stats()
+    st = stats.set_index("code")
+    out["population"] = out["code"].map(st["population"]).astype("Int64")
+    out["area_km2"] = out["code"].map(st["area_km2"]).astype(float)
     for col in ("first_mpp_on", "first_mpp_precision", "mpp_names", "mpp_status", "rb_predikat", "sakip_predikat"):
         out[col] = out[col].replace("", np.nan)
     return out[COVERAGE_COLUMNS + ["regency_type"]].reset_index(drop=True)
@@ -107,6 +116,11 @@ COUNT_DEFINITIONS = {
     "mpps_in_registry": "MPPs in the registry in scope, province-run ones included",
     "mpps_counted": "MPPs as KemenPAN-RB counts them: kab/kota MPPs plus DK Jakarta's as one unit",
     "official_total": "KemenPAN-RB's latest stated national count on or before the date (always national)",
+    "population_total": "registered residents of the regencies in scope (Dukcapil, Kepmendagri 2025; not a census)",
+    "population_covered": "residents of the regencies with their own MPP",
+    "population_served": "residents of the regencies served by an MPP (own or province-run)",
+    "population_without": "residents of the regencies with no MPP service",
+    "people_per_mpp": "residents of served regencies per MPP in the registry in scope",
 }
 
 
@@ -128,6 +142,16 @@ class CoverageSummary:
     official_total: int | None
     official_total_as_of: str | None
     registry_named_nationally: int
+    population_total: int | None = None
+    population_covered: int | None = None
+    population_served: int | None = None
+    population_without: int | None = None
+    population_unknown: int = 0           # regencies in scope without a population figure
+
+    @property
+    def people_per_mpp(self) -> int | None:
+        return round(self.population_served / self.mpps_in_registry) if self.population_served and \
+            self.mpps_in_registry else None
 
     @property
     def coverage_rate(self) -> float:
@@ -139,7 +163,8 @@ class CoverageSummary:
         d.pop("as_of")
         d.update({"covered": self.with_own_mpp, "without": self.regencies - self.with_own_mpp,
                   "coverage_rate": self.coverage_rate, "mpp_count": self.mpps_counted,
-                  "province_run_only": self.served - self.with_own_mpp, "definitions": COUNT_DEFINITIONS})
+                  "province_run_only": self.served - self.with_own_mpp, "people_per_mpp": self.people_per_mpp,
+                  "definitions": COUNT_DEFINITIONS})
         return d
 
 
@@ -154,13 +179,21 @@ def summarise(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: p
     named_nationally = len(live[live["counted_nationally"].astype(bool)])
     served = table["has_mpp"] | table["province_run_mpp"]
     per_prov = served.groupby(table["province_code"]).agg(["sum", "size"])
+    pop = table["population"] if "population" in table else pd.Series(pd.NA, index=table.index, dtype="Int64")
+
+    def people(mask: pd.Series) -> int | None:
+        known = pop[mask].dropna()
+        return int(known.sum()) if len(known) or not mask.any() else None
     return CoverageSummary(
         as_of=when, scope="national" if len(scope_codes) >= len(gz.provinces()) else "provinces", regencies=n,
         with_own_mpp=int(table["has_mpp"].sum()), served=int(served.sum()), without_service=int((~served).sum()),
         mpps_in_registry=len(in_scope), mpps_counted=len(counted),
         provinces_fully_covered=int((per_prov["sum"] == per_prov["size"]).sum()), provinces=int(len(per_prov)),
         official_total=official[0] if official else None, official_total_as_of=official[1] if official else None,
-        registry_named_nationally=named_nationally)
+        registry_named_nationally=named_nationally,
+        population_total=people(pd.Series(True, index=table.index)), population_covered=people(table["has_mpp"]),
+        population_served=people(served), population_without=people(~served),
+        population_unknown=int(pop.isna().sum()))
 
 
 def summary(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.DataFrame) -> dict[str, Any]:
@@ -182,6 +215,23 @@ def coverage(when: date, provinces: list[str], registry: pd.DataFrame, scores: p
     table = regency_coverage(when, provinces, registry, scores)
     return CoverageResult(when, provinces, table, summary(table, when, registry, totals),
                           province_scores(when, provinces, scores))
+
+
+def yearly_series(until: date, provinces: Iterable[str] | None, registry: pd.DataFrame, scores: pd.DataFrame,
+                  totals: pd.DataFrame) -> pd.DataFrame:
+    """Coverage year by year from the first MPPs (2017) to ``until``: 31 December of each year, ``until`` itself
+    for its own year. One row per year: year, as_of, regencies, with_own_mpp, served, population_covered,
+    population_served. The overview, the timeline and the PDF all show this one series."""
+    from .settings import FIRST_MPP_YEAR
+
+    rows = []
+    for year in range(FIRST_MPP_YEAR, until.year + 1):
+        day = until if year == until.year else date(year, 12, 31)
+        s = summarise(regency_coverage(day, provinces, registry, scores), day, registry, totals)
+        rows.append({"year": year, "as_of": day, "regencies": s.regencies, "with_own_mpp": s.with_own_mpp,
+                     "served": s.served, "population_covered": s.population_covered,
+                     "population_served": s.population_served, "population_total": s.population_total})
+    return pd.DataFrame(rows)
 
 
 def to_json_records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -261,8 +311,8 @@ def gaps(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_points: 
     g = table[~(table["has_mpp"] | table["province_run_mpp"])].copy()
     near = nearest_mpp(g, regencies, mpp_points)
     g = g.merge(near, on="code", how="left")
-    cols = ["code", "name", "province", "presence", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year",
-            "nearest_mpp", "nearest_mpp_regency", "nearest_mpp_km"]
+    cols = ["code", "name", "province", "presence", "population", "nearest_mpp_km", "nearest_mpp",
+            "nearest_mpp_regency", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]
     return g[cols].sort_values(["province", "name"]).reset_index(drop=True)
 
 
@@ -270,9 +320,12 @@ def province_ranking(table: pd.DataFrame) -> pd.DataFrame:
     """Per province: regencies, covered (own MPP), served (own or province-run), without (no service),
     coverage_rate (own) and served_rate; the least served first."""
     t = table.assign(served=table["has_mpp"] | table["province_run_mpp"])
+    t = t.assign(people_without=t["population"].where(~t["served"], 0), people=t["population"])
     r = t.groupby(["province_code", "province"], as_index=False).agg(regencies=("code", "size"),
                                                                        covered=("has_mpp", "sum"),
-                                                                       served=("served", "sum"))
+                                                                       served=("served", "sum"),
+                                                                       population=("people", "sum"),
+                                                                       people_without=("people_without", "sum"))
     r["without"] = r["regencies"] - r["served"]
     r["coverage_rate"] = (r["covered"] / r["regencies"]).round(3)
     r["served_rate"] = (r["served"] / r["regencies"]).round(3)

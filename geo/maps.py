@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from typing import Any
 
 import folium
@@ -12,13 +11,12 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
+from . import settings
 from .boundaries import province_borders, representative_points
 
 # folium embeds GeoJSON with jinja's ``tojson``; compact separators make the same JSON ~15% smaller.
 folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
 
-ENV_TILES = "PETA_MPP_TILES"
-ENV_TILES_ATTRIBUTION = "PETA_MPP_TILES_ATTRIBUTION"
 NO_DATA_COLOUR = "#d9d9d9"
 
 
@@ -67,9 +65,9 @@ def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
     m.options.update({"min_zoom": 3, "max_zoom": 14})  # marker clustering needs a maxZoom when there are no tiles
     m.add_child(_macro(_SCALE_JS))
     m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
-    tiles = os.environ.get(ENV_TILES)
+    tiles = settings.get("tiles")
     if tiles:
-        folium.TileLayer(tiles=tiles, attr=os.environ.get(ENV_TILES_ATTRIBUTION, "basemap"), name="basemap").add_to(m)
+        folium.TileLayer(tiles=tiles, attr=settings.get("tiles_attribution"), name="basemap").add_to(m)
     minx, miny, maxx, maxy = bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
     return m
@@ -87,7 +85,13 @@ LAYERS = {
     "rb": ("Predikat Indeks RB", "RB index predikat"),
     "sakip": ("Predikat SAKIP", "SAKIP predikat"),
     "digital": ("MPP Digital", "MPP Digital"),
+    "people": ("Penduduk tanpa layanan MPP", "People without an MPP"),
 }
+#: People left out: regencies with no MPP service classed by registered residents (ColorBrewer Oranges); served
+#: regencies in a pale blue, regencies without a population figure in the no-data grey.
+PEOPLE_BINS = [250_000, 500_000, 1_000_000, 2_000_000]
+PEOPLE_COLOURS = ["#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"]
+SERVED_COLOUR = "#c6dbef"
 DIGITAL_COLOURS = {("national", "pilot"): "#54278f", ("national", "in use"): "#807dba",
                    ("national", "committed"): "#bcbddc", "other": "#41ab5d"}
 DIGITAL_LABELS = {("national", "pilot"): ("Aplikasi nasional: rintisan 2023", "National app: 2023 pilot"),
@@ -144,12 +148,38 @@ def layer_classes(table: gpd.GeoDataFrame, layer: str, lang: str = "id") -> tupl
         legend = [(DIGITAL_COLOURS[k], v[i]) for k, v in DIGITAL_LABELS.items()]
         legend.append((NO_DATA_COLOUR, ("Tidak disebut sumber (bukan berarti belum)", "Not named by a source (not 'none')")[i]))
         return colours, legend
+    if layer == "people":
+        served = (table["has_mpp"] | table["province_run_mpp"]).to_numpy()
+        pop = table["population"]
+        colours = []
+        for srv, n in zip(served, pop):
+            if srv:
+                colours.append(SERVED_COLOUR)
+            elif n is None or pd.isna(n):
+                colours.append(NO_DATA_COLOUR)
+            else:
+                colours.append(PEOPLE_COLOURS[sum(int(n) >= b for b in PEOPLE_BINS)])
+        edges = [0, *PEOPLE_BINS]
+        labels = [f"{_people(lo, lang)}–{_people(hi, lang)}" for lo, hi in zip(edges, PEOPLE_BINS)]
+        labels.append(f"≥ {_people(PEOPLE_BINS[-1], lang)}")
+        legend = [(c, label) for c, label in zip(PEOPLE_COLOURS, labels)]
+        legend.append((SERVED_COLOUR, ("Terlayani MPP (sendiri/provinsi)", "Served by an MPP (own/province)")[i]))
+        legend.append((NO_DATA_COLOUR, NO_DATA[i]))
+        return colours, legend
     if layer in ("rb", "sakip"):
         col = f"{layer}_predikat"
         colours = [PREDIKAT_COLOURS.get(p, NO_DATA_COLOUR) if isinstance(p, str) else NO_DATA_COLOUR for p in table[col]]
         legend = [(c, k) for k, c in PREDIKAT_COLOURS.items()] + [(NO_DATA_COLOUR, NO_DATA[i])]
         return colours, legend
     raise ValueError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
+
+
+def _people(n: int, lang: str) -> str:
+    """250 rb / 1 jt (id), 250k / 1M (en)."""
+    if n >= 1_000_000:
+        v = f"{n / 1_000_000:g}"
+        return f"{v.replace('.', ',')} jt" if lang == "id" else f"{v}M"
+    return f"{n // 1000} rb" if lang == "id" else f"{n // 1000}k"
 
 
 def legend_html(title: str, entries: list[tuple[str, str]], note: str = "", scale: float = 1.0) -> str:
@@ -186,15 +216,17 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     gdf["sakip"] = [f"{p} ({y})" if isinstance(p, str) else NO_DATA[i]
                     for p, y in zip(table["sakip_predikat"], table["sakip_year"])]
     gdf["fill"] = colours
-    labels = (["", "Kode", "Provinsi", "MPP", "Sejak", "RB", "SAKIP"] if lang == "id"
-              else ["", "Code", "Province", "MPP", "Since", "RB", "SAKIP"])
+    gdf["people"] = [NO_DATA[i] if pd.isna(n) else f"{int(n):,}".replace(",", "." if lang == "id" else ",")
+                     for n in table["population"]] if "population" in table else NO_DATA[i]
+    labels = (["", "Kode", "Provinsi", "MPP", "Sejak", "RB", "SAKIP", "Penduduk terdaftar"] if lang == "id"
+              else ["", "Code", "Province", "MPP", "Since", "RB", "SAKIP", "Registered residents"])
     regencies = folium.GeoJson(
         geo_dict(gdf), name=LAYERS[layer][i],
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#525252", "weight": 0.4,
                                   "fillOpacity": 0.85, "className": "regency r" + f["properties"]["code"].replace(".", "-")},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
     ).add_to(m)
-    bind_text_tooltips(m, regencies, ["name", "code", "province", "status", "first", "rb", "sakip"], labels)
+    bind_text_tooltips(m, regencies, ["name", "code", "province", "status", "first", "rb", "sakip", "people"], labels)
     outlines = outlines if outlines is not None else province_borders(table)
     folium.GeoJson(geo_dict(outlines[["geometry"]]), name="Provinsi",
                    style_function=lambda f: {"fill": False, "color": "#252525", "weight": 1.2},
@@ -212,6 +244,9 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     elif layer == "digital":
         note = ("Hanya ~25 dari 199 kab/kota (2024) yang disebut namanya" if lang == "id"
                 else "Only ~25 of the 199 kab/kota stated for 2024 are named")
+    elif layer == "people":
+        note = ("Penduduk terdaftar (Dukcapil 2025), bukan sensus" if lang == "id"
+                else "Registered residents (Dukcapil 2025), not a census")
     m.get_root().html.add_child(Element(legend_html(LAYERS[layer][i], legend, note, legend_scale)))
     return m
 

@@ -47,6 +47,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("boundaries", "PETA_MPP_BOUNDARIES", None,
             "folder holding the upstream boundary files at their upstream paths (db/kab/…, db/prov/…); read offline",
             _path),
+    Setting("region_stats", "PETA_MPP_REGION_STATS", None,
+            "folder holding the upstream population and area files at their upstream paths (db/wilayah_penduduk.sql, "
+            "db/wilayah_luas.sql); read offline", _path),
     Setting("shared", "PETA_MPP_SHARED", CHECKOUT.parent / "shared",
             "the shared reference folder beside the checkout (its data/ holds boundaries, regions_stats and the "
             "statement files that build-registry merges)", _path),

@@ -1,14 +1,15 @@
-"""Where boundary files come from: the pinned upstream files, a local mirror folder, or a download cache.
+"""Where upstream files come from: a local mirror folder, or a verified download cache.
 
-The built-in source is ``cahyadsn/wilayah_boundaries`` (MIT) at a pinned commit: 38 regency files and 8 province
-files, MySQL INSERT scripts. Every file is verified against the sha256 recorded here, wherever it comes from.
+Two pinned upstream sources (MIT), each file verified against the sha256 recorded here wherever it comes from:
 
-Resolution order:
+- ``cahyadsn/wilayah_boundaries``: 38 regency files and 8 province files of polygons, MySQL INSERT scripts;
+- ``cahyadsn/wilayah``: population (Kepmendagri 2025, Dukcapil) and BIG's official area, two SQL files.
 
-1. ``PETA_MPP_BOUNDARIES``: a folder holding the same files at the same relative paths. Read from there; the
-   network is never touched.
-2. A mirror beside the checkout, ``../shared/data/boundaries/cahyadsn__wilayah_boundaries``, when it exists
-   (the project's development machines and CI).
+Resolution order, for each source:
+
+1. its setting (``PETA_MPP_BOUNDARIES``, ``PETA_MPP_REGION_STATS``): a folder holding the files at their upstream
+   paths. Read from there; the network is never touched.
+2. A mirror beside the checkout, ``../shared/data/<kind>/<name>``, when it exists (development machines and CI).
 3. Otherwise the files are downloaded once from GitHub (with a progress display) into the user cache folder
    (``PETA_MPP_CACHE`` or the platform's cache dir) and verified.
 """
@@ -16,22 +17,34 @@ Resolution order:
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import settings
 from .errors import PetaError
 
-UPSTREAM_REPO = "cahyadsn/wilayah_boundaries"
-UPSTREAM_COMMIT = "3c5a7960f4d227a38489094d84252bdbb3f978a5"
-UPSTREAM_BASE_URL = f"https://raw.githubusercontent.com/{UPSTREAM_REPO}/{UPSTREAM_COMMIT}/"
-UPSTREAM_LICENCE = "MIT, Copyright (c) 2024 Cahya DSN"
-ENV_BOUNDARIES = "PETA_MPP_BOUNDARIES"
-ENV_CACHE = "PETA_MPP_CACHE"
-SIBLING_MIRROR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "boundaries" / "cahyadsn__wilayah_boundaries"
 
-#: sha256 of every pinned upstream file, by path relative to the repository root.
+@dataclass(frozen=True)
+class PinnedSource:
+    """An upstream repository at a pinned commit, the files used and their sha256."""
+
+    name: str            # for messages: "regency boundaries"
+    repo: str
+    commit: str
+    licence: str
+    setting: str         # the settings entry naming a local folder
+    shared_path: str     # the mirror's path under shared/data
+    files: dict[str, str]
+
+    @property
+    def base_url(self) -> str:
+        return f"https://raw.githubusercontent.com/{self.repo}/{self.commit}/"
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256("".join(f"{k}={v};" for k, v in sorted(self.files.items())).encode()).hexdigest()[:16]
+
+
 UPSTREAM_FILES: dict[str, str] = {
     "db/kab/wilayah_boundaries_kab_11.sql": "80d05177ed889aded5023ca61e2c5f17201c5a9086691cd6d0fa1fc561f78517",
     "db/kab/wilayah_boundaries_kab_12.sql": "79ccf8770f7621e63da4476180e88691ab0e3391c1b43bfc0b9d79a15579917e",
@@ -81,6 +94,17 @@ UPSTREAM_FILES: dict[str, str] = {
     "db/prov/wilayah_boundaries_prov_8.sql": "600f347431d4083980d9be57f1f46ecebd518091110cf6f922e760054bea343c",
 }
 
+BOUNDARIES = PinnedSource("regency boundaries", "cahyadsn/wilayah_boundaries", "3c5a7960f4d227a38489094d84252bdbb3f978a5",
+                          "MIT, Copyright (c) 2024 Cahya DSN", "boundaries",
+                          "boundaries/cahyadsn__wilayah_boundaries", UPSTREAM_FILES)
+REGION_STATS = PinnedSource(
+    "population and official areas", "cahyadsn/wilayah", "b7ad440a1322e7be3189a16a8cac35f7d4c3d7f7",
+    "MIT, Copyright (c) 2017-2025 Cahya DSN", "region_stats", "regions_stats/cahyadsn__wilayah",
+    {"db/wilayah_penduduk.sql": "b0b6b9dc70fa6a4fdb9e05bf00ec549ed8f6cf0bb82f6407281dfac674b10447",
+     "db/wilayah_luas.sql": "3ffd506eaabaa2bfa101fb24c5e40582cf9548be38adba53a561d0ed7478c043"})
+UPSTREAM_REPO, UPSTREAM_COMMIT, UPSTREAM_LICENCE = BOUNDARIES.repo, BOUNDARIES.commit, BOUNDARIES.licence
+UPSTREAM_BASE_URL = BOUNDARIES.base_url
+
 
 class SourceError(PetaError):
     """A boundary source is missing, unreadable or does not match its pinned checksum."""
@@ -106,15 +130,15 @@ class BoundarySource:
 
 
 def pinned_fingerprint() -> str:
-    """The cache key of the pinned upstream files (known without reading or downloading them)."""
-    return hashlib.sha256("".join(f"{k}={v};" for k, v in sorted(UPSTREAM_FILES.items())).encode()).hexdigest()[:16]
+    """The cache key of the pinned boundary files (known without reading or downloading them)."""
+    return BOUNDARIES.fingerprint()
 
 
 def cache_dir() -> Path:
-    """Folder for downloads and derived caches (``PETA_MPP_CACHE`` or the platform's user cache dir)."""
-    env = os.environ.get(ENV_CACHE)
-    if env:
-        return Path(env).expanduser()
+    """Folder for downloads and derived caches (setting ``cache``, else the platform's user cache dir)."""
+    configured = settings.get("cache")
+    if configured:
+        return configured
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("peta-mpp"))
@@ -128,13 +152,14 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def verify_folder(root: Path) -> dict[str, Path]:
+def verify_folder(root: Path, source: PinnedSource = BOUNDARIES) -> dict[str, Path]:
     """Check that ``root`` holds every pinned file with the pinned checksum; return their paths."""
+    env = settings.SETTINGS[source.setting].env
     if not root.is_dir():
-        raise SourceError(f"{ENV_BOUNDARIES}={root}: not a folder")
+        raise SourceError(f"{env}={root}: not a folder", where=str(root))
     files: dict[str, Path] = {}
     missing, wrong = [], []
-    for rel, digest in UPSTREAM_FILES.items():
+    for rel, digest in source.files.items():
         p = root / rel
         if not p.is_file():
             missing.append(rel)
@@ -147,38 +172,45 @@ def verify_folder(root: Path) -> dict[str, Path]:
         if missing:
             parts.append(f"{len(missing)} missing (first: {missing[0]})")
         if wrong:
-            parts.append(f"{len(wrong)} with a checksum that differs from commit {UPSTREAM_COMMIT[:7]} (first: {wrong[0]})")
-        raise SourceError(f"boundary folder {root}: " + "; ".join(parts))
+            parts.append(f"{len(wrong)} with a checksum that differs from commit {source.commit[:7]} (first: {wrong[0]})")
+        raise SourceError(f"{source.name} folder {root}: " + "; ".join(parts), where=str(root))
     return files
 
 
-def download(progress: Callable[[int, int, str], None] | None = None) -> dict[str, Path]:
+def download(progress: Callable[[int, int, str], None] | None = None,
+             source: PinnedSource = BOUNDARIES) -> dict[str, Path]:
     """Download (once) and verify the pinned upstream files into the cache folder."""
     import pooch
 
-    fetcher = pooch.create(path=cache_dir() / "upstream" / UPSTREAM_COMMIT[:12], base_url=UPSTREAM_BASE_URL,
-                           registry={k: f"sha256:{v}" for k, v in UPSTREAM_FILES.items()}, retry_if_failed=2)
+    fetcher = pooch.create(path=cache_dir() / "upstream" / source.commit[:12], base_url=source.base_url,
+                           registry={k: f"sha256:{v}" for k, v in source.files.items()}, retry_if_failed=2)
     files: dict[str, Path] = {}
-    total = len(UPSTREAM_FILES)
-    for i, rel in enumerate(sorted(UPSTREAM_FILES), start=1):
+    total = len(source.files)
+    for i, rel in enumerate(sorted(source.files), start=1):
         if progress:
             progress(i, total, rel)
         try:
             files[rel] = Path(fetcher.fetch(rel, progressbar=progress is None))
         except Exception as exc:  # network errors, checksum mismatch
-            raise SourceError(f"could not download {UPSTREAM_BASE_URL}{rel}: {exc}. Without internet, set "
-                              f"{ENV_BOUNDARIES} to a folder with the files of {UPSTREAM_REPO}@{UPSTREAM_COMMIT[:7]}.") from exc
+            raise SourceError(f"could not download the {source.name} ({source.base_url}{rel}): {exc}. Without "
+                              f"internet, set {settings.SETTINGS[source.setting].env} to a folder with the files of "
+                              f"{source.repo}@{source.commit[:7]}.", where=rel) from exc
     return files
+
+
+def resolve(source: PinnedSource, progress: Callable[[int, int, str], None] | None = None) -> tuple[Path, str, dict[str, Path]]:
+    """(root, origin, files) of a pinned source: the configured folder, the shared mirror, else the download cache."""
+    configured = settings.get(source.setting)
+    if configured:
+        return configured, "local folder", verify_folder(configured, source)
+    mirror = settings.get("shared") / "data" / source.shared_path
+    if (mirror / "db").is_dir():
+        return mirror, "local folder", verify_folder(mirror, source)
+    files = download(progress, source)
+    return cache_dir() / "upstream" / source.commit[:12], "download cache", files
 
 
 def boundary_source(progress: Callable[[int, int, str], None] | None = None) -> BoundarySource:
     """Resolve the built-in boundary source: the local folder if configured, else the verified download cache."""
-    env = os.environ.get(ENV_BOUNDARIES)
-    if env:
-        root = Path(env).expanduser()
-        return BoundarySource(root, "local folder", verify_folder(root))
-    if (SIBLING_MIRROR / "db").is_dir():
-        return BoundarySource(SIBLING_MIRROR, "local folder", verify_folder(SIBLING_MIRROR))
-    files = download(progress)
-    root = next(iter(files.values())).parents[2]
-    return BoundarySource(root, "download cache", files)
+    root, origin, files = resolve(BOUNDARIES, progress)
+    return BoundarySource(root, origin, files)

@@ -54,6 +54,7 @@ TEXT = {
     "named": ("MPP tercatat vs hitungan resmi", "MPPs named vs official count"),
     "full_provinces": ("Provinsi tercakup penuh", "Provinces fully covered"),
     "change": ("Perubahan sejak tahun lalu", "Change since a year earlier"),
+    "people_covered": ("Penduduk di kab/kota dengan MPP", "People in regencies with an MPP"),
     "uploaded": ("Data MPP unggahan dipakai", "Using the uploaded MPP data"),
     "uploaded_scores": ("Data skor unggahan dipakai", "Using the uploaded score data"),
 }
@@ -123,6 +124,12 @@ def active_registry() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
     return coverage.regency_coverage(when, list(provinces), reg, sc)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def yearly(until: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
+    """The one per-year series (geo.coverage.yearly_series), shared by the overview and the timeline."""
+    return coverage.yearly_series(until, list(provinces), reg, sc, official_totals())
 
 
 def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -243,7 +250,14 @@ def curation_report(name: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def boundary_report() -> dict:
-    return boundaries.builtin_boundaries().report
+    return boundaries.reconciliation_report()
+
+
+@st.cache_data(show_spinner=False)
+def population_report() -> dict:
+    from geo.population import region_stats
+
+    return region_stats().report
 
 
 COLUMN_LABELS = {
@@ -253,8 +267,10 @@ COLUMN_LABELS = {
     "sakip_year": ("Tahun SAKIP", "SAKIP year"), "sakip_score": ("Nilai SAKIP", "SAKIP score"),
     "nearest_mpp": ("MPP terdekat", "Nearest MPP"), "nearest_mpp_regency": ("Wilayah MPP terdekat", "Its regency"),
     "nearest_mpp_km": ("Jarak (km)", "Distance (km)"), "has_mpp": ("Ada MPP", "Has an MPP"),
-    "regencies": ("Kab/kota", "Regencies"), "covered": ("Dengan MPP", "With an MPP"),
-    "without": ("Tanpa MPP", "Without"), "coverage_rate": ("Cakupan", "Coverage"),
+    "regencies": ("Kab/kota", "Regencies"), "covered": ("Dengan MPP sendiri", "With their own MPP"),
+    "population": ("Penduduk terdaftar", "Registered residents"),
+    "people_without": ("Penduduk tanpa layanan MPP", "People without an MPP"),
+    "without": ("Tanpa layanan MPP", "Without MPP service"), "coverage_rate": ("Cakupan", "Coverage"),
     "province_code": ("Kode provinsi", "Province code"),
     "served": ("Terlayani", "Served"), "served_rate": ("Terlayani (%)", "Served (%)"),
     "display_name": ("MPP", "MPP"), "status": ("Status", "Status"), "opened_on": ("Dibuka", "Opened"),
@@ -268,7 +284,9 @@ COLUMN_LABELS = {
     "event": ("Pernyataan", "Statement"), "note": ("Catatan", "Note"), "region_name": ("Nama di sumber", "Name in the source"),
     "mpp_in_registry": ("Sudah ada MPP di registri", "MPP already in the registry"),
     "stated_size": ("Jumlah disebut", "Stated size"), "linked": ("Tertaut di registri", "Linked in the registry"),
-    "difference": ("Selisih", "Difference"), "linked_regions": ("Wilayah", "Regions"), "date": ("Tanggal", "Date"),
+    "difference": ("Selisih", "Difference"), "ratio": ("Rasio", "Ratio"),
+    "polygon_km2": ("Luas poligon (km²)", "Polygon area (km²)"), "official_km2": ("Luas resmi (km²)", "Official area (km²)"),
+    "reason": ("Alasan", "Reason"), "linked_regions": ("Wilayah", "Regions"), "date": ("Tanggal", "Date"),
     "as_of": ("Per tanggal", "As of"), "official_total": ("Hitungan resmi", "Official count"),
     "registry_named": ("Disebut registri", "Named in the registry"), "share_named": ("Bagian", "Share"),
 }
@@ -284,8 +302,12 @@ def show_table(df: pd.DataFrame, **kwargs) -> None:
     config = {c: st.column_config.Column(COLUMN_LABELS[c][i]) for c in shown.columns if c in COLUMN_LABELS}
     if "nearest_mpp_km" in shown.columns:
         config["nearest_mpp_km"] = st.column_config.NumberColumn(COLUMN_LABELS["nearest_mpp_km"][i], format="%.1f")
-    if "coverage_rate" in shown.columns:
-        config["coverage_rate"] = st.column_config.NumberColumn(COLUMN_LABELS["coverage_rate"][i], format="percent")
+    for col in ("coverage_rate", "served_rate"):
+        if col in shown.columns:
+            config[col] = st.column_config.NumberColumn(COLUMN_LABELS[col][i], format="percent")
+    for col in ("population", "people_without"):
+        if col in shown.columns:
+            config[col] = st.column_config.NumberColumn(COLUMN_LABELS[col][i], format="localized")
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
 
 

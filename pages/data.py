@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from geo.boundaries import reconciliation_report
@@ -18,6 +19,7 @@ from pages._shared import (
     input_errors,
     lang,
     official_totals,
+    population_report,
     show_table,
     t,
 )
@@ -66,6 +68,26 @@ with st.expander(("Boundary reconciliation" if en else "Rekonsiliasi batas wilay
                  f": {rep['matched']}/514, {rep['repaired']} repaired"):
     st.write({k: rep[k] for k in ("features_read", "matched", "missing_official", "repaired", "invalid",
                                   "overlap_share_before", "overlap_share")})
+stats_report = population_report()
+with st.expander(("Population and official areas" if en else "Penduduk dan luas resmi") +
+                 f": {stats_report['population']['matched'] + len(stats_report['population']['remapped'])} / 552"):
+    st.caption("Registered residents (Dukcapil, Kepmendagri 300.2.2-2138/2025): an administrative count, not a census. "
+               "Official land area: BIG. Source: cahyadsn/wilayah (MIT), pinned and verified." if en else
+               "Penduduk terdaftar (Dukcapil, Kepmendagri 300.2.2-2138/2025): hitungan administratif, bukan sensus. "
+               "Luas resmi: BIG. Sumber: cahyadsn/wilayah (MIT), tersemat dan diverifikasi.")
+    fixes = stats_report["population"]["remapped"] + stats_report["area"]["remapped"]
+    problems = stats_report["population"]["unmatched"] + stats_report["area"]["unmatched"]
+    st.text(("Rows repaired because the name confirms the code:" if en else
+             "Baris yang diperbaiki karena namanya menegaskan kodenya:") + f" {len(fixes)}; " +
+            ("unmatched:" if en else "tidak cocok:") + f" {len(problems)}")
+    show_table(pd.DataFrame(fixes + problems, columns=["code", "name", "reason"]))
+    area = rep["area_vs_official"]
+    st.text((f"Polygon area against BIG's official area: {area['compared']} compared, median ratio "
+             f"{area['median_ratio']}, {len(area['outliers'])} off by more than 10% (reported, never adjusted)") if en
+            else (f"Luas poligon dibandingkan luas resmi BIG: {area['compared']} dibandingkan, rasio median "
+                  f"{area['median_ratio']}, {len(area['outliers'])} berbeda lebih dari 10% (dilaporkan, tidak pernah "
+                  f"diubah)"))
+    show_table(pd.DataFrame(area["outliers"]))
 for name, title in (("exclusions", ("Source rows excluded from the registry", "Baris sumber yang dikecualikan")),
                     ("unmatched", ("Source rows whose region could not be matched", "Baris sumber yang wilayahnya tak cocok")),
                     ("negative_evidence", ("'No MPP yet' statements", "Pernyataan 'belum ada MPP'"))):

@@ -15,21 +15,21 @@ from pages._shared import (
     coverage_table,
     current_filters,
     lang,
+    yearly,
 )
 
 when, provinces = current_filters()
 reg, sc = active_registry(), active_scores()
 en = lang() == "en"
-years = list(range(2017, date.today().year + 1))
 st.title("Coverage over time" if en else "Linimasa cakupan")
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def year_map(year: int, provinces: tuple[str, ...], language: str, _reg: pd.DataFrame, _sc: pd.DataFrame,
+def year_map(end: date, provinces: tuple[str, ...], language: str, _reg: pd.DataFrame, _sc: pd.DataFrame,
              reg_key: int) -> bytes:
     import matplotlib.pyplot as plt
 
-    end = date(year, 12, 31) if year < date.today().year else date.today()
+    year = end.year
     t = coverage_table(end, provinces, _reg, _sc)
     fig, ax = plt.subplots(figsize=(11, 5.2))
     draw_map(ax, t, list(provinces), "coverage", language, labels=bool(provinces))
@@ -39,21 +39,28 @@ def year_map(year: int, provinces: tuple[str, ...], language: str, _reg: pd.Data
 
 
 reg_key = hash(tuple(reg["mpp_id"])) if "mpp_id" in reg else 0
-counts = pd.DataFrame({"year": [str(y) for y in years], "covered": [
-    int(coverage_table(date(y, 12, 31) if y < date.today().year else date.today(), provinces, reg, sc)["has_mpp"].sum())
-    for y in years]}).set_index("year")
-st.line_chart(counts, height=180)
+series = yearly(when, provinces, reg, sc)  # the same series as the overview and the PDF, up to the chosen date
+years = list(series["year"])
+ends = dict(zip(series["year"], series["as_of"]))  # 31 December, or the chosen date in its own year
+c1, c2 = st.columns(2)
+c1.caption("Regencies with their own MPP, year by year" if en else "Kab/kota dengan MPP sendiri, dari tahun ke tahun")
+c1.line_chart(series.assign(year=series["year"].astype(str)).set_index("year")[["with_own_mpp"]]
+              .rename(columns={"with_own_mpp": "regencies" if en else "kab/kota"}), height=180)
+c2.caption("People covered, year by year (registered residents, millions; not a census)" if en else
+           "Penduduk yang terjangkau, dari tahun ke tahun (penduduk terdaftar, juta; bukan sensus)")
+c2.line_chart(series.assign(year=series["year"].astype(str), people=series["population_covered"] / 1e6)
+              .set_index("year")[["people"]].rename(columns={"people": "millions" if en else "juta"}), height=180)
 year = st.select_slider("Year" if en else "Tahun", options=years, value=min(when.year, years[-1]), key="timeline_year")
 frame = st.empty()
 if st.button("▶ Play" if en else "▶ Putar", key="play"):
     bar = st.progress(0.0)
     for k, y in enumerate(years):
-        frame.image(year_map(y, provinces, lang(), reg, sc, reg_key), width="stretch")
+        frame.image(year_map(ends[y], provinces, lang(), reg, sc, reg_key), width="stretch")
         bar.progress((k + 1) / len(years), text=str(y))
         time.sleep(0.8)
 else:
     with st.spinner("…"):
-        frame.image(year_map(year, provinces, lang(), reg, sc, reg_key), width="stretch")
+        frame.image(year_map(ends[year], provinces, lang(), reg, sc, reg_key), width="stretch")
 st.download_button("Small multiples (PNG)" if en else "Peta kecil per tahun (PNG)",
                    lambda: small_multiples_png(reg, sc, list(provinces), lang()),
                    file_name=f"peta-mpp_linimasa_{'-'.join(provinces) or 'indonesia'}.png", mime="image/png",

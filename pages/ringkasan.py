@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from geo.coverage import summary
+from geo.i18n import fmt_int, fmt_pct
 from geo.maps import coverage_map
 from pages._shared import (
     active_registry,
@@ -21,6 +21,7 @@ from pages._shared import (
     official_totals,
     show_map,
     t,
+    yearly,
 )
 
 when, provinces = current_filters()
@@ -33,23 +34,35 @@ en = lang() == "en"
 
 st.title(t("overview"))
 st.caption(("As of " if en else "Per ") + when.isoformat())
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric(t("covered"), f"{s['covered']} / {s['regencies']}")
-c1.caption(f"{s['coverage_rate']:.1%}" + (f" · {s['served']} {'served incl. province-run' if en else 'terlayani termasuk MPP provinsi'}"
-                                          if s["served"] != s["covered"] else ""))
+c1.caption(fmt_pct(s["coverage_rate"], lang()) + (f" · {s['served']} {'served incl. province-run' if en else 'terlayani termasuk MPP provinsi'}"
+                                                   if s["served"] != s["covered"] else ""))
+# People: registered residents of the regencies with their own MPP, of all in scope.
+if s["population_total"]:
+    c2.metric(t("people_covered"), fmt_int(s["population_covered"], lang()))
+    c2.caption((f"of {fmt_int(s['population_total'], 'en')} registered residents "
+                f"({fmt_pct(s['population_covered'] / s['population_total'], 'en')}); not a census") if en else
+               (f"dari {fmt_int(s['population_total'], 'id')} penduduk terdaftar "
+                f"({fmt_pct(s['population_covered'] / s['population_total'], 'id')}); bukan sensus"))
 # KemenPAN-RB's count is national: in a province view the card says so.
 named_label = t("named") + ((" (national)" if en else " (nasional)") if s["scope"] != "national" else "")
 if s["official_total"]:
-    c2.metric(named_label, f"{s['registry_named_nationally']} / {s['official_total']}")
-    c2.caption(f"official count of {s['official_total_as_of']}" if en else f"hitungan resmi {s['official_total_as_of']}")
+    c3.metric(named_label, f"{s['registry_named_nationally']} / {s['official_total']}")
+    c3.caption(f"official count of {s['official_total_as_of']}" if en else f"hitungan resmi {s['official_total_as_of']}")
 else:
-    c2.metric(named_label, f"{s['registry_named_nationally']} / –")
-c3.metric(t("full_provinces"), f"{s['provinces_fully_covered']} / {s['provinces']}")
-c4.metric(t("change"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
+    c3.metric(named_label, f"{s['registry_named_nationally']} / –")
+c4.metric(t("full_provinces"), f"{s['provinces_fully_covered']} / {s['provinces']}")
+c5.metric(t("change"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
 show_map(coverage_map(coverage_gdf(table, provinces), "coverage", lang(), outlines=borders(provinces)), 520, f"overview-{when}-{provinces}")
 export_buttons(when, provinces)
-years = list(range(2017, when.year + 1))
-series = pd.DataFrame({"year": [str(y) for y in years], "regencies with an MPP" if en else "kab/kota dengan MPP": [
-    int(coverage_table(date(y, 12, 31) if y < when.year else when, provinces, reg, sc)["has_mpp"].sum()) for y in years]})
+series = yearly(when, provinces, reg, sc)
 st.subheader("Coverage over time" if en else "Cakupan dari tahun ke tahun")
-st.bar_chart(series.set_index("year"))
+left, right = st.columns(2)
+left.caption("Regencies with their own MPP" if en else "Kab/kota dengan MPP sendiri")
+left.bar_chart(series.assign(year=series["year"].astype(str)).set_index("year")[["with_own_mpp"]]
+               .rename(columns={"with_own_mpp": "kab/kota" if not en else "regencies"}))
+right.caption("Registered residents of those regencies (millions)" if en else
+              "Penduduk terdaftar di kab/kota tersebut (juta)")
+right.bar_chart(series.assign(year=series["year"].astype(str), people=series["population_covered"] / 1e6)
+                .set_index("year")[["people"]].rename(columns={"people": "juta" if not en else "millions"}))

@@ -41,8 +41,10 @@ def test_overview_headline_matches_geo():
     table = regency_coverage(date(2024, 7, 17), ["12"], reg, sc)
     s = summary(table, date(2024, 7, 17), reg, load_official_totals())
     assert metric(at, 0) == f"{s['covered']} / {s['regencies']}" == "5 / 33"
-    assert metric(at, 1) == f"{s['registry_named_nationally']} / {s['official_total']}"
-    assert metric(at, 2) == "0 / 1"
+    assert metric(at, 1) == "4.140.295" and s["population_covered"] == 4_140_295  # people, the Indonesian way
+    assert metric(at, 2) == f"{s['registry_named_nationally']} / {s['official_total']}"
+    assert at.metric[2].label.endswith("(nasional)")  # a national figure in a province view says so
+    assert metric(at, 3) == "0 / 1"
 
 
 def test_overview_filters_change_the_figures():
@@ -75,7 +77,7 @@ def test_a_typed_date_and_the_quick_picks():
 
 def test_map_page_every_layer():
     at = run("pages/peta.py", as_of="2024-07-17", province="12")
-    for layer in ("coverage", "mpp_count", "first_year", "rb", "sakip", "digital"):
+    for layer in ("coverage", "mpp_count", "first_year", "rb", "sakip", "digital", "people"):
         at.radio(key="layer").set_value(layer).run()
         assert not at.exception, (layer, at.exception)
         assert at.query_params["layer"] in (layer, [layer])
@@ -90,7 +92,12 @@ def test_gaps_page_table_and_downloads_match_geo():
     reg = load_registry()
     table = regency_coverage(date(2024, 7, 17), ["12"], reg, load_scores())
     expected = gaps(table, load_boundaries("full"), mpp_points(as_of(reg, "2024-07-17"), load_boundaries("full")))
-    assert list(shown["code"]) == list(expected["code"])
+    by_distance = expected.sort_values(["nearest_mpp_km", "population"], ascending=[False, False])
+    assert list(shown["code"]) == list(by_distance["code"])  # farthest first by default
+    at.radio(key="gap_sort").set_value("population").run()
+    shown = at.dataframe[0].value
+    assert list(shown["population"]) == sorted(expected["population"], reverse=True)
+    assert shown["population"].notna().all()
     assert shown["nearest_mpp_km"].notna().all()
     ranking = at.dataframe[1].value
     assert ranking.iloc[0]["without"] == 28
