@@ -40,7 +40,7 @@ def upload(pg, base: str, kind_label: str | None, name: str, data: bytes, mime: 
 
 
 def alert_text(pg, timeout: float = 60_000) -> str:
-    box = pg.locator('[data-testid="stAlert"], [data-testid="stAlertContainer"]').first
+    box = pg.locator('[data-testid="stMain"] [data-testid="stAlert"]').first  # not the sidebar's data-age note
     box.wait_for(timeout=timeout)
     return box.inner_text()
 
