@@ -198,11 +198,16 @@ def cmd_coverage(args: argparse.Namespace) -> int:
                      "province_scores": to_json_records(result.province_scores), "summary": result.summary})
     elif not args.csv:
         s = result.summary
-        print(f"As of {when.isoformat()}: {s['covered']} of {s['regencies']} regencies have an MPP "
-              f"({s['coverage_rate']:.1%}); {s['mpp_count']} MPPs")
+        print(f"As of {when.isoformat()} ({s['scope']}): {s['covered']} of {s['regencies']} regencies have their own "
+              f"MPP ({s['coverage_rate']:.1%}); {s['served']} are served (own or province-run); "
+              f"{s['without_service']} have no MPP service")
+        print(f"MPPs as KemenPAN-RB counts them: {s['mpps_counted']}; MPPs in the registry: {s['mpps_in_registry']}")
+        if s["population_total"]:
+            print(f"Registered residents (Dukcapil 2025, not a census): {s['population_covered']:,} of "
+                  f"{s['population_total']:,} live in a regency with its own MPP; {s['population_served']:,} are served")
         if s["official_total"] is not None:
             print(f"KemenPAN-RB's national count on {s['official_total_as_of']}: {s['official_total']}; "
-                  f"the registry names {s['registry_named_nationally']} of them")
+                  f"the registry names {s['registry_named_nationally']} of them (national)")
         for r in result.province_scores.itertuples():
             print(f"Province {r.name}: {r.assessment} {r.predikat or '-'} {'' if r.score != r.score else r.score} ({r.year})")
         cols = ["code", "name", "has_mpp", "first_mpp_on", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]
@@ -341,9 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print("error: the input needs more memory than this machine has; it is refused", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return 0
     except Exception as exc:  # a bug, not bad input: one line with a reference, the traceback to the log
         ref = log_bug(exc)
         print(f"error: an internal error happened (reference {ref}); please report it", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        return 0

@@ -24,10 +24,24 @@ def one_line(message: str) -> str:
 
 
 def log_bug(exc: BaseException) -> str:
-    """Log an unexpected exception with its traceback; return a short reference to show the user instead."""
+    """Log an unexpected exception with its traceback (to ``peta-mpp.log`` in the cache folder); return a short
+    reference to show the user instead."""
     import logging
     import uuid
 
     ref = uuid.uuid4().hex[:8]
-    logging.getLogger("peta_mpp").error("internal error %s", ref, exc_info=exc)
+    log = logging.getLogger("peta_mpp")
+    if not log.handlers:  # the log file beside the caches; never the user's screen
+        try:
+            from .sources import cache_dir
+
+            folder = cache_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            handler: logging.Handler = logging.FileHandler(folder / "peta-mpp.log", encoding="utf-8")
+        except OSError:
+            handler = logging.NullHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.error("internal error %s", ref, exc_info=exc)
     return ref
