@@ -156,16 +156,22 @@ def _load_inputs(args: argparse.Namespace):
     registry = load_registry()
     report = None
     if getattr(args, "mpp_file", None):
-        from .uploads import read_mpp_file
+        from .uploads import merge_registry, read_mpp_file
 
         result = read_mpp_file(args.mpp_file)
-        registry = result.data
         report = result
-        print(f"{args.mpp_file}: {result.accepted} rows accepted, {result.rejected} rejected", file=sys.stderr)
+        print(f"{args.mpp_file}: {result.accepted} rows accepted ({result.warnings} with a warning), "
+              f"{result.rejected} rejected", file=sys.stderr)
         for note in result.notes:
             print(f"  note: {note}", file=sys.stderr)
-        for r in result.report[result.report["status"] == "rejected"].itertuples():
-            print(f"  row {r.row}: {r.reason}", file=sys.stderr)
+        for r in result.report[result.report["status"] != "accepted"].itertuples():
+            print(f"  row {r.row}: {r.status}: {r.reason}", file=sys.stderr)
+        if getattr(args, "merge", False):
+            registry, outcome = merge_registry(registry, result.data)
+            print(f"  merged into the built-in registry: {int((outcome['outcome'] == 'added').sum())} MPP(s) added, "
+                  f"{int((outcome['outcome'] != 'added').sum())} already there", file=sys.stderr)
+        else:
+            registry = result.data
     return registry, load_scores(), load_official_totals(), report
 
 
@@ -330,6 +336,8 @@ def _add_scope(p: argparse.ArgumentParser) -> None:
     when.add_argument("--year", type=int, help="as of 31 December of this year")
     p.add_argument("--province", action="append", metavar="P", help="province name, code or abbreviation (repeatable)")
     p.add_argument("--mpp-file", metavar="F", help="an analyst's MPP list (CSV/XLSX) instead of the built-in registry")
+    p.add_argument("--merge", action="store_true", help="with --mpp-file: add the file's MPPs to the built-in registry "
+                                                         "(as the app does by default) instead of replacing it")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,6 +69,12 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             _positive(int)),
     Setting("max_unpacked_mb", "PETA_MPP_MAX_UNPACKED_MB", 200.0,
             "most bytes a zip or XLSX may unpack to, in MB", _positive(float)),
+    Setting("database_url", "PETA_MPP_DATABASE_URL", "",
+            "SQLAlchemy URL of the store of saved datasets, e.g. postgresql+psycopg://user@host/db to share it "
+            "between app processes (default: SQLite in the data folder)"),
+    Setting("data_dir", "PETA_MPP_DATA_DIR", None,
+            "folder for the default SQLite store (default: the platform's user data folder)", _path),
+    Setting("max_datasets", "PETA_MPP_MAX_DATASETS", 1000, "most saved datasets a store keeps", _positive(int)),
     Setting("max_zip_ratio", "PETA_MPP_MAX_ZIP_RATIO", 100.0,
             "highest compression ratio accepted for a member of a zip or XLSX (zip bombs exceed it)",
             _positive(float)),

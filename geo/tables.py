@@ -328,16 +328,41 @@ def safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel reads accents), formula-safe."""
-    return safe_for_spreadsheet(df).to_csv(index=False).encode("utf-8-sig")
+def to_csv_bytes(df: pd.DataFrame, sep: str = ",") -> bytes:
+    """UTF-8 CSV with a BOM (so Excel shows Indonesian names right), formula-safe; ``sep=";"`` for spreadsheets
+    set to the Indonesian locale (decimal comma)."""
+    if sep not in (",", ";"):
+        raise ValueError("sep must be ',' or ';'")
+    return safe_for_spreadsheet(df).to_csv(index=False, sep=sep, decimal="," if sep == ";" else ".").encode("utf-8-sig")
 
 
-def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
-    """XLSX, formula-safe, every cell written as a value."""
+def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data", about: list[tuple[str, str]] | None = None) -> bytes:
+    """XLSX that opens well: formula-safe values, numbers as numbers, the header row frozen with filters, column
+    widths to fit; with ``about`` (label, text pairs: title, scope, date, sources), a first sheet that says what the
+    data is."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     buf = io.BytesIO()
+    safe = safe_for_spreadsheet(df)
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        safe_for_spreadsheet(df).to_excel(xw, index=False, sheet_name=sheet[:31])
+        if about:
+            info = pd.DataFrame([{"": str(k), " ": neutralise_formula(str(v))} for k, v in about])
+            info.to_excel(xw, index=False, header=False, sheet_name="Keterangan")
+            ws = xw.sheets["Keterangan"]
+            ws.column_dimensions["A"].width = 22
+            ws.column_dimensions["B"].width = 100
+            ws["A1"].font = Font(bold=True, size=13)
+            ws["B1"].font = Font(bold=True, size=13)
+        safe.to_excel(xw, index=False, sheet_name=sheet[:31])
+        ws = xw.sheets[sheet[:31]]
+        ws.freeze_panes = "A2"
+        if len(safe.columns):
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(safe.columns))}{len(safe) + 1}"
+        for j, col in enumerate(safe.columns, start=1):
+            values = [str(col)] + [str(v) for v in safe[col].head(500).tolist() if v is not None]
+            ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, max(len(v) for v in values) + 2))
+            ws.cell(row=1, column=j).font = Font(bold=True)
     return buf.getvalue()
 
 

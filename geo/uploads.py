@@ -27,8 +27,11 @@ NAME_COLUMNS = ["region", "region_name", "wilayah", "nama_wilayah", "kabupaten_k
                 "kabupaten", "kota", "nama", "name", "regency"]
 CODE_COLUMNS = ["code", "kode", "kode_wilayah", "kode_kemendagri"]
 PROVINCE_COLUMNS = ["province", "provinsi", "prov"]
-MPP_NAME_COLUMNS = ["mpp_name", "nama_mpp", "mpp"]
-DATE_COLUMNS = ["opened_on", "date", "tanggal", "inaugurated_on", "tanggal_peresmian", "tanggal_resmi"]
+MPP_NAME_COLUMNS = ["mpp_name", "nama_mpp", "mpp", "nama_mal_pelayanan_publik"]
+DATE_COLUMNS = ["opened_on", "date", "tanggal", "inaugurated_on", "tanggal_peresmian", "tanggal_resmi", "tgl_peresmian",
+                "tgl_diresmikan", "tanggal_diresmikan", "tgl_resmi", "tgl", "tanggal_dibuka", "tgl_dibuka",
+                "tanggal_peluncuran"]
+SOURCE_COLUMNS = ["source", "source_url", "sumber", "url", "tautan", "link"]
 LAT_COLUMNS = ["latitude", "lat", "lintang"]
 LON_COLUMNS = ["longitude", "lon", "lng", "long", "bujur"]
 
@@ -41,7 +44,12 @@ class UploadResult:
 
     @property
     def accepted(self) -> int:
-        return int((self.report["status"] == "accepted").sum())
+        """Rows used (with or without a warning)."""
+        return int(self.report["status"].isin(["accepted", "warning"]).sum())
+
+    @property
+    def warnings(self) -> int:
+        return int((self.report["status"] == "warning").sum())
 
     @property
     def rejected(self) -> int:
@@ -128,15 +136,46 @@ def _open(source: str | Path | bytes, name: str | None) -> _Upload:
                    _col(df, NAME_COLUMNS), _col(df, CODE_COLUMNS), list(meta.get("notes", [])))
 
 
-def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: date | None = None) -> UploadResult:
-    """An analyst's MPP list -> registry-shaped data + per-row report. Raises TableError if unreadable."""
+def detect_mpp_columns(columns: list[str]) -> dict[str, str | None]:
+    """The column the reader would use for each field of an MPP file (None where none is recognised)."""
+    df = pd.DataFrame(columns=columns)
+    return {"region": _col(df, NAME_COLUMNS), "code": _col(df, CODE_COLUMNS), "province": _col(df, PROVINCE_COLUMNS),
+            "mpp_name": _col(df, MPP_NAME_COLUMNS), "date": _col(df, DATE_COLUMNS), "source": _col(df, SOURCE_COLUMNS),
+            "latitude": _col(df, LAT_COLUMNS), "longitude": _col(df, LON_COLUMNS)}
+
+
+def mpp_template() -> pd.DataFrame:
+    """An empty MPP file with the Indonesian headers the reader recognises (plus one SYNTHETIC example row)."""
+    return pd.DataFrame([{"Nama Wilayah": "Kabupaten Contoh (hapus baris ini)", "Provinsi": "Sumatera Utara",
+                          "Nama MPP": "MPP Kabupaten Contoh", "Tanggal Peresmian": "17/07/2024",
+                          "Sumber": "https://contoh.go.id/berita", "Lintang": "", "Bujur": ""}])
+
+
+def table_columns(source: str | Path | bytes, name: str | None = None) -> list[str]:
+    """The header of an uploaded table (for the column mapping shown before reading)."""
+    return list(_read(source, name).columns)
+
+
+def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: date | None = None,
+                  columns: dict[str, str | None] | None = None) -> UploadResult:
+    """An analyst's MPP list -> registry-shaped data + per-row report. Raises TableError if unreadable.
+
+    ``columns`` maps fields (region, code, province, mpp_name, date, source, latitude, longitude) to the file's
+    headers where the user chose them; the rest are recognised by name (English and the usual Indonesian headers).
+    A date that cannot be used keeps its row as undated, with a warning; only a row without a region is rejected."""
     up = _open(source, name)
-    df, where, rows_no, decimal, name_col, code_col = up.df, up.where, up.rows, up.decimal, up.name_col, up.code_col
+    df, where, rows_no, decimal = up.df, up.where, up.rows, up.decimal
+    found = detect_mpp_columns(list(df.columns))
+    for k, v in (columns or {}).items():
+        if v is not None and v not in df.columns:
+            raise TableError(f"{where}: no column {v!r}; columns are: {', '.join(map(str, df.columns))}", where=where)
+        found[k] = v
+    name_col, code_col = found["region"], found["code"]
     if name_col is None and code_col is None:
-        raise TableError(f"{where}: no region column; name one of: {', '.join(NAME_COLUMNS[:6])} or a code column "
-                         f"(code, kode). Columns are: {', '.join(map(str, df.columns))}")
-    prov_col, mpp_col, date_col = _col(df, PROVINCE_COLUMNS), _col(df, MPP_NAME_COLUMNS), _col(df, DATE_COLUMNS)
-    lat_col, lon_col = _col(df, LAT_COLUMNS), _col(df, LON_COLUMNS)
+        raise TableError(f"{where}: no region column; name one of: Nama Wilayah, Kabupaten/Kota, wilayah, region, or "
+                         f"a code column (kode). Columns are: {', '.join(map(str, df.columns))}", where=where)
+    prov_col, mpp_col, date_col = found["province"], found["mpp_name"], found["date"]
+    lat_col, lon_col, src_col = found["latitude"], found["longitude"], found["source"]
     today = today or date.today()
     g = gz.gazetteer()
     reg = g.regencies.set_index("code")
@@ -148,7 +187,7 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
         code, why = _region(g, row, code_col, name_col, prov_col, memo)
         if code is None:
             problems.append(why)
-        opened, precision = "", ""
+        opened, precision, warning = "", "", ""
         if date_col and pd.notna(row[date_col]) and str(row[date_col]).strip():
             raw = str(row[date_col]).strip()
             raw_iso = raw[:10] if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]00:00:00", raw) else raw
@@ -157,13 +196,15 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
                 raw_iso = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
             p = parse_period(raw_iso)
             if p is None:
-                problems.append(f"column {date_col!r}: {raw!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)")
+                warning = f"column {date_col!r}: {raw!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)"
             elif p.start > today:
-                problems.append(f"column {date_col!r}: {raw} is in the future")
+                warning = f"column {date_col!r}: {raw} is in the future"
             elif p.start.year < EARLIEST_MPP_YEAR:
-                problems.append(f"column {date_col!r}: {raw} is before {EARLIEST_MPP_YEAR}, when the first MPPs opened")
+                warning = f"column {date_col!r}: {raw} is before {EARLIEST_MPP_YEAR}, when the first MPPs opened"
             else:
                 opened, precision = p.text, p.precision
+            if warning:
+                warning += "; the row is kept as undated (it counts from today)"
         lat = _number(row[lat_col], decimal) if lat_col else None
         lon = _number(row[lon_col], decimal) if lon_col else None
         if (lat is None) != (lon is None):
@@ -178,20 +219,22 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
         if not problems and key in seen:
             problems.append(f"duplicate of row {seen[key]}")
         if problems:
-            report.append({"row": rowno, "status": "rejected", "reason": "; ".join(problems), "code": code or "",
-                           "official_name": reg.at[code, "name"] if code else ""})
+            report.append({"row": rowno, "status": "rejected", "reason": "; ".join(problems + ([warning] if warning
+                                                                                               else [])),
+                           "code": code or "", "official_name": reg.at[code, "name"] if code else ""})
             continue
         seen[key] = rowno
-        report.append({"row": rowno, "status": "accepted", "reason": "", "code": code,
+        report.append({"row": rowno, "status": "warning" if warning else "accepted", "reason": warning, "code": code,
                        "official_name": reg.at[code, "name"]})
+        src = str(row[src_col]).strip() if src_col and pd.notna(row[src_col]) else ""
         data.append({"mpp_id": f"U{rowno}", "code": code, "name": reg.at[code, "name"],
                      "province_code": reg.at[code, "province_code"], "province": reg.at[code, "province"],
                      "province_run": False, "serves": code, "mpp_name": mpp_name, "status": "operating",
                      "opened_on": opened, "date_precision": precision,
                      "date_basis": "analyst file" if opened else "analyst file, no date",
                      "known_by": "" if opened else today.isoformat(), "counted_nationally": True,
-                     "sources": f"{where} row {rowno}", "conflicts": "", "notes": "", "source_rows": str(rowno),
-                     "latitude": lat, "longitude": lon})
+                     "sources": src or f"{where} row {rowno}", "conflicts": "", "notes": warning,
+                     "source_rows": str(rowno), "event_id": "", "latitude": lat, "longitude": lon})
     out = pd.DataFrame(data, columns=REGISTRY_COLUMNS + ["latitude", "longitude"])
     notes = list(up.notes)
     if not date_col:
@@ -267,3 +310,78 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
         out = pd.DataFrame(columns=SCORE_COLUMNS)
     return UploadResult(out, pd.DataFrame(report, columns=["row", "status", "reason", "code", "official_name"]),
                         list(up.notes))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# An analyst's MPPs beside the built-in registry: add (the default), replace, compare
+# ----------------------------------------------------------------------------------------------------------------
+
+MODES = ("add", "replace", "compare")
+
+
+def merge_registry(registry: pd.DataFrame, analyst: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the registry with the analyst's MPPs added, what happened to each analyst MPP).
+
+    The registry holds one MPP per regency (province-run ones aside): an analyst's MPP for a regency the registry
+    already has is the same MPP, not a second one (the registry's row and its sources stay; a different date is
+    listed by :func:`compare_registry`). Two rows of the analyst's file for one regency make one MPP (the earliest
+    date wins). Every analyst row ends ``added`` or ``already in the registry``."""
+    own = registry[~registry["province_run"].astype(bool)]
+    have = set(own["code"])
+    outcome, keep = [], []
+    first_for: dict[str, int] = {}
+    eff = analyst["opened_on"].replace("", "9999")
+    for i in analyst.assign(_eff=eff).sort_values("_eff", kind="stable").index:
+        code = analyst.at[i, "code"]
+        if code in have:
+            outcome.append({"mpp_id": analyst.at[i, "mpp_id"], "code": code, "outcome": "already in the registry"})
+        elif code in first_for:
+            outcome.append({"mpp_id": analyst.at[i, "mpp_id"], "code": code,
+                            "outcome": f"same MPP as {analyst.at[first_for[code], 'mpp_id']}"})
+        else:
+            first_for[code] = i
+            keep.append(i)
+            outcome.append({"mpp_id": analyst.at[i, "mpp_id"], "code": code, "outcome": "added"})
+    added = analyst.loc[sorted(keep)]
+    merged = pd.concat([registry, added], ignore_index=True) if len(added) else registry.copy()
+    return merged, pd.DataFrame(outcome, columns=["mpp_id", "code", "outcome"])
+
+
+def compare_registry(registry: pd.DataFrame, analyst: pd.DataFrame) -> pd.DataFrame:
+    """Regency by regency: MPPs only in the analyst's file, only in the registry, and those whose dates differ
+    (columns code, name, province, comparison, file_date, registry_date, file_source, registry_sources)."""
+    own = registry[~registry["province_run"].astype(bool)].drop_duplicates("code").set_index("code")
+    mine = analyst.sort_values("opened_on").drop_duplicates("code").set_index("code")
+    rows = []
+    for code in sorted(set(own.index) | set(mine.index)):
+        a, b = (mine.loc[code] if code in mine.index else None), (own.loc[code] if code in own.index else None)
+        ref = a if a is not None else b
+        if a is None:
+            what = "only in the registry"
+        elif b is None:
+            what = "only in your file"
+        else:
+            da, db = str(a["opened_on"] or ""), str(b["opened_on"] or b["known_by"] or "")
+            what = "same" if (da == db or not da) else "dates differ"
+        rows.append({"code": code, "name": ref["name"], "province": ref["province"], "comparison": what,
+                     "file_date": "" if a is None else str(a["opened_on"] or ""),
+                     "registry_date": "" if b is None else str(b["opened_on"] or b["known_by"] or ""),
+                     "file_source": "" if a is None else str(a["sources"]),
+                     "registry_sources": "" if b is None else str(b["sources"])})
+    order = {"only in your file": 0, "dates differ": 1, "only in the registry": 2, "same": 3}
+    out = pd.DataFrame(rows, columns=["code", "name", "province", "comparison", "file_date", "registry_date",
+                                      "file_source", "registry_sources"])
+    return out.sort_values(["comparison", "province", "name"], key=lambda c: c.map(order) if c.name == "comparison"
+                           else c).reset_index(drop=True)
+
+
+def apply_mode(registry: pd.DataFrame, analyst: pd.DataFrame, mode: str) -> pd.DataFrame:
+    """The registry the app and the command line use for an analyst's file: added to the built-in one (default),
+    or replacing it ("replace"); "compare" keeps the built-in registry in use."""
+    if mode == "replace":
+        return analyst
+    if mode == "compare":
+        return registry
+    if mode != "add":
+        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    return merge_registry(registry, analyst)[0]

@@ -54,8 +54,9 @@ TEXT = {
     "named": ("MPP tercatat vs hitungan resmi", "MPPs named vs official count"),
     "full_provinces": ("Provinsi tercakup penuh", "Provinces fully covered"),
     "change": ("Perubahan sejak tahun lalu", "Change since a year earlier"),
-    "people_covered": ("Penduduk di kab/kota dengan MPP", "People in regencies with an MPP"),
-    "uploaded": ("Data MPP unggahan dipakai", "Using the uploaded MPP data"),
+    "people_covered": ("Penduduk wilayah ber-MPP", "People in regencies with an MPP"),
+    "uploaded": ("Data MPP unggahan dipakai (menggantikan registri)", "Using the uploaded MPP data (replacing the registry)"),
+    "uploaded_add": ("Data MPP unggahan ditambahkan ke registri", "Uploaded MPPs added to the registry"),
     "uploaded_scores": ("Data skor unggahan dipakai", "Using the uploaded score data"),
 }
 
@@ -116,9 +117,47 @@ def active_scores() -> pd.DataFrame:
     return st.session_state.get("uploaded_scores", builtin_scores())
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _with_analyst(reg: pd.DataFrame, rows: pd.DataFrame, mode: str) -> pd.DataFrame:
+    from geo.uploads import apply_mode
+
+    return apply_mode(reg, rows, mode)
+
+
 def active_registry() -> pd.DataFrame:
-    """The analyst's uploaded MPP list for this session if any, else the built-in registry."""
-    return st.session_state.get("uploaded_registry", builtin_registry())
+    """The registry this session uses: the built-in one, with the analyst's MPPs added (the default) or replaced
+    by them, from this session's upload or a saved dataset opened by its link."""
+    rows = st.session_state.get("uploaded_registry")
+    if rows is None:
+        return builtin_registry()
+    return _with_analyst(builtin_registry(), rows, st.session_state.get("upload_mode", "add"))
+
+
+def store():
+    from geo.store import Store
+
+    return Store()
+
+
+def open_saved_dataset(dataset_id: str | None) -> None:
+    """A ``?dataset=<id>`` link: load that saved dataset into this session (once), or say it does not exist."""
+    if not dataset_id or st.session_state.get("dataset_id") == dataset_id:
+        return
+    from geo.store import StoreError
+
+    en = lang() == "en"
+    try:
+        d = store().get(dataset_id)
+    except StoreError as exc:
+        st.sidebar.error(plain(str(exc)))
+        return
+    if d is None:
+        st.sidebar.warning("No saved dataset has this link (it may have been deleted)." if en else
+                           "Tidak ada data tersimpan dengan tautan ini (mungkin sudah dihapus).")
+        st.session_state["dataset_id"] = dataset_id
+        return
+    st.session_state.update({"uploaded_registry": d.rows, "upload_mode": d.mode, "dataset_id": d.id,
+                             "dataset_name": d.name})
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -157,8 +196,13 @@ def filters() -> tuple[date, tuple[str, ...]]:
     when = date_filter(qp.get("as_of"))
     st.query_params.update({"lang": st.session_state["lang"], "as_of": when.isoformat()})
     st.query_params["province"] = chosen
+    open_saved_dataset(qp.get("dataset"))
     if "uploaded_registry" in st.session_state:
-        st.sidebar.info(t("uploaded"))
+        mode = st.session_state.get("upload_mode", "add")
+        what = st.session_state.get("dataset_name")
+        st.sidebar.info(t("uploaded_add" if mode == "add" else "uploaded") + (f": {plain(what)}" if what else ""))
+        if st.session_state.get("dataset_id"):
+            st.query_params["dataset"] = st.session_state["dataset_id"]
     if "uploaded_scores" in st.session_state:
         st.sidebar.info(t("uploaded_scores"))
     return when, tuple(sorted(chosen))
@@ -309,6 +353,20 @@ def show_table(df: pd.DataFrame, **kwargs) -> None:
         if col in shown.columns:
             config[col] = st.column_config.NumberColumn(COLUMN_LABELS[col][i], format="localized")
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def show_report(report: pd.DataFrame) -> None:
+    """A row-by-row upload report with the whole reason visible (a wide, wrapping column)."""
+    i = 0 if lang() == "id" else 1
+    statuses = {"accepted": ("diterima", "accepted"), "warning": ("diterima, dengan peringatan", "accepted, with a warning"),
+                "rejected": ("ditolak", "rejected")}
+    shown = report.assign(status=report["status"].map(lambda v: statuses.get(v, (v, v))[i]))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "row": st.column_config.NumberColumn(("Baris", "Row")[i], width="small"),
+        "status": st.column_config.TextColumn("Status", width="small"),
+        "reason": st.column_config.TextColumn(("Alasan", "Reason")[i], width="large"),
+        "code": st.column_config.TextColumn(("Kode", "Code")[i], width="small"),
+        "official_name": st.column_config.TextColumn(("Nama resmi", "Official name")[i])})
 
 
 def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverage") -> None:

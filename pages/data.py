@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from geo.boundaries import reconciliation_report
 from geo.registry import completeness
-from geo.tables import max_upload_bytes, to_csv_bytes
-from geo.uploads import read_mpp_file, read_scores_file
+from geo.tables import max_upload_bytes, to_csv_bytes, to_xlsx_bytes
+from geo.uploads import (
+    compare_registry,
+    detect_mpp_columns,
+    mpp_template,
+    read_mpp_file,
+    read_scores_file,
+    table_columns,
+)
 from pages._shared import (
     active_registry,
     boundary_report,
@@ -19,8 +28,11 @@ from pages._shared import (
     input_errors,
     lang,
     official_totals,
+    plain,
     population_report,
+    show_report,
     show_table,
+    store,
     t,
 )
 
@@ -101,6 +113,19 @@ kind = st.radio("Jenis data" if not en else "Kind of data", ["mpp", "scores", "b
                 format_func=lambda k: {"mpp": "MPP", "scores": "RB / SAKIP",
                                        "boundaries": ("Boundaries (check)" if en else "Batas wilayah (periksa)")}[k])
 accept = ["csv", "xlsx"] if kind != "boundaries" else ["zip", "geojson", "json", "gpkg"]
+if kind == "mpp":
+    st.markdown("Expected columns: **Nama Wilayah** (or Kabupaten/Kota; required), Provinsi, Nama MPP, Tanggal "
+                "Peresmian (dd/mm/yyyy), Sumber (a URL), Lintang/Bujur. Other names are recognised too (Tgl "
+                "Peresmian, Tgl Diresmikan, wilayah, region…); you can map the columns after uploading." if en else
+                "Kolom yang diharapkan: **Nama Wilayah** (atau Kabupaten/Kota; wajib), Provinsi, Nama MPP, Tanggal "
+                "Peresmian (dd/mm/yyyy), Sumber (URL), Lintang/Bujur. Nama lain juga dikenali (Tgl Peresmian, Tgl "
+                "Diresmikan, wilayah, region…); kolom dapat dipetakan setelah berkas diunggah.")
+    tc1, tc2, _ = st.columns([1, 1, 4])
+    tc1.download_button("Templat CSV" if not en else "CSV template", to_csv_bytes(mpp_template()),
+                        file_name="templat_mpp.csv", mime="text/csv")
+    tc2.download_button("Templat XLSX" if not en else "XLSX template", to_xlsx_bytes(mpp_template(), sheet="MPP"),
+                        file_name="templat_mpp.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 up = st.file_uploader(f"{', '.join(accept).upper()} (≤ {limit_mb:.0f} MB)", type=accept, key=f"upload-{kind}")
 if up is not None:
     with input_errors(up.name):
@@ -113,24 +138,106 @@ if up is not None:
                 if r[key]:
                     st.text(key)
                     st.dataframe(r[key], hide_index=True, width="stretch")
-        else:
-            result = (read_mpp_file if kind == "mpp" else read_scores_file)(up.getvalue(), up.name)
+        elif kind == "scores":
+            result = read_scores_file(up.getvalue(), up.name)
             st.write(f"{result.accepted} accepted, {result.rejected} rejected" if en else
                      f"{result.accepted} diterima, {result.rejected} ditolak")
             for note in result.notes:
                 st.text(note)  # plain text: sheet names and notes come from the upload
-            st.dataframe(result.report, hide_index=True, width="stretch")
+            show_report(result.report)
             if result.accepted:
-                st.session_state["uploaded_registry" if kind == "mpp" else "uploaded_scores"] = result.data
-                st.success("This session now uses your data on every page." if en else
-                           "Sesi ini kini memakai data Anda di semua halaman.")
+                st.session_state["uploaded_scores"] = result.data
+                st.success("This session now uses your scores on every page." if en else
+                           "Sesi ini kini memakai skor Anda di semua halaman.")
+        else:
+            raw = up.getvalue()
+            header = table_columns(raw, up.name)
+            found = detect_mpp_columns(header)
+            with st.expander(("Columns used (change them if a column was not recognised)" if en else
+                              "Kolom yang dipakai (ubah bila ada kolom yang tidak dikenali)"),
+                             expanded=found["region"] is None and found["code"] is None or found["date"] is None):
+                choice = {}
+                mc = st.columns(4)
+                for j, (field, label) in enumerate((("region", ("Nama Wilayah", "Region")),
+                                                    ("province", ("Provinsi", "Province")),
+                                                    ("date", ("Tanggal Peresmian", "Inauguration date")),
+                                                    ("mpp_name", ("Nama MPP", "MPP name")))):
+                    options = [None, *header]
+                    choice[field] = mc[j].selectbox(label[1 if en else 0], options,
+                                                    index=options.index(found[field]) if found[field] in options else 0,
+                                                    format_func=lambda c: "—" if c is None else str(c),
+                                                    key=f"map-{field}")
+            result = read_mpp_file(raw, up.name, columns=choice)
+            st.write((f"{result.accepted} rows used ({result.warnings} with a warning), {result.rejected} rejected"
+                      if en else f"{result.accepted} baris dipakai ({result.warnings} dengan peringatan), "
+                      f"{result.rejected} ditolak"))
+            for note in result.notes:
+                st.text(note)
+            if result.warnings:
+                st.warning(plain(f"{result.warnings} row(s) have a date that cannot be used; they are kept as undated "
+                                 f"(counted from today). See the reasons below." if en else
+                                 f"{result.warnings} baris memiliki tanggal yang tidak dapat dipakai; baris itu tetap "
+                                 f"disimpan tanpa tanggal (dihitung sejak hari ini). Lihat alasannya di bawah."))
+            if result.rejected:
+                st.warning(plain(f"{result.rejected} row(s) were rejected: their region could not be matched." if en
+                                 else f"{result.rejected} baris ditolak: wilayahnya tidak dapat dicocokkan."))
+            show_report(result.report)
+            if result.accepted:
+                modes = {"add": ("Tambahkan ke registri bawaan", "Add to the built-in registry"),
+                         "replace": ("Ganti registri bawaan", "Replace the built-in registry"),
+                         "compare": ("Bandingkan dengan registri", "Compare with the registry")}
+                mode = st.radio("Cara memakai berkas ini" if not en else "Use this file to", list(modes),
+                                horizontal=True, key="upload_mode_choice", format_func=lambda m: modes[m][1 if en else 0])
+                if mode == "compare":
+                    comp = compare_registry(builtin_registry(), result.data)
+                    counts = comp["comparison"].value_counts()
+                    st.write(", ".join(f"{n} {k}" for k, n in counts.items()))
+                    show_table(comp)
+                    st.download_button("CSV", to_csv_bytes(comp), file_name="perbandingan_mpp.csv", mime="text/csv")
+                else:
+                    fingerprint = (hashlib.sha256(raw).hexdigest(), mode, tuple(choice.items()))
+                    if st.session_state.get("upload_fingerprint") != fingerprint:  # a new file or choice: not saved yet
+                        st.session_state.pop("dataset_id", None)
+                        st.session_state.pop("dataset_name", None)
+                        st.session_state["upload_fingerprint"] = fingerprint
+                    st.session_state.update({"uploaded_registry": result.data, "upload_mode": mode})
+                    st.success("This session now uses your data on every page." if en else
+                               "Sesi ini kini memakai data Anda di semua halaman.")
+                    with st.form("save-dataset"):
+                        st.caption("Save it to share: anyone with the link sees the same view with this data." if en
+                                   else "Simpan untuk dibagikan: siapa pun yang membuka tautannya melihat tampilan "
+                                        "yang sama dengan data ini.")
+                        ds_name = st.text_input("Nama data" if not en else "Dataset name", value=up.name, max_chars=120)
+                        if st.form_submit_button("Simpan" if not en else "Save"):
+                            with input_errors(up.name):
+                                ds_id, token = store().save(ds_name, up.name, raw, result.data, mode, columns=choice)
+                                st.session_state.update({"dataset_id": ds_id, "dataset_name": ds_name,
+                                                         f"owner-{ds_id}": token})
+                                st.query_params["dataset"] = ds_id
+                                st.success(("Saved. Share this page's link (it ends in ?dataset=…)." if en else
+                                            "Tersimpan. Bagikan tautan halaman ini (berakhiran ?dataset=…)."))
             else:
                 st.warning("No row was accepted: the data in use did not change." if en else
                            "Tidak ada baris yang diterima: data yang dipakai tidak berubah.")
+ds = st.session_state.get("dataset_id")
+if ds and st.session_state.get(f"owner-{ds}"):
+    st.caption((f"Saved dataset: {st.session_state.get('dataset_name', '')}" if en else
+                f"Data tersimpan: {st.session_state.get('dataset_name', '')}"))
+    if st.button("Hapus data tersimpan ini" if not en else "Delete this saved dataset", key="delete-dataset"):
+        store().delete(ds, st.session_state[f"owner-{ds}"])
+        for k in ("dataset_id", "dataset_name", "uploaded_registry", "upload_mode", f"owner-{ds}"):
+            st.session_state.pop(k, None)
+        del st.query_params["dataset"]
+        st.rerun()
 for key, label in (("uploaded_registry", ("built-in MPP registry", "registri MPP bawaan")),
                    ("uploaded_scores", ("built-in scores", "skor bawaan"))):
     if key in st.session_state and st.button(("Use the " if en else "Kembali ke ") + label[0 if en else 1], key=f"reset-{key}"):
         del st.session_state[key]
+        if key == "uploaded_registry":
+            for k in ("dataset_id", "dataset_name", "upload_mode"):
+                st.session_state.pop(k, None)
+            if "dataset" in st.query_params:
+                del st.query_params["dataset"]
         st.rerun()
 
 st.subheader("Downloads" if en else "Unduh")

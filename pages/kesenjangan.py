@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.boundaries import to_geojson
 from geo.coverage import gaps, province_ranking
-from geo.i18n import fmt_int
+from geo.i18n import fmt_date, fmt_int
 from geo.tables import to_csv_bytes, to_xlsx_bytes
 from pages._shared import (
     active_registry,
@@ -54,14 +54,25 @@ st.caption("Both shown side by side, never combined into a score. Distances are 
            "geodesik) antar titik representatif wilayah (atau koordinat MPP bila diketahui): kabupaten kepulauan "
            "bisa jauh di seberang laut. Penduduk: penduduk terdaftar (Dukcapil, Kepmendagri 2025), bukan sensus.")
 stem = f"kesenjangan_{when}" + (f"_{'-'.join(provinces)}" if provinces else "")
-c1, c2, c3, _ = st.columns([1, 1, 1, 3])
+scope = ", ".join(dict.fromkeys(table["province"])) if provinces else "Indonesia"
+about = [("Peta MPP — kesenjangan" if not en else "Peta MPP — gaps",
+          "Kabupaten/kota tanpa layanan MPP" if not en else "Regencies without an MPP service"),
+         ("Wilayah" if not en else "Scope", scope), ("Per tanggal" if not en else "As of", fmt_date(when, lang())),
+         ("Baris" if not en else "Rows", str(len(gap))),
+         ("Sumber" if not en else "Sources", "Registri MPP Peta MPP (data/mpp_registry.csv, satu URL per pernyataan); "
+          "penduduk terdaftar Dukcapil (Kepmendagri 300.2.2-2138/2025, bukan sensus); batas wilayah "
+          "cahyadsn/wilayah_boundaries (MIT); jarak garis lurus antar titik representatif")]
+c1, c2, c3, c4, _ = st.columns([1, 1, 1, 1, 2])
 c1.download_button("CSV", to_csv_bytes(gap), file_name=f"{stem}.csv", mime="text/csv")
-c2.download_button("XLSX", to_xlsx_bytes(gap), file_name=f"{stem}.xlsx",
+c2.download_button("CSV (;)", to_csv_bytes(gap, sep=";"), file_name=f"{stem}_titikkoma.csv", mime="text/csv",
+                   help="Untuk Excel berbahasa Indonesia (pemisah titik koma, koma desimal)" if not en else
+                   "For Excel set to Indonesian (semicolon separator, decimal comma)")
+c3.download_button("XLSX", to_xlsx_bytes(gap, "Kesenjangan", about=about), file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 served = table["has_mpp"] | table["province_run_mpp"]
 geo = coverage_gdf(table[~served].drop(columns=["regency_type"]), provinces)
 geo = geo.merge(gap[["code", "nearest_mpp", "nearest_mpp_km"]], on="code")
-c3.download_button("GeoJSON", to_geojson(geo).encode("utf-8"), file_name=f"{stem}.geojson",
+c4.download_button("GeoJSON", to_geojson(geo).encode("utf-8"), file_name=f"{stem}.geojson",
                    mime="application/geo+json")
 show_table(gap[["code", "name", "province", "population", "nearest_mpp_km", "nearest_mpp", "nearest_mpp_regency",
                 "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]], height=min(36 * (len(gap) + 1) + 3, 720))

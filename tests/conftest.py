@@ -54,18 +54,18 @@ class RunningApp:
         return float("nan")
 
 
-@pytest.fixture(scope="session")
-def app(builtin):
+def start_app(extra_env: dict | None = None, port: int | None = None) -> RunningApp:
+    """Start the app (streamlit run app.py) on a free local port and wait for its health endpoint."""
     import socket
     import subprocess
-    import sys
     import time
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(extra_env or {})}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.headless", "true", "--server.address", "127.0.0.1"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -74,15 +74,26 @@ def app(builtin):
     while time.time() < deadline:
         try:
             urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-            break
+            return RunningApp(base, proc)
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start within 60 s")
-    yield RunningApp(base, proc)
-    proc.terminate()
-    proc.wait(timeout=20)
+    proc.kill()
+    pytest.fail("the app did not start within 60 s")
+
+
+def stop_app(app: RunningApp) -> None:
+    app.proc.terminate()
+    try:
+        app.proc.wait(timeout=20)
+    except Exception:
+        app.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app(builtin, tmp_path_factory):
+    running = start_app({"PETA_MPP_DATA_DIR": str(tmp_path_factory.mktemp("store"))})
+    yield running
+    stop_app(running)
 
 
 @pytest.fixture(scope="session")
@@ -137,3 +148,43 @@ def listener():
     t.start()
     yield f"http://127.0.0.1:{srv.server_address[1]}"
     srv.shutdown()
+
+
+# --- the store's databases: SQLite always, PostgreSQL where a server answers (CI runs one on 127.0.0.1:5432) ------
+
+POSTGRES_URL = os.environ.get("PETA_MPP_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def postgres_available() -> bool:
+    try:
+        import sqlalchemy
+
+        eng = sqlalchemy.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        with eng.connect():
+            pass
+        eng.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh store URL: a SQLite file, or the PostgreSQL test database (required in CI, skipped elsewhere)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    if not postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}; CI must test the store against it")
+        pytest.skip("no PostgreSQL server reachable")
+    import sqlalchemy
+
+    eng = sqlalchemy.create_engine(POSTGRES_URL)
+    with eng.begin() as conn:
+        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema"))
+    eng.dispose()
+    from geo.store import _engine
+
+    _engine.cache_clear()  # the next Store() migrates the fresh database
+    yield POSTGRES_URL

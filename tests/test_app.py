@@ -125,9 +125,13 @@ def test_an_uploaded_registry_is_used_on_every_page():
     from geo.uploads import read_mpp_file
 
     up = read_mpp_file(b"wilayah,tanggal\nKabupaten Karo,2020-01-01\n", "mine.csv")
-    at = run("pages/ringkasan.py", session={"uploaded_registry": up.data}, as_of="2024-07-17", province="12")
+    at = run("pages/ringkasan.py", session={"uploaded_registry": up.data, "upload_mode": "replace"},
+             as_of="2024-07-17", province="12")
     assert metric(at, 0) == "1 / 33"
     assert any("unggahan" in i.value for i in at.sidebar.info)
+    at = run("pages/ringkasan.py", session={"uploaded_registry": up.data}, as_of="2024-07-17", province="12")
+    assert metric(at, 0) == "6 / 33"  # by default the analyst's MPPs are added to the registry's five
+    assert any("ditambahkan" in i.value for i in at.sidebar.info)
 
 
 def test_presentation_mode_title_states_scope_and_date():

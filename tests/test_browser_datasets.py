@@ -1,0 +1,76 @@
+"""Analysts' data in a real browser: an upload added to the registry, saved, and its link opened in a fresh browser
+after the server restarts, on SQLite and on PostgreSQL (issue #14)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browser_helpers import Page, shot
+from conftest import CHROMIUM, start_app, stop_app
+from test_uploads import W1252
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                 reason="Debian's chromium is not installed (make test installs it)")]
+
+
+def covered_today() -> int:
+    from geo.coverage import regency_coverage
+    from geo.registry import load_registry
+    from geo.scores import load_scores
+
+    return int(regency_coverage(date.today(), [], load_registry(), load_scores())["has_mpp"].sum())
+
+
+def first_metric(pg) -> str:
+    m = pg.locator('[data-testid="stMetricValue"]').first
+    m.wait_for(timeout=90_000)
+    return m.inner_text()
+
+
+def test_a_saved_dataset_link_survives_a_restart(browser, builtin, database_url, tmp_path):
+    env = {"PETA_MPP_DATABASE_URL": database_url}
+    app = start_app(env)
+    port = urlparse(app.base).port
+    expected = f"{covered_today() + 2} / 514"
+    page = Page(browser)
+    try:
+        pg = page.page
+        pg.goto(app.base + "/data")
+        pg.locator("h1").first.wait_for(timeout=60_000)
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            files=[{"name": "mpp_kantor.csv", "mimeType": "text/csv", "buffer": W1252}])
+        pg.get_by_text("3 baris dipakai (1 dengan peringatan), 0 ditolak").wait_for(timeout=60_000)
+        warning = pg.locator('[data-testid="stMain"] [data-testid="stAlert"]').first.inner_text()
+        assert "1 baris memiliki tanggal yang tidak dapat dipakai" in warning  # a warning box, in Indonesian
+        name = pg.locator('[data-testid="stForm"] input[type="text"]').first
+        name.fill("Data kantor <b>uji</b>")
+        pg.get_by_role("button", name="Simpan").click()
+        pg.get_by_text("Tersimpan.", exact=False).wait_for(timeout=60_000)
+        dataset = parse_qs(urlparse(pg.url).query)["dataset"][0]
+        pg.locator('[data-testid="stSidebarNav"]').get_by_text("Ringkasan").click()
+        pg.wait_for_timeout(1500)
+        assert first_metric(pg) == expected
+        assert page.external == [] and page.errors == []
+    finally:
+        page.close()
+        stop_app(app)
+    app = start_app(env, port=port)  # the server restarts; the dataset lives in the database
+    fresh = Page(browser)
+    try:
+        pg = fresh.page
+        pg.goto(f"{app.base}/?dataset={dataset}")
+        assert first_metric(pg) == expected
+        info = pg.locator('[data-testid="stSidebar"] [data-testid="stAlert"]').filter(has_text="ditambahkan").inner_text()
+        assert "Data kantor <b>uji</b>" in info  # escaped: shown as typed
+        shot(pg, f"dataset_link_{database_url.split(':')[0]}.png")
+        pg.goto(f"{app.base}/?dataset=unknown-dataset-id-123")
+        pg.get_by_text("Tidak ada data tersimpan dengan tautan ini", exact=False).wait_for(timeout=60_000)
+        assert fresh.external == [] and fresh.errors == []
+    finally:
+        fresh.close()
+        stop_app(app)
