@@ -32,23 +32,36 @@ MAP_CSS = """
   font: bold 12px sans-serif; box-shadow: 0 0 0 1px #08306b; }
 .peta-popup a { word-break: break-all; }
 """
-_SCALE_JS = """{% macro script(this, kwargs) %}
-L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
-{% endmacro %}"""
+_SCALE_JS = 'L.control.scale({imperial: false, position: "bottomright"}).addTo(%(map)s);\n'
 
 
 _TEMPLATES: dict[str, Any] = {}
 
 
-def _macro(source: str) -> Any:
-    """A MacroElement with a jinja template compiled once per process."""
+def _script(js: str) -> Any:
+    """Our own script, placed in the page's script section after the layers it refers to (at render time, like a
+    folium MacroElement, but without compiling a jinja template on every render)."""
     from branca.element import MacroElement
-    from jinja2 import Template
 
-    el = MacroElement()
-    if source not in _TEMPLATES:
-        _TEMPLATES[source] = Template(source)
-    el._template = _TEMPLATES[source]
+    class Script(MacroElement):
+        def render(self, **kwargs: Any) -> None:
+            self.get_root().script.add_child(html_element(js), name=self.get_name())
+
+    return Script()
+
+
+def html_element(html: str) -> Any:
+    """A branca Element holding ready HTML, with a template compiled once per process (branca's ``Element(text)``
+    compiles its text as a jinja template every time: ~3 ms each, on every redraw)."""
+    from branca.element import Element
+
+    el = Element()
+    if "__html__" not in _TEMPLATES:
+        from jinja2 import Template
+
+        _TEMPLATES["__html__"] = Template("{{ this.html }}")
+    el._template = _TEMPLATES["__html__"]
+    el.html = html
     return el
 
 
@@ -59,12 +72,11 @@ def geo_dict(gdf: gpd.GeoDataFrame) -> dict:
 
 def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
     """A map with no basemap by default (works offline); a tile server from PETA_MPP_TILES if configured."""
-    from branca.element import Element
 
     m = folium.Map(tiles=None, zoom_snap=0.25)
     m.options.update({"min_zoom": 3, "max_zoom": 14})  # marker clustering needs a maxZoom when there are no tiles
-    m.add_child(_macro(_SCALE_JS))
-    m.get_root().header.add_child(Element(f"<style>{MAP_CSS}</style>"))
+    m.add_child(_script(_SCALE_JS % {"map": m.get_name()}))
+    m.get_root().header.add_child(html_element(f"<style>{MAP_CSS}</style>"))
     tiles = settings.get("tiles")
     if tiles:
         folium.TileLayer(tiles=tiles, attr=settings.get("tiles_attribution"), name="basemap").add_to(m)
@@ -203,7 +215,6 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
                  title: str | None = None, legend_scale: float = 1.0) -> folium.Map:
     """The coverage choropleth: one polygon per regency, coloured by ``layer``, escaped tooltips, a legend,
     optional clustered MPP markers (points from :func:`mpp_points`)."""
-    from branca.element import Element
 
     colours, legend = layer_classes(table, layer, lang)
     i = 0 if lang == "id" else 1
@@ -234,7 +245,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     if mpps is not None and len(mpps):
         add_mpp_markers(m, mpps, lang)
     if title:
-        m.get_root().html.add_child(Element(
+        m.get_root().html.add_child(html_element(
             f'<div class="peta-title" style="position:absolute;top:10px;left:60px;z-index:9999;'
             f'background:rgba(255,255,255,.9);padding:4px 10px;font:bold 16px sans-serif;border-radius:4px">'
             f'{esc(title)}</div>'))
@@ -247,7 +258,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     elif layer == "people":
         note = ("Penduduk terdaftar (Dukcapil 2025), bukan sensus" if lang == "id"
                 else "Registered residents (Dukcapil 2025), not a census")
-    m.get_root().html.add_child(Element(legend_html(LAYERS[layer][i], legend, note, legend_scale)))
+    m.get_root().html.add_child(html_element(legend_html(LAYERS[layer][i], legend, note, legend_scale)))
     return m
 
 
@@ -309,12 +320,8 @@ def _json_for_script(value: Any) -> str:
 def bind_text_tooltips(m: folium.Map, layer: folium.GeoJson, fields: list[str], labels: list[str]) -> None:
     """Tooltips built in the browser with text nodes (no HTML from the data is ever parsed): a table of ``labels``
     and the feature's ``fields``; a field with an empty label is the bold heading row."""
-    script = _macro("{% macro script(this, kwargs) %}" + _TOOLTIP_JS % {
-        "layer": "{{ this.layer }}", "fields": "{{ this.fields }}", "labels": "{{ this.labels }}"} + "{% endmacro %}")
-    script.layer = layer.get_name()
-    script.fields = _json_for_script(fields)
-    script.labels = _json_for_script(labels)
-    m.add_child(script)
+    m.add_child(_script(_TOOLTIP_JS % {"layer": layer.get_name(), "fields": _json_for_script(fields),
+                                       "labels": _json_for_script(labels)}))
 
 
 _POPUP_JS = """
@@ -380,8 +387,4 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
             "approx": ("Lokasi perkiraan: titik tengah wilayah", "Approximate location: regency centre")[i],
             "sources": ("Sumber", "Sources")[i], "more": ("sumber lain di halaman Data", "more on the Data page")[i],
             "no_name": ("Sumber tidak menyebut nama MPP", "The sources give no name for this MPP")[i]}
-    script = _macro("{% macro script(this, kwargs) %}" + _POPUP_JS % {"layer": "{{ this.layer }}", "i18n": "{{ this.i18n }}"}
-                    + "{% endmacro %}")
-    script.layer = layer.get_name()
-    script.i18n = _json_for_script(i18n)
-    m.add_child(script)
+    m.add_child(_script(_POPUP_JS % {"layer": layer.get_name(), "i18n": _json_for_script(i18n)}))
