@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._shared import filters, prepare_boundaries, t
+from pages._views import warm_default_views
 
 st.set_page_config(page_title="Peta MPP", page_icon="🗺️", layout="wide")
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page
@@ -20,4 +21,5 @@ pages = [
 ]
 page = st.navigation(pages)  # the navigation is known before any long work
 prepare_boundaries()
+warm_default_views()  # once per process, in the background
 page.run()

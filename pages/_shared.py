@@ -118,10 +118,10 @@ def active_scores() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _with_analyst(reg: pd.DataFrame, rows: pd.DataFrame, mode: str) -> pd.DataFrame:
+def _with_analyst(key: str, _reg: pd.DataFrame, _rows: pd.DataFrame, mode: str) -> pd.DataFrame:
     from geo.uploads import apply_mode
 
-    return apply_mode(reg, rows, mode)
+    return apply_mode(_reg, _rows, mode)
 
 
 def active_registry() -> pd.DataFrame:
@@ -130,7 +130,9 @@ def active_registry() -> pd.DataFrame:
     rows = st.session_state.get("uploaded_registry")
     if rows is None:
         return builtin_registry()
-    return _with_analyst(builtin_registry(), rows, st.session_state.get("upload_mode", "add"))
+    from pages._views import data_key
+
+    return _with_analyst(data_key(), builtin_registry(), rows, st.session_state.get("upload_mode", "add"))
 
 
 def store():
@@ -160,15 +162,30 @@ def open_saved_dataset(dataset_id: str | None) -> None:
                              "dataset_name": d.name})
 
 
+def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame,
+                   key: str | None = None) -> pd.DataFrame:
+    """The coverage table for a view, cached by this session's short data key (never by hashing the frames)."""
+    from pages._views import data_key
+
+    return _coverage_table(when, provinces, key or data_key(), reg, sc)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
-    return coverage.regency_coverage(when, list(provinces), reg, sc)
+def _coverage_table(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame,
+                    _sc: pd.DataFrame) -> pd.DataFrame:
+    return coverage.regency_coverage(when, list(provinces), _reg, _sc)
+
+
+def yearly(until: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
+    """The one per-year series (geo.coverage.yearly_series), shared by the overview and the timeline."""
+    from pages._views import data_key
+
+    return _yearly(until, provinces, data_key(), reg, sc)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def yearly(until: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
-    """The one per-year series (geo.coverage.yearly_series), shared by the overview and the timeline."""
-    return coverage.yearly_series(until, list(provinces), reg, sc, official_totals())
+def _yearly(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame, _sc: pd.DataFrame) -> pd.DataFrame:
+    return coverage.yearly_series(until, list(provinces), _reg, _sc, official_totals())
 
 
 def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -248,7 +265,7 @@ def date_filter(from_url: str | None) -> date:
         labels.setdefault(d.isoformat(), label)
     st.sidebar.selectbox(t("quick_dates"), [None, *labels], key="f_quick",
                          format_func=lambda v: "—" if v is None else labels[v], on_change=_apply_quick_date)
-    data_date = registry.data_as_of(builtin_registry(), curation_report("negative_evidence"))
+    data_date = data_as_of()
     en = lang() == "en"
     st.sidebar.caption((f"Data as of {fmt_date(data_date)} (latest dated statement)" if en else
                         f"Data per {fmt_date(data_date)} (pernyataan bertanggal terakhir)"))
@@ -277,14 +294,27 @@ def show_map(m, height: int, key: str, clickable: bool = False) -> dict | None:
                      returned_objects=["last_active_drawing"] if clickable else [], key=key)
 
 
+def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame,
+                     key: str | None = None) -> gpd.GeoDataFrame:
+    from pages._views import data_key
+
+    return _mpp_points_as_of(when, provinces, key or data_key(), reg)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame) -> gpd.GeoDataFrame:
+def _mpp_points_as_of(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame) -> gpd.GeoDataFrame:
     from geo.maps import mpp_points
 
+    reg = _reg
     live = registry.as_of(reg, when)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
     return mpp_points(live)
+
+
+@st.cache_data(show_spinner=False)
+def data_as_of() -> date:
+    return registry.data_as_of(builtin_registry(), curation_report("negative_evidence"))
 
 
 @st.cache_data(show_spinner=False)

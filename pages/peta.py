@@ -5,22 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.coverage import regency_detail
-from geo.maps import LAYERS, coverage_map
+from geo.maps import LAYERS
 from pages._shared import (
     active_registry,
     active_scores,
-    borders,
-    coverage_gdf,
     coverage_table,
     curation_report,
     current_filters,
     export_buttons,
     lang,
-    mpp_points_as_of,
-    show_map,
     show_table,
     t,
 )
+from pages._views import show_view, view
 
 when, provinces = current_filters()
 reg = active_registry()
@@ -34,9 +31,7 @@ st.query_params["layer"] = layer
 if layer == "rb":
     st.caption(("Metode evaluasi RB berubah pada 2023: nilai sebelum dan sesudah 2023 tidak dapat dibandingkan langsung."
                 if i == 0 else "The RB method changed in 2023: values before and after 2023 are not directly comparable."))
-m = coverage_map(coverage_gdf(table, provinces), layer, lang(), outlines=borders(provinces),
-                 mpps=mpp_points_as_of(when, provinces, reg))
-clicked = show_map(m, 640, f"map-{layer}-{when}-{provinces}", clickable=True)
+clicked = show_view(view("map", when, provinces, layer, lang()), 640, f"map-{layer}-{when}-{provinces}", clickable=True)
 export_buttons(when, provinces, layer)
 st.page_link("pages/presentasi.py", label=("Mode presentasi" if i == 0 else "Presentation mode"), icon="🖥️",
              query_params={"layer": layer, "as_of": when.isoformat(), "lang": lang(), "province": list(provinces)})

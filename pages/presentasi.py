@@ -10,18 +10,15 @@ import html
 import streamlit as st
 
 from geo.briefing import SOURCE_LINE, long_date, scope_name
-from geo.maps import LAYERS, coverage_map
+from geo.maps import LAYERS
 from pages._shared import (
                            active_registry,
                            active_scores,
-                           borders,
-                           coverage_gdf,
                            coverage_table,
                            current_filters,
                            lang,
-                           mpp_points_as_of,
-                           show_map,
 )
+from pages._views import show_view, view
 
 when, provinces = current_filters()
 reg = active_registry()
@@ -41,8 +38,6 @@ sub = (f"Per {long_date(when, 'id')}: {covered} dari {n} kabupaten/kota memiliki
 st.markdown(f'<div class="peta-present-title" style="font-size:2.6rem;font-weight:700;line-height:1.15">'
             f'{html.escape(title)}</div><div class="peta-present-sub" style="font-size:1.6rem;color:#333;'
             f'margin:.3rem 0 .6rem 0">{html.escape(sub)}</div>', unsafe_allow_html=True)
-m = coverage_map(coverage_gdf(table, provinces), layer, lang(), outlines=borders(provinces),
-                 mpps=mpp_points_as_of(when, provinces, reg), legend_scale=1.5)
-show_map(m, 760, f"present-{layer}-{when}-{provinces}")
+show_view(view("present", when, provinces, layer, lang()), 760, f"present-{layer}-{when}-{provinces}")
 st.markdown(f'<div class="peta-present-src" style="font-size:1rem;color:#444">{html.escape(SOURCE_LINE[lang()])}</div>',
             unsafe_allow_html=True)

@@ -8,21 +8,18 @@ import streamlit as st
 
 from geo.coverage import summary
 from geo.i18n import fmt_int, fmt_pct
-from geo.maps import coverage_map
 from pages._shared import (
     active_registry,
     active_scores,
-    borders,
-    coverage_gdf,
     coverage_table,
     current_filters,
     export_buttons,
     lang,
     official_totals,
-    show_map,
     t,
     yearly,
 )
+from pages._views import show_view, view
 
 when, provinces = current_filters()
 reg, sc, totals = active_registry(), active_scores(), official_totals()
@@ -54,7 +51,7 @@ else:
     c3.metric(named_label, f"{s['registry_named_nationally']} / –")
 c4.metric(t("full_provinces"), f"{s['provinces_fully_covered']} / {s['provinces']}")
 c5.metric(t("change"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
-show_map(coverage_map(coverage_gdf(table, provinces), "coverage", lang(), outlines=borders(provinces)), 520, f"overview-{when}-{provinces}")
+show_view(view("overview", when, provinces, "coverage", lang()), 520, f"overview-{when}-{provinces}")
 export_buttons(when, provinces)
 series = yearly(when, provinces, reg, sc)
 st.subheader("Coverage over time" if en else "Cakupan dari tahun ke tahun")

@@ -1,0 +1,133 @@
+"""Each map view is built and rendered once per process, then sent to every session that asks for it.
+
+A view is (variant, as-of date, provinces, layer, language, data): ``variant`` is the page's map ("overview",
+"map" with markers and clicks, "present" for a projector); ``data`` is a short key of the registry and scores in use
+("builtin", or a hash of an analyst's upload or saved dataset), so no DataFrame is hashed per session. The cached
+value is what the streamlit-folium front end needs (the Leaflet script, header and HTML strings), so a fresh
+session costs sending a string, not building and rendering a map. The cache is bounded (``map_cache_entries``
+views, least recently used first out) and warmed with the default view when a process starts serving.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geo import settings
+
+
+def data_key() -> str:
+    """A short key of the registry and scores this session uses (computed once per upload, never per run)."""
+    parts = []
+    for name in ("uploaded_registry", "uploaded_scores"):
+        if name in st.session_state:
+            k = f"{name}_key"
+            if k not in st.session_state:
+                st.session_state[k] = str(pd.util.hash_pandas_object(st.session_state[name], index=False).sum())
+            parts.append(st.session_state[k])
+        else:
+            parts.append("builtin")
+    parts.append(st.session_state.get("upload_mode", "add") if "uploaded_registry" in st.session_state else "")
+    return ":".join(parts)
+
+
+def folium_payload(m: Any) -> dict:
+    """Everything the streamlit-folium component needs from a folium map, rendered once."""
+    from folium.elements import JSCSSMixin
+    from streamlit_folium import _get_header, _get_html, _get_map_string, get_full_id
+
+    m.get_root().render()
+    m.render()
+    html, header = _get_html(m), _get_header(m)
+    script = _get_map_string(m)
+    css, js = [], []
+
+    def walk(el: Any):
+        yield el
+        for child in getattr(el, "_children", {}).values():
+            yield from walk(child)
+    for el in walk(m):
+        if isinstance(el, JSCSSMixin):
+            css.extend(href for _, href in getattr(el, "default_css", []))
+            js.extend(src for _, src in getattr(el, "default_js", []))
+    return {"script": script, "header": header, "html": html, "id": get_full_id(m),
+            "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)), "hashes": {}}
+
+
+def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str,
+           reg: pd.DataFrame, sc: pd.DataFrame, key: str) -> Any:
+    from geo.assets import served
+    from geo.maps import coverage_map
+    from pages._shared import borders, coverage_gdf, coverage_table, mpp_points_as_of
+
+    table = coverage_table(when, provinces, reg, sc, key)
+    mpps = mpp_points_as_of(when, provinces, reg, key) if variant in ("map", "present") else None
+    return served(coverage_map(coverage_gdf(table, provinces), layer, language, outlines=borders(provinces),
+                               mpps=mpps, legend_scale=1.5 if variant == "present" else 1.0))
+
+
+@st.cache_resource(show_spinner=False, max_entries=settings.get("map_cache_entries"))
+def _payload(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str, key: str,
+             _reg: pd.DataFrame, _sc: pd.DataFrame) -> dict:
+    return folium_payload(_build(variant, when, provinces, layer, language, _reg, _sc, key))
+
+
+def view(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str) -> dict:
+    """The rendered view for this session's data (built on the first request, then shared)."""
+    from pages._shared import active_registry, active_scores
+
+    return _payload(variant, when, provinces, layer, language, data_key(), active_registry(), active_scores())
+
+
+def show_view(payload: dict, height: int, key: str, clickable: bool = False) -> dict | None:
+    """Send a rendered view to this session's browser; with ``clickable``, return what was clicked."""
+    from streamlit_folium import _component_func, generate_js_hash
+
+    hash_key = payload["hashes"].get(key)
+    if hash_key is None:  # the standardised hash of a 1 MB script costs ~20 ms: once per view and key
+        hash_key = payload["hashes"][key] = generate_js_hash(payload["script"], key, False)
+    returned = ["last_active_drawing"] if clickable else []
+    return _component_func(script=payload["script"], header=payload["header"], html=payload["html"],
+                           id=payload["id"], key=hash_key, height=height, width=None, returned_objects=returned,
+                           default={k: None for k in returned}, zoom=None, center=None, feature_group=None,
+                           return_on_hover=False, layer_control=None, pixelated=False,
+                           css_links=payload["css_links"], js_links=payload["js_links"], on_change=None,
+                           wrap_longitude=False)
+
+
+_warmed = threading.Event()
+
+
+def warm_default_views() -> None:
+    """Once per process, in the background: build the default views (today, all of Indonesia, both languages) so
+    that the first visitors of a fresh process do not pay for them."""
+    if _warmed.is_set():
+        return
+    _warmed.set()
+    from pages._shared import builtin_registry, builtin_scores
+
+    reg, sc = builtin_registry(), builtin_scores()
+    ctx = None
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+    except Exception:  # outside a script run there is nothing to attach
+        ctx = None
+
+    def work() -> None:
+        from streamlit.runtime.scriptrunner import add_script_run_ctx
+
+        if ctx is not None:
+            add_script_run_ctx(threading.current_thread(), ctx)
+        for language in ("id", "en"):
+            for variant in ("overview", "map"):
+                try:
+                    _payload(variant, date.today(), (), "coverage", language, "builtin:builtin:", reg, sc)
+                except Exception:  # warming is an optimisation; a failure shows up on the real request
+                    return
+    threading.Thread(target=work, name="peta-mpp-warm", daemon=True).start()

@@ -1,0 +1,83 @@
+"""Two app processes behind nginx: sticky sessions, WebSocket, and a dataset saved through one process opened
+through the other (the store is PostgreSQL, as CI provides on 127.0.0.1:5432). Issue #16."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from browser_helpers import Page, shot
+from conftest import CHROMIUM, ROOT, postgres_available, POSTGRES_URL
+from test_uploads import W1252
+
+pytestmark = [pytest.mark.load,
+              pytest.mark.skipif(not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+                                 reason="Debian's chromium is not installed (make test installs it)")]
+sys.path.insert(0, str(ROOT / "deploy"))
+
+
+def backend(base: str, route: str) -> str:
+    req = urllib.request.Request(base + "/_stcore/health", headers={"Cookie": f"peta_route={route}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.headers["X-Peta-Backend"]
+
+
+def session_on(browser, base: str, route: str) -> Page:
+    page = Page(browser)
+    page.ctx.add_cookies([{"name": "peta_route", "value": route, "url": base}])
+    return page
+
+
+def test_a_dataset_saved_through_one_process_opens_through_the_other(browser, builtin):
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        pytest.fail("nginx is not installed (make test installs it)") if os.environ.get("CI") else pytest.skip("no nginx")
+    if not postgres_available():
+        pytest.fail("PostgreSQL is required") if os.environ.get("CI") else pytest.skip("no PostgreSQL server")
+    import serve
+    import sqlalchemy
+
+    eng = sqlalchemy.create_engine(POSTGRES_URL)
+    with eng.begin() as conn:
+        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema"))
+    eng.dispose()
+    dep = serve.start(2, 18180, env={"PETA_MPP_DATABASE_URL": POSTGRES_URL})
+    try:
+        routes = {}
+        for r in (f"route-{i}" for i in range(40)):
+            routes.setdefault(backend(dep.base, r), r)
+            if len(routes) == 2:
+                break
+        assert len(routes) == 2, routes  # the two cookies reach two different processes
+        (b1, r1), (b2, r2) = routes.items()
+        a = session_on(browser, dep.base, r1)
+        pg = a.page
+        pg.goto(dep.base + "/data")
+        pg.locator("h1").first.wait_for(timeout=90_000)
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            files=[{"name": "mpp_kantor.csv", "mimeType": "text/csv", "buffer": W1252}])
+        pg.get_by_text("3 baris dipakai", exact=False).wait_for(timeout=60_000)
+        pg.locator('[data-testid="stForm"] input[type="text"]').first.fill("Lewat proses pertama")
+        pg.get_by_role("button", name="Simpan").click()
+        pg.get_by_text("Tersimpan.", exact=False).wait_for(timeout=60_000)
+        dataset = parse_qs(urlparse(pg.url).query)["dataset"][0]
+        assert a.external == [] and a.errors == []
+        a.close()
+        b = session_on(browser, dep.base, r2)
+        pg = b.page
+        pg.goto(f"{dep.base}/?dataset={dataset}")
+        info = pg.locator('[data-testid="stSidebar"] [data-testid="stAlert"]').filter(has_text="ditambahkan")
+        info.wait_for(timeout=90_000)
+        assert "Lewat proses pertama" in info.inner_text()
+        pg.locator('iframe[title="streamlit_folium.st_folium"]').last.wait_for(timeout=90_000)
+        shot(pg, "deploy_second_process.png")
+        assert b.external == [] and b.errors == []
+        b.close()
+        assert b1 != b2
+    finally:
+        dep.stop()
