@@ -12,7 +12,7 @@ ifneq ($(wildcard $(SHARED_BOUNDARIES)/db),)
 export PETA_MPP_BOUNDARIES ?= $(SHARED_BOUNDARIES)
 endif
 
-.PHONY: run test bench chromium
+.PHONY: run test test-quick bench serve system-packages chromium
 
 $(BIN)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,18 +29,36 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "note: Debian's chromium is missing; browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+# Debian packages the browser and deployment tests need: chromium (what a person sees) and nginx (several app
+# processes behind a proxy). Installed when missing and run as root, as in CI.
+system-packages:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing="$$missing nginx-light"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else echo "note: missing Debian packages:$$missing; browser and deployment tests will be skipped (sudo apt-get install$$missing)"; fi; fi
+
+chromium: system-packages
 
 run: $(BIN)/.runtime node_modules/.installed
 	$(BIN)/streamlit run app.py
 
-test: $(BIN)/.dev node_modules/.installed chromium
+test: $(BIN)/.dev node_modules/.installed system-packages
 	$(BIN)/python -m pytest -q
+
+# About a minute: everything but the browser and load tests (CI runs all of them with `make test`).
+test-quick: $(BIN)/.dev node_modules/.installed
+	$(BIN)/python -m pytest -q -m "not browser and not load"
+
+# N app processes behind nginx on PORT (saved datasets shared through PETA_MPP_DATABASE_URL, e.g. PostgreSQL).
+N ?= 2
+PORT ?= 8080
+serve: $(BIN)/.runtime node_modules/.installed system-packages
+	$(BIN)/python deploy/serve.py --processes $(N) --port $(PORT)
 
 bench: $(BIN)/.dev node_modules/.installed
 	$(BIN)/python bench/bench_boundaries.py
 	$(BIN)/python bench/bench_maps.py
 	$(BIN)/python bench/bench_exports.py
+	$(BIN)/python bench/bench_hostile.py
+	$(BIN)/python bench/bench_capacity.py --proxy 1

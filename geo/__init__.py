@@ -1,0 +1,36 @@
+"""Peta MPP's domain library: plain Python on (Geo)DataFrames, no Streamlit.
+
+Modules, in the order data flows (see ARCHITECTURE.md): ``settings`` (every setting), ``errors`` (one error base),
+``sources`` (pinned upstream files), ``vectorio`` and ``tables`` (reading users' files safely), ``gazetteer``
+(regions and the name matcher), ``boundaries`` (polygons made fit for maps), ``population`` (residents and official
+areas), ``registry`` (MPPs from statements; national batches), ``scores`` (RB / SAKIP), ``digital`` (MPP Digital),
+``curation`` and ``schemas`` (rebuilding and checking the curated tables), ``uploads`` (analysts' files; add, replace,
+compare), ``coverage`` (the regency table, the counts defined once, gaps, the yearly series), ``maps`` (Folium),
+``briefing`` (PDF/PNG), ``store`` (saved datasets), ``i18n`` (numbers and dates), ``cli`` (``python -m geo``).
+
+The public API is named here and imported on first use (importing ``geo`` loads nothing heavy).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_API = {
+    "regency_coverage": "coverage", "summarise": "coverage", "CoverageSummary": "coverage", "gaps": "coverage",
+    "province_ranking": "coverage", "yearly_series": "coverage", "regency_detail": "coverage",
+    "load_registry": "registry", "build_registry": "registry", "as_of": "registry", "load_events": "registry",
+    "load_scores": "scores", "load_boundaries": "boundaries", "reconciliation_report": "boundaries",
+    "read_vector": "vectorio", "read_vector_bytes": "vectorio", "read_table": "tables", "read_table_bytes": "tables",
+    "read_mpp_file": "uploads", "merge_registry": "uploads", "compare_registry": "uploads", "region_stats": "population",
+    "gazetteer": "gazetteer", "match_region": "gazetteer", "coverage_map": "maps", "briefing_pdf": "briefing",
+    "Store": "store", "build_all": "curation", "PetaError": "errors", "get_setting": "settings",
+}
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _API:
+        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+    attr = "get" if name == "get_setting" else name
+    return getattr(importlib.import_module(f"geo.{_API[name]}"), attr)

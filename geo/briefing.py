@@ -14,20 +14,20 @@ from datetime import date
 from typing import Any
 
 import geopandas as gpd
-import matplotlib
+import pandas as pd
+from matplotlib.figure import (
+    Figure,  # the object API: no pyplot, no global backend switched at import
+)
+from matplotlib.patches import Patch
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from .boundaries import CRS, borders_for, load_boundaries, province_outlines  # noqa: E402
-from .coverage import CoverageResult, coverage, gaps  # noqa: E402
-from .digital import completeness as digital_completeness  # noqa: E402
-from .digital import load_digital, load_digital_totals  # noqa: E402
-from .i18n import fmt_int, fmt_pct  # noqa: E402
-from .maps import LAYERS, layer_classes, mpp_points  # noqa: E402
-from .registry import as_of, data_as_of, load_curation_report, load_official_totals  # noqa: E402
+from .boundaries import CRS, borders_for, load_boundaries, province_outlines
+from .coverage import CoverageResult, coverage, gaps
+from .digital import completeness as digital_completeness
+from .digital import load_digital, load_digital_totals
+from .i18n import fmt_int, fmt_pct
+from .maps import LAYERS, layer_classes, mpp_points
+from .registry import as_of, data_as_of, load_curation_report, load_official_totals
+from .settings import FIRST_MPP_YEAR
 
 MONTHS = {"id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
                  "November", "Desember"],
@@ -160,10 +160,10 @@ def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scor
                         totals)
 
 
-def map_figure(data: BriefingData, layer: str = "coverage") -> plt.Figure:
+def map_figure(data: BriefingData, layer: str = "coverage") -> Figure:
     """The map alone, landscape, with title, legend, scale bar and source line (for PNG export)."""
     lang = data.lang
-    fig = plt.figure(figsize=(11.69, 8.27))
+    fig = Figure(figsize=(11.69, 8.27))
     ax = fig.add_axes([0.02, 0.08, 0.96, 0.82])
     draw_map(ax, data.result.table, data.provinces, layer, lang, data.points)
     s = data.result.summary
@@ -181,12 +181,12 @@ def _lines(items: list[str], limit: int, lang: str) -> list[str]:
     return items[: limit - 1] + [f"… +{len(items) - limit + 1} {tr('more', lang)}"]
 
 
-def briefing_figure(data: BriefingData, layer: str = "coverage") -> plt.Figure:
+def briefing_figure(data: BriefingData, layer: str = "coverage") -> Figure:
     """One A4 page: title, headline figures, map, MPPs, regencies without an MPP, completeness and sources."""
     lang = data.lang
     s = data.result.summary
     table = data.result.table
-    fig = plt.figure(figsize=(8.27, 11.69))
+    fig = Figure(figsize=(8.27, 11.69))
     scope = scope_name(table, data.provinces, lang)
     fig.text(0.05, 0.965, f"{tr('title', lang)} — {scope}", fontsize=16, weight="bold", va="top")
     fig.text(0.05, 0.94, f"{tr('as_of', lang).capitalize()} {long_date(data.when, lang)}", fontsize=11, va="top",
@@ -276,10 +276,9 @@ def briefing_figure(data: BriefingData, layer: str = "coverage") -> plt.Figure:
     return fig
 
 
-def to_bytes(fig: plt.Figure, fmt: str, dpi: int = 150) -> bytes:
+def to_bytes(fig: Figure, fmt: str, dpi: int = 150) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=dpi, metadata={"Title": "Peta MPP briefing"} if fmt == "pdf" else None)
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -293,14 +292,16 @@ def briefing_png(data: BriefingData, layer: str = "coverage", dpi: int = 150) ->
 
 def small_multiples_png(registry: pd.DataFrame, scores: pd.DataFrame, provinces: list[str], lang: str = "id",
                         until: date | None = None, dpi: int = 110) -> bytes:
-    """One small coverage map per year from 2017 to ``until`` (31 December of each year), for print."""
+    """One small coverage map per year from the first MPPs to ``until`` (31 December of each year, ``until`` in its
+    own year: the rule of :func:`geo.coverage.yearly_series`), for print."""
     from .coverage import regency_coverage
 
     until = until or date.today()
-    years = list(range(2017, until.year + 1))
+    years = list(range(FIRST_MPP_YEAR, until.year + 1))
     ncols = 3
     nrows = math.ceil(len(years) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(11.69, 3.0 * nrows + 0.9))
+    fig = Figure(figsize=(11.69, 3.0 * nrows + 0.9))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     for ax in axes.flat[len(years):]:
         ax.set_axis_off()
     for ax, y in zip(axes.flat, years):

@@ -219,7 +219,7 @@ def coverage(when: date, provinces: list[str], registry: pd.DataFrame, scores: p
 
 def yearly_series(until: date, provinces: Iterable[str] | None, registry: pd.DataFrame, scores: pd.DataFrame,
                   totals: pd.DataFrame) -> pd.DataFrame:
-    """Coverage year by year from the first MPPs (2017) to ``until``: 31 December of each year, ``until`` itself
+    """Coverage year by year from the first MPPs (``FIRST_MPP_YEAR``) to ``until``: 31 December of each year, ``until`` itself
     for its own year. One row per year: year, as_of, regencies, with_own_mpp, served, population_covered,
     population_served. The overview, the timeline and the PDF all show this one series."""
     from .settings import FIRST_MPP_YEAR

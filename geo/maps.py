@@ -9,13 +9,12 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 from shapely.geometry import Point
 
 from . import settings
 from .boundaries import province_borders, representative_points
-
-# folium embeds GeoJSON with jinja's ``tojson``; compact separators make the same JSON ~15% smaller.
-folium.GeoJson._template.environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+from .settings import FIRST_MPP_YEAR
 
 NO_DATA_COLOUR = "#d9d9d9"
 
@@ -70,10 +69,19 @@ def geo_dict(gdf: gpd.GeoDataFrame) -> dict:
     return gdf.to_geo_dict(drop_id=True)
 
 
-def base_map(bounds: tuple[float, float, float, float]) -> folium.Map:
+def _compact_json() -> None:
+    """folium embeds GeoJSON with jinja's ``tojson``; compact separators make the same JSON ~15% smaller. Set on the
+    first map built (never at import), for folium's template environment only."""
+    policies = folium.GeoJson._template.environment.policies
+    if policies.get("json.dumps_kwargs", {}).get("separators") != (",", ":"):
+        policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+
+
+def base_map(bounds: tuple[float, float, float, float], zoom_control: bool = True) -> folium.Map:
     """A map with no basemap by default (works offline); a tile server from PETA_MPP_TILES if configured."""
 
-    m = folium.Map(tiles=None, zoom_snap=0.25)
+    _compact_json()
+    m = folium.Map(tiles=None, zoom_snap=0.25, zoom_control=zoom_control)
     m.options.update({"min_zoom": 3, "max_zoom": 14})  # marker clustering needs a maxZoom when there are no tiles
     m.add_child(_script(_SCALE_JS % {"map": m.get_name()}))
     m.get_root().header.add_child(html_element(f"<style>{MAP_CSS}</style>"))
@@ -142,7 +150,7 @@ def layer_classes(table: gpd.GeoDataFrame, layer: str, lang: str = "id") -> tupl
             cls = mapclassify.UserDefined(known.values, bins=bins)
             for idx, c in zip(known.index, cls.yb):
                 colours[table.index.get_loc(idx)] = palette[min(int(c), len(palette) - 1)]
-            lo = 2017
+            lo = FIRST_MPP_YEAR
             for k, b in enumerate(bins):
                 legend.append((palette[min(k, len(palette) - 1)], f"{lo}–{b}" if b != lo else f"{b}"))
                 lo = b + 1
@@ -194,31 +202,52 @@ def _people(n: int, lang: str) -> str:
     return f"{n // 1000} rb" if lang == "id" else f"{n // 1000}k"
 
 
-def legend_html(title: str, entries: list[tuple[str, str]], note: str = "", scale: float = 1.0) -> str:
-    """A static legend (plain HTML and CSS: no d3 or other script from a CDN). All text is escaped.
+#: Legend corners (CSS) in order of preference when the map is equally empty there.
+CORNERS = {"bottomleft": "bottom:24px;left:12px", "bottomright": "bottom:34px;right:12px",
+           "topright": "top:12px;right:12px", "topleft": "top:12px;left:56px"}
 
-    ``scale`` enlarges it for a projector (presentation mode)."""
-    box = round(14 * scale)
+
+def legend_corner(gdf: gpd.GeoDataFrame, width: float = 0.34, height: float = 0.42) -> str:
+    """The corner of the map's extent where the legend hides the least of the regencies shown: the corner box
+    (``width`` x ``height`` of the extent) that the polygons cover least."""
+    minx, miny, maxx, maxy = gdf.total_bounds
+    w, h = (maxx - minx) * width, (maxy - miny) * height
+    boxes = {"bottomleft": (minx, miny, minx + w, miny + h), "bottomright": (maxx - w, miny, maxx, miny + h),
+             "topright": (maxx - w, maxy - h, maxx, maxy), "topleft": (minx, maxy - h, minx + w, maxy)}
+    geoms = gdf.geometry.values
+    bb = shapely.bounds(geoms)  # each polygon weighs its area at the centre of its box (fast; exact enough here)
+    cx, cy, area = (bb[:, 0] + bb[:, 2]) / 2, (bb[:, 1] + bb[:, 3]) / 2, shapely.area(geoms)
+    covered = {k: float(area[(cx >= b[0]) & (cx <= b[2]) & (cy >= b[1]) & (cy <= b[3])].sum())
+               for k, b in boxes.items()}
+    least = min(covered.values())
+    return next(k for k in CORNERS if covered[k] <= least * 1.05 + 1e-12)
+
+
+def legend_html(title: str, entries: list[tuple[str, str]], note: str = "", scale: float = 1.0,
+                corner: str = "bottomleft") -> str:
+    """A compact, collapsible legend (plain HTML ``<details>``: no script, no CDN) in ``corner``. All text is
+    escaped. ``scale`` enlarges it for a projector (presentation mode)."""
+    box = round(12 * scale)
     items = "".join(
         f'<div><span style="display:inline-block;width:{box}px;height:{box}px;background:{esc(c)};'
-        f'border:1px solid #555;margin-right:6px;vertical-align:middle"></span>{esc(label)}</div>'
+        f'border:1px solid #555;margin-right:5px;vertical-align:middle"></span>{esc(label)}</div>'
         for c, label in entries)
-    extra = f'<div style="margin-top:4px;font-size:{round(11 * scale)}px;color:#444">{esc(note)}</div>' if note else ""
-    return (f'<div class="peta-legend" style="position:absolute;bottom:24px;left:12px;z-index:9999;'
-            f'background:rgba(255,255,255,.92);padding:8px 10px;border:1px solid #999;border-radius:4px;'
-            f'font:{round(13 * scale)}px sans-serif;line-height:{round(20 * scale)}px;max-width:{round(260 * scale)}px">'
-            f'<b>{esc(title)}</b>{items}{extra}</div>')
+    extra = f'<div style="margin-top:3px;font-size:{round(10.5 * scale)}px;color:#444">{esc(note)}</div>' if note else ""
+    return (f'<details open class="peta-legend" style="position:absolute;{CORNERS.get(corner, CORNERS["bottomleft"])};'
+            f'z-index:9999;background:rgba(255,255,255,.92);padding:5px 8px;border:1px solid #999;border-radius:4px;'
+            f'font:{round(12 * scale)}px sans-serif;line-height:{round(17 * scale)}px;max-width:{round(230 * scale)}px">'
+            f'<summary style="cursor:pointer;font-weight:bold">{esc(title)}</summary>{items}{extra}</details>')
 
 
 def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "id",
                  outlines: gpd.GeoDataFrame | None = None, mpps: gpd.GeoDataFrame | None = None,
-                 title: str | None = None, legend_scale: float = 1.0) -> folium.Map:
+                 title: str | None = None, legend_scale: float = 1.0, zoom_control: bool = True) -> folium.Map:
     """The coverage choropleth: one polygon per regency, coloured by ``layer``, escaped tooltips, a legend,
     optional clustered MPP markers (points from :func:`mpp_points`)."""
 
     colours, legend = layer_classes(table, layer, lang)
     i = 0 if lang == "id" else 1
-    m = base_map(tuple(table.total_bounds))
+    m = base_map(tuple(table.total_bounds), zoom_control)
     gdf = table[["code", "name", "province", "geometry"]].copy()
     presence = table["presence"].map(lambda p: PRESENCE_LABELS[p][i])
     gdf["status"] = presence
@@ -258,7 +287,8 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     elif layer == "people":
         note = ("Penduduk terdaftar (Dukcapil 2025), bukan sensus" if lang == "id"
                 else "Registered residents (Dukcapil 2025), not a census")
-    m.get_root().html.add_child(html_element(legend_html(LAYERS[layer][i], legend, note, legend_scale)))
+    m.get_root().html.add_child(html_element(legend_html(LAYERS[layer][i], legend, note, legend_scale,
+                                                         legend_corner(table))))
     return m
 
 

@@ -14,24 +14,9 @@ import streamlit as st
 from geo import boundaries, coverage, gazetteer, registry, scores
 from geo.settings import FIRST_MPP_YEAR
 from pages._errors import input_errors, plain  # noqa: F401  (re-exported for the pages)
+from pages._reroute import leave_legacy_page_router
 
-
-def _leave_legacy_page_router() -> None:
-    """Run every page through app.py's st.navigation.
-
-    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until the first ``st.navigation`` call:
-    the very first session on a fresh server that opens e.g. ``/peta`` runs ``pages/peta.py`` directly, with the
-    folder's file list as navigation. This module is imported by every page, so it notices that run, switches the
-    flag that ``st.navigation`` itself would switch, and reruns through app.py.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-_leave_legacy_page_router()
+leave_legacy_page_router()
 
 TEXT = {
     "title": ("Peta MPP", "Peta MPP"),

@@ -27,11 +27,12 @@ st.title("Coverage over time" if en else "Linimasa cakupan")
 @st.cache_data(show_spinner=False, max_entries=200)
 def year_map(end: date, provinces: tuple[str, ...], language: str, _reg: pd.DataFrame, _sc: pd.DataFrame,
              reg_key: int) -> bytes:
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     year = end.year
     t = coverage_table(end, provinces, _reg, _sc)
-    fig, ax = plt.subplots(figsize=(11, 5.2))
+    fig = Figure(figsize=(11, 5.2))
+    ax = fig.subplots()
     draw_map(ax, t, list(provinces), "coverage", language, labels=bool(provinces))
     ax.set_title(f"{year}: {int(t['has_mpp'].sum())} / {len(t)}", fontsize=16, weight="bold")
     fig.tight_layout()

@@ -49,3 +49,13 @@ def test_standalone_map_has_no_external_script_or_stylesheet(sumut):
     html = standalone_html(coverage_map(sumut, "coverage"))
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     assert "jquery" not in html.lower() and "cdn." not in html
+
+
+def test_the_legend_goes_where_the_chosen_area_is_not(builtin):
+    from geo.maps import legend_corner
+
+    b = load_boundaries("province")
+    two = b[b["province_code"].isin(["32", "73"])]  # Jawa Barat (south-west) and Sulawesi Selatan (north-east)
+    assert legend_corner(two) not in ("bottomleft", "topright")
+    html = legend_html("Predikat", [("#fff", "A")], corner="topleft")
+    assert html.startswith("<details open") and "top:12px;left:56px" in html and "<summary" in html

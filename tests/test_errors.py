@@ -1,0 +1,61 @@
+"""One error base: every project error is a PetaError; the command line handles it in one place; importing geo
+changes no third-party global state."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import geo
+from geo.errors import PetaError, one_line
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_project_error_shares_one_base():
+    errors = []
+    for mod in pkgutil.iter_modules(geo.__path__):
+        if mod.name == "__main__":
+            continue
+        m = importlib.import_module(f"geo.{mod.name}")
+        errors += [obj for obj in vars(m).values() if isinstance(obj, type) and issubclass(obj, Exception)
+                   and obj.__module__ == m.__name__]
+    assert len(errors) >= 8 and all(issubclass(e, PetaError) for e in errors), errors
+
+
+def test_each_kind_of_failure_is_one_line_and_exit_2(tmp_path):
+    cases = [(["boundaries", str(tmp_path / "missing.geojson")], "no such file"),
+             (["coverage", "--mpp-file", str(tmp_path)], "is a folder"),
+             (["coverage", "--province", "Atlantis"], "Atlantis"),
+             (["build-registry", "--check", "--sources", str(tmp_path)], "not found")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args, words in cases:
+        p = subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True, env=env,
+                           timeout=120)
+        lines = [x for x in p.stderr.splitlines() if x.strip()]
+        assert p.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], \
+            (args, p.returncode, p.stderr[-500:])
+    p = subprocess.run([sys.executable, "-m", "geo", "coverage"], cwd=ROOT, capture_output=True, text=True,
+                       env={**env, "PETA_MPP_MAX_ROWS": "many"}, timeout=120)
+    assert "Traceback" not in p.stderr
+
+
+def test_messages_are_one_line():
+    assert one_line("a\nb\r\n\tc\x1b[31m") == "a b c [31m"
+
+
+def test_importing_geo_changes_no_third_party_global_state():
+    code = ("import matplotlib, folium; b = matplotlib.get_backend(); "
+            "p = dict(folium.GeoJson._template.environment.policies.get('json.dumps_kwargs', {})); "
+            "import pkgutil, importlib, geo\n"
+            "for m in pkgutil.iter_modules(geo.__path__): m.name != '__main__' and importlib.import_module('geo.' + m.name)\n"
+            "assert matplotlib.get_backend() == b, 'backend'\n"
+            "assert dict(folium.GeoJson._template.environment.policies.get('json.dumps_kwargs', {})) == p, 'policies'\n"
+            "import pyogrio; assert 'OGR_VRT' in pyogrio.list_drivers(), 'gdal drivers'")
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": ""})
+    assert p.returncode == 0, p.stderr[-800:]
