@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages._reroute import leave_legacy_page_router
 from pages._shared import filters, prepare_boundaries, t
 from pages._views import warm_default_views
 
+leave_legacy_page_router()  # concurrent first sessions of a fresh server, too
 st.set_page_config(page_title="Peta MPP", page_icon="🗺️", layout="wide")
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page
 st.session_state["_filters_owner"] = "app"

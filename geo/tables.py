@@ -289,17 +289,23 @@ def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.Dat
     return df
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
-    """Read a CSV or XLSX file (see :func:`read_table_bytes`)."""
+def input_file(path: str | Path, error: type[PetaError] = TableError, what: str = "file") -> Path:
+    """A local input file that exists, is a file and is within the upload size limit; else ``error`` saying so."""
     p = Path(path)
     if not p.exists():
-        raise TableError(f"{p}: no such file", where=str(p))
+        raise error(f"{p}: no such file", where=str(p))
     if p.is_dir():
-        raise TableError(f"{p}: is a folder, not a file", where=str(p))
+        raise error(f"{p}: is a folder; give the {what}", where=str(p))
     size = p.stat().st_size
     if size > max_upload_bytes():
-        raise TableError(f"{p.name}: {size / 1048576:.1f} MB is over the {max_upload_bytes() / 1048576:.0f} MB limit "
-                         f"({_limit_hint('max_upload_mb')})", where=p.name)
+        raise error(f"{p.name}: {size / 1048576:.1f} MB is over the {max_upload_bytes() / 1048576:.0f} MB limit "
+                    f"({_limit_hint('max_upload_mb')})", where=p.name)
+    return p
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a CSV or XLSX file (see :func:`read_table_bytes`)."""
+    p = input_file(path, TableError, "CSV or XLSX file")
     return read_table_bytes(p.read_bytes(), p.name, sheet)
 
 

@@ -119,13 +119,9 @@ def restrict_gdal() -> list[str]:
 
 def read_vector(path: str | Path) -> gpd.GeoDataFrame:
     """Read a local boundary file (GeoJSON, GeoPackage, zip, or a .shp with its parts) into EPSG:4326."""
-    path = Path(path)
-    if not path.exists():
-        raise BoundaryError(f"{path}: no such file", where=str(path))
-    if path.is_dir():
-        raise BoundaryError(f"{path}: is a folder; give the .shp, .gpkg, .geojson or .zip file", where=str(path))
-    size = path.stat().st_size
-    _check_size(size, path.name)
+    from .tables import input_file
+
+    path = input_file(path, BoundaryError, ".shp, .gpkg, .geojson or .zip file")
     if path.suffix.lower() == ".shp":
         parts = {ext: _sibling(path, ext) for ext in SHAPEFILE_PARTS}
         return _finish(_read_shapefile(parts, path.name), path.name)

@@ -16,7 +16,6 @@ from geo.settings import FIRST_MPP_YEAR
 from pages._errors import input_errors, plain  # noqa: F401  (re-exported for the pages)
 from pages._reroute import leave_legacy_page_router
 
-leave_legacy_page_router()
 
 TEXT = {
     "title": ("Peta MPP", "Peta MPP"),
@@ -263,7 +262,9 @@ def date_filter(from_url: str | None) -> date:
 
 
 def current_filters() -> tuple[date, tuple[str, ...]]:
-    """The filters app.py drew in this run; a page run on its own (as AppTest does) draws them itself."""
+    """The filters app.py drew in this run; a page run on its own (as AppTest does) draws them itself. Every page
+    calls this first: a run started by the legacy page router is rerouted through app.py here."""
+    leave_legacy_page_router()
     if st.session_state.get("_filters_owner") != "app" or "filters" not in st.session_state:
         st.session_state["filters"] = filters()
     return st.session_state["filters"]

@@ -141,3 +141,21 @@ def test_html_in_uploaded_mpp_names_shows_as_text(tmp_path, page, builtin):
     assert "<script>" in popup.inner_text() or "<b>MPP Asahan</b>" in popup.inner_text()
     assert pg.title() != "pwned"
     assert pg.locator(".peta-popup img, .peta-popup script, .peta-popup b b").count() == 0
+
+
+def test_people_layer_draws_people_left_out(app, page):
+    """The people layer: regencies without an MPP in oranges by population, served ones pale blue; tooltips say the
+    registered residents."""
+    from geo.maps import PEOPLE_COLOURS, SERVED_COLOUR
+
+    pg = page.page
+    pg.goto(app.base + "/peta?as_of=2024-07-17&province=12&layer=people")
+    fr = wait_for_regencies(pg, 33)
+    fills = [fr.locator("path.regency").nth(k).get_attribute("fill") for k in range(33)]
+    assert fills.count(SERVED_COLOUR) == 5 and all(f in PEOPLE_COLOURS + [SERVED_COLOUR] for f in fills)
+    assert fr.locator(f'path.r12-07[fill="{PEOPLE_COLOURS[4]}"]').count() == 1  # Deli Serdang, over 2 million
+    fr.locator("path.r12-07").hover()
+    tip = fr.locator(".peta-tooltip").last
+    tip.wait_for(timeout=10_000)
+    assert "Penduduk terdaftar" in tip.inner_text() and "2." in tip.inner_text()
+    shot(pg, "peta_people_sumut.png")

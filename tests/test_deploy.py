@@ -48,6 +48,16 @@ def test_a_dataset_saved_through_one_process_opens_through_the_other(browser, bu
     eng.dispose()
     dep = serve.start(2, 18180, env={"PETA_MPP_DATABASE_URL": POSTGRES_URL})
     try:
+        # A room opens the link at once on fresh processes: every first session is rerouted and draws the map.
+        first = [Page(browser) for _ in range(4)]
+        for p in first:
+            p.page.goto(dep.base + "/", wait_until="commit")
+        for p in first:
+            fr = p.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
+            fr.locator("path.regency").first.wait_for(timeout=120_000)
+            assert p.page.locator('[data-testid="stException"]').count() == 0
+            assert p.external == [] and p.errors == []
+            p.close()
         routes = {}
         for r in (f"route-{i}" for i in range(40)):
             routes.setdefault(backend(dep.base, r), r)
