@@ -31,22 +31,32 @@ MAP_CSS = """
   font: bold 12px sans-serif; box-shadow: 0 0 0 1px #08306b; }
 .peta-popup a { word-break: break-all; }
 """
-_SCALE_JS = 'L.control.scale({imperial: false, position: "bottomright"}).addTo(%(map)s);\n'
+_SCALE_JS = """{% macro script(this, kwargs) %}
+L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
 
 
 _TEMPLATES: dict[str, Any] = {}
 
 
-def _script(js: str) -> Any:
-    """Our own script, placed in the page's script section after the layers it refers to (at render time, like a
-    folium MacroElement, but without compiling a jinja template on every render)."""
+def _macro(source: str) -> Any:
+    """A MacroElement with a jinja template compiled once per process. Our scripts must be real ``script`` macros
+    rendered with ``this``: streamlit-folium builds its Leaflet string from each element's script macro and renames
+    folium's variables, so names are filled in when the macro renders, never baked in beforehand."""
     from branca.element import MacroElement
+    from jinja2 import Template
 
-    class Script(MacroElement):
-        def render(self, **kwargs: Any) -> None:
-            self.get_root().script.add_child(html_element(js), name=self.get_name())
+    class Macro(MacroElement):
+        def render(self, **kwargs: Any) -> None:  # as MacroElement's, without compiling the output as a template
+            script = self._template.module.__dict__.get("script")
+            if script is not None:
+                self.get_root().script.add_child(html_element(script(self, kwargs)), name=self.get_name())
 
-    return Script()
+    el = Macro()
+    if source not in _TEMPLATES:
+        _TEMPLATES[source] = Template(source)
+    el._template = _TEMPLATES[source]
+    return el
 
 
 def html_element(html: str) -> Any:
@@ -83,7 +93,7 @@ def base_map(bounds: tuple[float, float, float, float], zoom_control: bool = Tru
     _compact_json()
     m = folium.Map(tiles=None, zoom_snap=0.25, zoom_control=zoom_control)
     m.options.update({"min_zoom": 3, "max_zoom": 14})  # marker clustering needs a maxZoom when there are no tiles
-    m.add_child(_script(_SCALE_JS % {"map": m.get_name()}))
+    m.add_child(_macro(_SCALE_JS))
     m.get_root().header.add_child(html_element(f"<style>{MAP_CSS}</style>"))
     tiles = settings.get("tiles")
     if tiles:
@@ -350,8 +360,11 @@ def _json_for_script(value: Any) -> str:
 def bind_text_tooltips(m: folium.Map, layer: folium.GeoJson, fields: list[str], labels: list[str]) -> None:
     """Tooltips built in the browser with text nodes (no HTML from the data is ever parsed): a table of ``labels``
     and the feature's ``fields``; a field with an empty label is the bold heading row."""
-    m.add_child(_script(_TOOLTIP_JS % {"layer": layer.get_name(), "fields": _json_for_script(fields),
-                                       "labels": _json_for_script(labels)}))
+    script = _macro("{% macro script(this, kwargs) %}" + _TOOLTIP_JS % {
+        "layer": "{{ this.layer.get_name() }}", "fields": "{{ this.fields }}", "labels": "{{ this.labels }}"}
+        + "{% endmacro %}")
+    script.layer, script.fields, script.labels = layer, _json_for_script(fields), _json_for_script(labels)
+    m.add_child(script)
 
 
 _POPUP_JS = """
@@ -417,4 +430,7 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
             "approx": ("Lokasi perkiraan: titik tengah wilayah", "Approximate location: regency centre")[i],
             "sources": ("Sumber", "Sources")[i], "more": ("sumber lain di halaman Data", "more on the Data page")[i],
             "no_name": ("Sumber tidak menyebut nama MPP", "The sources give no name for this MPP")[i]}
-    m.add_child(_script(_POPUP_JS % {"layer": layer.get_name(), "i18n": _json_for_script(i18n)}))
+    script = _macro("{% macro script(this, kwargs) %}" + _POPUP_JS % {"layer": "{{ this.layer.get_name() }}",
+                                                                     "i18n": "{{ this.i18n }}"} + "{% endmacro %}")
+    script.layer, script.i18n = layer, _json_for_script(i18n)
+    m.add_child(script)

@@ -16,7 +16,6 @@ from geo.settings import FIRST_MPP_YEAR
 from pages._errors import input_errors, plain  # noqa: F401  (re-exported for the pages)
 from pages._reroute import leave_legacy_page_router
 
-
 TEXT = {
     "title": ("Peta MPP", "Peta MPP"),
     "language": ("Bahasa", "Language"),

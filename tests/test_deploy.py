@@ -11,9 +11,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from browser_helpers import Page, shot
-from conftest import CHROMIUM, ROOT, postgres_available, POSTGRES_URL
+from conftest import CHROMIUM, POSTGRES_URL, ROOT, postgres_available
 from test_uploads import W1252
 
 pytestmark = [pytest.mark.load,
