@@ -41,9 +41,9 @@ class Build:
 
 def read_statements(name: str, folder: Path = SOURCES_DIR) -> pd.DataFrame:
     """A statement file as text cells, with ``source_row`` = its 1-based row in the file (header = row 1)."""
-    df = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-    df.insert(0, "source_row", range(2, len(df) + 2))
-    return df
+    from .registry import read_sources
+
+    return read_sources(folder / name)
 
 
 def build_all(folder: Path = SOURCES_DIR) -> Build:

@@ -48,7 +48,6 @@ import pandas as pd
 from . import gazetteer as gz
 
 DATA_DIR = gz.DATA_DIR
-SHARED_MPP = Path("data") / "mpp" / "mpp_sources.csv"
 
 REGISTRY_COLUMNS = ["mpp_id", "code", "name", "province_code", "province", "province_run", "serves", "mpp_name",
                     "status", "opened_on", "date_precision", "date_basis", "known_by", "counted_nationally",
@@ -429,17 +428,6 @@ def batch_check(registry: pd.DataFrame, events: pd.DataFrame | None = None) -> p
                      "linked_regions": "; ".join(n or p for n, p in zip(linked["name"], linked["province"])),
                      "source_url": e.source_url})
     return pd.DataFrame(rows)
-
-
-def write_registry(build: RegistryBuild, folder: Path = DATA_DIR) -> list[Path]:
-    """Write the registry and its curation reports as CSV."""
-    out = []
-    for name, df in (("mpp_registry.csv", build.registry), ("mpp_exclusions.csv", build.exclusions),
-                     ("mpp_negative_evidence.csv", build.negative), ("mpp_unmatched.csv", build.unmatched)):
-        p = folder / name
-        df.to_csv(p, index=False)
-        out.append(p)
-    return out
 
 
 def iter_lines(build: RegistryBuild) -> Iterable[str]:

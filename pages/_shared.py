@@ -269,16 +269,6 @@ def current_filters() -> tuple[date, tuple[str, ...]]:
     return st.session_state["filters"]
 
 
-def show_map(m, height: int, key: str, clickable: bool = False) -> dict | None:
-    """Render a folium map with Leaflet served by this app (no CDN); with ``clickable``, return what was clicked."""
-    from streamlit_folium import st_folium
-
-    from geo.assets import served
-
-    return st_folium(served(m), height=height, use_container_width=True,
-                     returned_objects=["last_active_drawing"] if clickable else [], key=key)
-
-
 def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame,
                      key: str | None = None) -> gpd.GeoDataFrame:
     from pages._views import data_key
