@@ -24,13 +24,15 @@ def data_key() -> str:
     """A short key of the registry and scores this session uses (computed once per upload, never per run)."""
     parts = []
     for name in ("uploaded_registry", "uploaded_scores"):
-        if name in st.session_state:
-            k = f"{name}_key"
-            if k not in st.session_state:
-                st.session_state[k] = str(pd.util.hash_pandas_object(st.session_state[name], index=False).sum())
-            parts.append(st.session_state[k])
-        else:
+        frame = st.session_state.get(name)
+        if frame is None:
             parts.append("builtin")
+            continue
+        k = f"{name}_key"
+        cached = st.session_state.get(k)
+        if cached is None or cached[0] is not frame:  # a new upload or dataset replaced the frame: hash it once
+            cached = st.session_state[k] = (frame, str(pd.util.hash_pandas_object(frame, index=False).sum()))
+        parts.append(cached[1])
     parts.append(st.session_state.get("upload_mode", "add") if "uploaded_registry" in st.session_state else "")
     return ":".join(parts)
 

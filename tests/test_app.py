@@ -145,3 +145,17 @@ def test_timeline_page_counts_per_year():
     at = run("pages/linimasa.py", province="12", lang="en")
     assert at.title[0].value == "Coverage over time"
     assert not at.exception
+
+
+def test_a_second_upload_in_a_session_is_not_served_from_the_first_ones_cache():
+    """SYNTHETIC analyst registries: the session's data key follows the frame in use."""
+    from geo.uploads import read_mpp_file
+
+    karo = read_mpp_file(b"wilayah,tanggal\nKabupaten Karo,2020-01-01\n", "a.csv").data
+    two = read_mpp_file(b"wilayah,tanggal\nKabupaten Karo,2020-01-01\nKabupaten Dairi,2020-01-01\n", "b.csv").data
+    at = run("pages/ringkasan.py", session={"uploaded_registry": karo, "upload_mode": "replace"},
+             as_of="2024-07-17", province="12")
+    assert metric(at, 0) == "1 / 33"
+    at.session_state["uploaded_registry"] = two
+    at.run()
+    assert metric(at, 0) == "2 / 33"
