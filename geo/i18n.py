@@ -31,3 +31,13 @@ def fmt_pct(x: float, lang: str, digits: int = 1) -> str:
 def fmt_date(d: date, lang: str) -> str:
     """17 Juli 2024 / 17 July 2024."""
     return format_date(d, format="d MMMM y", locale=locale(lang))
+
+
+def fmt_millions(n: object, lang: str) -> str:
+    """A large count in millions for a headline card: 4,1 jt (id), 4.1 M (en)."""
+    import pandas as pd
+
+    if n is None or pd.isna(n):
+        return fmt_int(n, lang)
+    v = format_decimal(round(int(n) / 1e6, 1), format="#,##0.0", locale=locale(lang))
+    return f"{v} jt" if lang == "id" else f"{v} M"

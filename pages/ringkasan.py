@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from geo.coverage import summary
-from geo.i18n import fmt_int, fmt_pct
+from geo.i18n import fmt_int, fmt_millions, fmt_pct
 from pages._shared import (
     active_registry,
     active_scores,
@@ -37,10 +37,11 @@ c1.caption(fmt_pct(s["coverage_rate"], lang()) + (f" · {s['served']} {'served i
                                                    if s["served"] != s["covered"] else ""))
 # People: registered residents of the regencies with their own MPP, of all in scope.
 if s["population_total"]:
-    c2.metric(t("people_covered"), fmt_int(s["population_covered"], lang()))
-    c2.caption((f"of {fmt_int(s['population_total'], 'en')} registered residents "
+    # In millions on the card (a full number does not fit a fifth of a 1280-pixel screen); exact in the caption.
+    c2.metric(t("people_covered"), fmt_millions(s["population_covered"], lang()))
+    c2.caption((f"{fmt_int(s['population_covered'], 'en')} of {fmt_int(s['population_total'], 'en')} registered residents "
                 f"({fmt_pct(s['population_covered'] / s['population_total'], 'en')}); not a census") if en else
-               (f"dari {fmt_int(s['population_total'], 'id')} penduduk terdaftar "
+               (f"{fmt_int(s['population_covered'], 'id')} dari {fmt_int(s['population_total'], 'id')} penduduk terdaftar "
                 f"({fmt_pct(s['population_covered'] / s['population_total'], 'id')}); bukan sensus"))
 # KemenPAN-RB's count is national: in a province view the card says so.
 named_label = t("named") + ((" (national)" if en else " (nasional)") if s["scope"] != "national" else "")

@@ -41,7 +41,8 @@ def test_overview_headline_matches_geo():
     table = regency_coverage(date(2024, 7, 17), ["12"], reg, sc)
     s = summary(table, date(2024, 7, 17), reg, load_official_totals())
     assert metric(at, 0) == f"{s['covered']} / {s['regencies']}" == "5 / 33"
-    assert metric(at, 1) == "4.140.295" and s["population_covered"] == 4_140_295  # people, the Indonesian way
+    assert metric(at, 1) == "4,1 jt" and s["population_covered"] == 4_140_295  # people, the Indonesian way
+    assert any(c.value.startswith("4.140.295 dari 15.640.905 penduduk terdaftar") for c in at.caption)
     assert metric(at, 2) == f"{s['registry_named_nationally']} / {s['official_total']}"
     assert at.metric[2].label.endswith("(nasional)")  # a national figure in a province view says so
     assert metric(at, 3) == "0 / 1"
