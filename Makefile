@@ -12,7 +12,7 @@ ifneq ($(wildcard $(SHARED_BOUNDARIES)/db),)
 export PETA_MPP_BOUNDARIES ?= $(SHARED_BOUNDARIES)
 endif
 
-.PHONY: run test test-quick bench serve system-packages chromium
+.PHONY: run test test-quick bench serve system-packages chromium messages
 
 $(BIN)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,11 @@ bench: $(BIN)/.dev node_modules/.installed
 	$(BIN)/python bench/bench_exports.py
 	$(BIN)/python bench/bench_hostile.py
 	$(BIN)/python bench/bench_capacity.py --proxy 1
+
+# The message catalogs: extract the texts marked in the code (_, N_, gettext) into geo/locale/messages.pot and add
+# new ones to each language's .po (then translate the empty msgstr; tests/test_i18n.py lists any left).
+messages: $(BIN)/.dev
+	$(BIN)/pybabel extract --no-default-keywords -k _ -k N_ -k gettext:2 -F babel.cfg --project "Peta MPP" \
+	  --no-location --sort-output -o geo/locale/messages.pot .
+	$(BIN)/pybabel update -i geo/locale/messages.pot -d geo/locale -l id --width 120 \
+	  --ignore-obsolete --no-fuzzy-matching

@@ -5,21 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._reroute import leave_legacy_page_router
-from pages._shared import filters, prepare_boundaries, t
+from pages._shared import filters, prepare_boundaries, tr
 from pages._views import warm_default_views
 
 leave_legacy_page_router()  # concurrent first sessions of a fresh server, too
 st.set_page_config(page_title="Peta MPP", page_icon="🗺️", layout="wide")
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page
 st.session_state["_filters_owner"] = "app"
+_ = tr()
 pages = [
-    st.Page("pages/ringkasan.py", title=t("overview"), url_path="ringkasan", default=True),
-    st.Page("pages/peta.py", title=t("map"), url_path="peta"),
-    st.Page("pages/kesenjangan.py", title=t("gaps"), url_path="kesenjangan"),
-    st.Page("pages/skor.py", title=t("scores"), url_path="skor"),
-    st.Page("pages/linimasa.py", title=t("timeline"), url_path="linimasa"),
-    st.Page("pages/presentasi.py", title=t("present"), url_path="presentasi"),
-    st.Page("pages/data.py", title=t("data"), url_path="data"),
+    st.Page("pages/ringkasan.py", title=_("Overview"), url_path="ringkasan", default=True),
+    st.Page("pages/peta.py", title=_("Coverage map"), url_path="peta"),
+    st.Page("pages/kesenjangan.py", title=_("Gaps"), url_path="kesenjangan"),
+    st.Page("pages/skor.py", title=_("Reform scores"), url_path="skor"),
+    st.Page("pages/linimasa.py", title=_("Over time"), url_path="linimasa"),
+    st.Page("pages/presentasi.py", title=_("Presentation"), url_path="presentasi"),
+    st.Page("pages/data.py", title=_("Data"), url_path="data"),
 ]
 page = st.navigation(pages)  # the navigation is known before any long work
 prepare_boundaries()

@@ -17,6 +17,7 @@ from folium.elements import JSCSSMixin
 
 from . import settings
 from .errors import PetaError
+from .i18n import N_
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_ASSETS = "PETA_MPP_ASSETS"
@@ -53,7 +54,9 @@ def node_modules() -> Path:
 def asset_file(name: str) -> Path:
     p = node_modules() / ASSETS[name]
     if not p.is_file():
-        raise AssetError(f"map asset {ASSETS[name]} not found under {node_modules()}: run `npm ci` (make run / make test do)")
+        raise AssetError(N_("map asset {assets_name} not found under {node_modules}: run `npm ci` (make run "
+                            "/ make test do)", assets_name=ASSETS[name],
+                            node_modules=node_modules()))
     return p
 
 
@@ -103,5 +106,5 @@ def standalone_html(m: folium.Map) -> str:
     html = re.sub(r'<script src="' + re.escape(_PLACEHOLDER) + r'([^"]+)"></script>', script, html)
     html = re.sub(r'<link rel="stylesheet" href="' + re.escape(_PLACEHOLDER) + r'([^"]+)"\s*/>', style, html)
     if _PLACEHOLDER in html:
-        raise AssetError("an asset reference was left in the standalone map")
+        raise AssetError(N_("an asset reference was left in the standalone map"))
     return html

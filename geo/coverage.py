@@ -5,9 +5,10 @@ Every page and export is a view of this table. Keys are Kemendagri codes as text
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -188,7 +189,7 @@ def summarise(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: p
         as_of=when, scope="national" if len(scope_codes) >= len(gz.provinces()) else "provinces", regencies=n,
         with_own_mpp=int(table["has_mpp"].sum()), served=int(served.sum()), without_service=int((~served).sum()),
         mpps_in_registry=len(in_scope), mpps_counted=len(counted),
-        provinces_fully_covered=int((per_prov["sum"] == per_prov["size"]).sum()), provinces=int(len(per_prov)),
+        provinces_fully_covered=int((per_prov["sum"] == per_prov["size"]).sum()), provinces=len(per_prov),
         official_total=official[0] if official else None, official_total_as_of=official[1] if official else None,
         registry_named_nationally=named_nationally,
         population_total=people(pd.Series(True, index=table.index)), population_covered=people(table["has_mpp"]),
@@ -259,7 +260,7 @@ def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
-def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
+def nearest_mpp(table: pd.DataFrame, regencies: gpd.GeoDataFrame | None, mpp_points: gpd.GeoDataFrame) -> pd.DataFrame:
     """For each row of ``table``: the nearest MPP (name, regency) and the geodesic distance in km from the regency's
     representative point to the MPP's location (its coordinates, or the representative point of its regency).
 
@@ -305,7 +306,7 @@ def nearest_mpp(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_p
     return out
 
 
-def gaps(table: pd.DataFrame, regencies: "gpd.GeoDataFrame | None", mpp_points: "gpd.GeoDataFrame") -> pd.DataFrame:
+def gaps(table: pd.DataFrame, regencies: gpd.GeoDataFrame | None, mpp_points: gpd.GeoDataFrame) -> pd.DataFrame:
     """Regencies without any MPP service (neither their own nor a province-run MPP serving them), with scores and
     the nearest MPP (km). A regency served by a province-run MPP is never listed as having no service."""
     g = table[~(table["has_mpp"] | table["province_run_mpp"])].copy()

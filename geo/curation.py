@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from .gazetteer import DATA_DIR
+from .i18n import N_
 
 SOURCES_DIR = DATA_DIR / "sources"
 #: statement file -> its folder under shared/data
@@ -137,7 +138,10 @@ def merge_statements(project: Path, incoming: Path) -> pd.DataFrame:
     if list(new.columns) != list(have.columns):
         from .errors import PetaError
 
-        raise PetaError(f"{incoming}: columns {list(new.columns)} differ from {project.name}'s {list(have.columns)}",
+        raise PetaError(N_("{incoming}: columns {list_new_columns} differ from {project_name}'s "
+                           "{list_have_columns}", incoming=incoming,
+                           list_new_columns=list(new.columns), project_name=project.name,
+                           list_have_columns=list(have.columns)),
                         where=str(incoming))
     seen = set(map(tuple, have.itertuples(index=False)))
     added = new[[tuple(r) not in seen for r in new.itertuples(index=False)]]
@@ -191,7 +195,8 @@ def validate_statements(df: pd.DataFrame, rows_no: list[int], today: date | None
     cols = {k: _column(df, v) for k, v in STEWARD_COLUMNS.items()}
     missing = [k for k in ("region", "date", "event", "source_url") if cols[k] is None]
     if missing:
-        raise PetaError(f"missing column(s): {', '.join(missing)}; columns are: {', '.join(map(str, df.columns))}")
+        raise PetaError(N_("missing column(s): {join_missing}; columns are: {join_map_str_df_columns}",
+                           join_missing=', '.join(missing), join_map_str_df_columns=', '.join(map(str, df.columns))))
     g = gz.gazetteer()
     out, report = [], []
     for rec, rowno in zip(df.to_dict("records"), rows_no):

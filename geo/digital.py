@@ -24,15 +24,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import gazetteer as gz
+from .i18n import N_
 from .registry import parse_period
 
 DATA_DIR = gz.DATA_DIR
 DIGITAL_COLUMNS = ["code", "name", "level", "province_code", "province", "platform", "stage", "first_on",
                    "date_precision", "planned", "sources", "conflicts", "notes", "source_rows"]
 STAGE_ORDER = ["pilot", "in use", "committed"]
-_LOCAL = re.compile(r"\bLOCAL\b|MPPI|MPP Elektronik|not the KemenPAN-RB|Kemendagri-backed|Kemendagri-side", re.I)
+_LOCAL = re.compile(r"\bLOCAL\b|MPPI|MPP Elektronik|not the KemenPAN-RB|Kemendagri-backed|Kemendagri-side", re.IGNORECASE)
 _PROVINCE = re.compile(r"PROVINCE-LEVEL")
-_NOT_STATED = re.compile(r"does not say whether|platform not stated|not KemenPAN-RB", re.I)
+_NOT_STATED = re.compile(r"does not say whether|platform not stated|not KemenPAN-RB", re.IGNORECASE)
 _PLANNED = re.compile(r"\bPLANNED\b")
 
 
@@ -148,7 +149,7 @@ def completeness(regions: pd.DataFrame, totals: pd.DataFrame) -> list[str]:
     lines = []
     for r in totals.sort_values("as_of").itertuples():
         lines.append(f"{r.as_of}: {r.statement} — {int(r.total)} stated")
-    lines.append(f"named here: {pilots} pilot regencies of the national app, {len(nat)} regencies with any "
-                 f"statement about it; {int((regions['platform'] != 'national').sum())} regions with a local or "
-                 f"provincial platform")
+    lines.append(N_("named here: {pilots} pilot regencies of the national app, {regencies} regencies with any "
+                    "statement about it; {local} regions with a local or provincial platform", pilots=pilots,
+                    regencies=len(nat), local=int((regions["platform"] != "national").sum())))
     return lines

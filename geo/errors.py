@@ -17,6 +17,13 @@ class PetaError(ValueError):
         super().__init__(message)
         self.where = where
 
+    def say(self, lang: str) -> str:
+        """The message in ``lang`` (a :class:`geo.i18n.Msg` is translated; other text is shown as it is), on one
+        line."""
+        from .i18n import say
+
+        return one_line(str(say(lang, self.args[0] if self.args else "")))
+
 
 def one_line(message: str) -> str:
     """A message on one line: line breaks and other control characters become spaces."""

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 import pandas as pd
 from rapidfuzz import fuzz, process
+
+from .i18n import N_, Msg
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -164,8 +167,14 @@ class Match:
 
     def explain(self) -> str:
         """Status, reason and candidates in one line, for reports ("ambiguous: … (candidates: …)")."""
-        text = f"{self.status}: {self.reason}"
-        return text + (f" (candidates: {self.candidates_text()})" if self.candidates else "")
+        status = STATUS_WORDS.get(self.status, self.status)
+        if self.candidates:
+            return N_("{status}: {reason} (candidates: {candidates})", status=status, reason=self.reason,
+                      candidates=self.candidates_text())
+        return N_("{status}: {reason}", status=status, reason=self.reason)
+
+
+STATUS_WORDS = {"matched": N_("matched"), "ambiguous": N_("ambiguous"), "unmatched": N_("unmatched")}
 
 
 @dataclass(frozen=True)
@@ -274,10 +283,11 @@ class Gazetteer:
             prov_codes = self.province_codes(prov_text, historic=True)
             if prov_codes is None:
                 return self._result(query, "unmatched", [], 0, "province",
-                                    f"province {prov_text!r} is not a known province name, code or abbreviation")
+                                    N_("province {province!r} is not a known province name, code or abbreviation",
+                                       province=prov_text))
         raw = query.strip()
         if not normalize(raw):
-            return self._result(query, "unmatched", [], 0, "", "empty name")
+            return self._result(query, "unmatched", [], 0, "", N_("empty name"))
         # A code written as the name ("12.76", "1276").
         m = re.fullmatch(r"\s*(\d{2})\.?(\d{2})\s*", raw)
         if m:
@@ -288,8 +298,10 @@ class Gazetteer:
             if old is not None:
                 hit = self.match(old["old_name"])
                 return replace(hit, query=query, method="old_code",
-                               reason=f"pre-2022 code {code} ({old['old_name']}); {hit.reason}".strip("; "))
-            return self._result(query, "unmatched", [], 0, "code", f"{code} is not a current Kemendagri regency code")
+                               reason=Msg.join("; ", [N_("pre-2022 code {code} ({old_name})", code=code,
+                                                                       old_name=old["old_name"]), hit.reason]))
+            return self._result(query, "unmatched", [], 0, "code", N_("{code} is not a current Kemendagri regency code",
+                                                                                code=code))
 
         # "Kota Solo (Surakarta)": the text outside brackets first, then what the brackets hold.
         inner = re.findall(r"\(([^()]*)\)", raw)
@@ -303,7 +315,8 @@ class Gazetteer:
             for text in inner:
                 second = self.match(prefix + text, province)
                 if second.status == "matched":
-                    return replace(second, query=query, reason=f"read from brackets: {text!r}; {second.reason}".strip("; "))
+                    return replace(second, query=query, reason=Msg.join("; ", [N_("read from brackets: {text!r}",
+                                                                                                text=text), second.reason]))
             return replace(first, query=query)
         kind, bare = split_type(raw)
         scope = self.regencies
@@ -321,16 +334,18 @@ class Gazetteer:
                     # The written type fits no region of that name ("Kabupaten Bengkulu"): never guess across types.
                     others = [self._candidate(c, score) for c in codes]
                     return self._result(query, "unmatched", [], score, method,
-                                        f"written as {kind}, but no {kind} has that name (only "
-                                        f"{', '.join(c.name for c in others)}); add an alias if this is a known typo",
+                                        N_("written as {kind}, but no {kind} has that name (only {names}); add an "
+                                           "alias if this is a known typo", kind=kind,
+                                           names=", ".join(c.name for c in others)),
                                         others)
                 codes = typed
             if len(codes) == 1:
                 return self._result(query, "matched", codes, score, method, reason)
             if len(codes) > 1:
                 cands = [self._candidate(c, score) for c in codes]
-                why = "fits a kabupaten and a kota; give the type or the province" if len(
-                    {self._by_code.at[c, 'type'] for c in codes}) > 1 else "fits regions in several provinces; give the province"
+                why = N_("fits a kabupaten and a kota; give the type or the province") if len(
+                    {self._by_code.at[c, 'type'] for c in codes}) > 1 else N_(
+                    "fits regions in several provinces; give the province")
                 return self._result(query, "ambiguous", [], score, method, why, cands)
             return None
 
@@ -353,7 +368,7 @@ class Gazetteer:
         for pcode in sorted(prov_codes or []):
             pkey = key(self.province_name(pcode))
             if k.endswith(pkey) and len(k) > len(pkey):
-                trimmed = settle(self._primary.get(k[: -len(pkey)], []), "exact", 100, "province name dropped")
+                trimmed = settle(self._primary.get(k[: -len(pkey)], []), "exact", 100, N_("province name dropped"))
                 if trimmed is not None:
                     return trimmed
         if conflict is not None:
@@ -362,12 +377,13 @@ class Gazetteer:
         as_province = self.province_codes(bare)
         if as_province is not None and not self._primary.get(k):
             names = ", ".join(f"{c} {self.province_name(c)}" for c in sorted(as_province))
-            return self._result(query, "unmatched", [], 0, "province", f"names a province ({names}), not a regency/city")
+            return self._result(query, "unmatched", [], 0, "province", N_("names a province ({names}), not a regency/city",
+                                                                                   names=names))
         # The whole text may be a name that starts like a type word ("Kota Baru" for Kabupaten Kotabaru).
         if kind is not None:
             whole = key(raw)
             for method, index in (("exact", self._primary), ("derived", self._derived)):
-                hit = settle(index.get(whole, []), method, 95, "read as one name", kind=None)
+                hit = settle(index.get(whole, []), method, 95, N_("read as one name"), kind=None)
                 if hit is not None and hit.status == "matched":
                     return hit
         return self._fuzzy(query, k, kind, scope)
@@ -380,26 +396,27 @@ class Gazetteer:
         found = process.extract(k, choices, scorer=fuzz.ratio, limit=4)
         cands = [self._candidate(code, score) for _, score, code in found]
         if not found:
-            return self._result(query, "unmatched", [], 0, "fuzzy", "no region in scope")
+            return self._result(query, "unmatched", [], 0, "fuzzy", N_("no region in scope"))
         best = found[0][1]
         second = found[1][1] if len(found) > 1 else 0.0
         if len(k) < FUZZY_MIN_LEN:
             return self._result(query, "unmatched", [], best, "fuzzy",
-                                "no exact match and the name is too short to match approximately", cands[:3])
+                                N_("no exact match and the name is too short to match approximately"), cands[:3])
         if best >= FUZZY_ACCEPT and best - second >= FUZZY_MARGIN:
             # A kabupaten/kota twin of the best candidate makes a typo ambiguous unless the type was written.
             code = found[0][2]
             twins = [c for c, other in choices.items() if c != code and other == choices[code]]
             if not twins:
                 return self._result(query, "matched", [code], best, "fuzzy",
-                                    f"approximate match (score {best:.0f})", cands[:3])
-            return self._result(query, "ambiguous", [], best, "fuzzy", "approximate match fits a kabupaten and a kota",
+                                    N_("approximate match (score {score:.0f})", score=best), cands[:3])
+            return self._result(query, "ambiguous", [], best, "fuzzy", N_("approximate match fits a kabupaten and a kota"),
                                 [self._candidate(c, best) for c in [code, *twins]])
         if best >= FUZZY_ACCEPT:
-            reason = f"closest names score {best:.0f} and {second:.0f}: too close to choose"
+            reason = N_("closest names score {best:.0f} and {second:.0f}: too close to choose", best=best, second=second)
             return self._result(query, "ambiguous", [], best, "fuzzy", reason, cands[:3])
         return self._result(query, "unmatched", [], best, "fuzzy",
-                            f"no official name or alias close enough (best score {best:.0f} < {FUZZY_ACCEPT:.0f})", cands[:3])
+                            N_("no official name or alias close enough (best score {best:.0f} < {needed:.0f})", best=best,
+                               needed=FUZZY_ACCEPT), cands[:3])
 
 
 def _derived_keys(bare: str) -> list[str]:

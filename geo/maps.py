@@ -14,6 +14,7 @@ from shapely.geometry import Point
 
 from . import settings
 from .boundaries import province_borders, representative_points
+from .i18n import N_, fmt_int, gettext, say
 from .settings import FIRST_MPP_YEAR
 
 NO_DATA_COLOUR = "#d9d9d9"
@@ -107,16 +108,22 @@ def base_map(bounds: tuple[float, float, float, float], zoom_control: bool = Tru
 # Coverage layers
 # ----------------------------------------------------------------------------------------------------------------
 
-#: Layer -> (title id, title en). Colours: ColorBrewer schemes that survive colour blindness and grey-scale print.
+#: Layer -> its title (translated by the catalog). Colours: ColorBrewer schemes that survive colour blindness and
+#: grey-scale print.
 LAYERS = {
-    "coverage": ("Keberadaan MPP", "MPP presence"),
-    "mpp_count": ("Jumlah MPP", "Number of MPPs"),
-    "first_year": ("Tahun MPP pertama", "Year of the first MPP"),
-    "rb": ("Predikat Indeks RB", "RB index predikat"),
-    "sakip": ("Predikat SAKIP", "SAKIP predikat"),
-    "digital": ("MPP Digital", "MPP Digital"),
-    "people": ("Penduduk tanpa layanan MPP", "People without an MPP"),
+    "coverage": N_("MPP presence"),
+    "mpp_count": N_("Number of MPPs"),
+    "first_year": N_("Year of the first MPP"),
+    "rb": N_("RB index predikat"),
+    "sakip": N_("SAKIP predikat"),
+    "digital": N_("MPP Digital"),
+    "people": N_("People without an MPP"),
 }
+
+
+def layer_title(layer: str, lang: str) -> str:
+    return str(say(lang, LAYERS[layer]))
+
 #: People left out: regencies with no MPP service classed by registered residents (ColorBrewer Oranges); served
 #: regencies in a pale blue, regencies without a population figure in the no-data grey.
 PEOPLE_BINS = [250_000, 500_000, 1_000_000, 2_000_000]
@@ -124,25 +131,23 @@ PEOPLE_COLOURS = ["#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"]
 SERVED_COLOUR = "#c6dbef"
 DIGITAL_COLOURS = {("national", "pilot"): "#54278f", ("national", "in use"): "#807dba",
                    ("national", "committed"): "#bcbddc", "other": "#41ab5d"}
-DIGITAL_LABELS = {("national", "pilot"): ("Aplikasi nasional: rintisan 2023", "National app: 2023 pilot"),
-                  ("national", "in use"): ("Aplikasi nasional: dipakai", "National app: in use"),
-                  ("national", "committed"): ("Aplikasi nasional: komitmen", "National app: committed"),
-                  "other": ("Platform daerah/provinsi", "Local or provincial platform")}
+DIGITAL_LABELS = {("national", "pilot"): N_("National app: 2023 pilot"),
+                  ("national", "in use"): N_("National app: in use"),
+                  ("national", "committed"): N_("National app: committed"),
+                  "other": N_("Local or provincial platform")}
 PRESENCE_COLOURS = {"with": "#2171b5", "province-run": "#9ecae1", "without": "#fdae6b"}
-PRESENCE_LABELS = {"with": ("Ada MPP", "Has an MPP"), "province-run": ("MPP provinsi", "Province-run MPP"),
-                   "without": ("Belum ada MPP", "No MPP")}
+PRESENCE_LABELS = {"with": N_("Has an MPP"), "province-run": N_("Province-run MPP"), "without": N_("No MPP")}
 PREDIKAT_COLOURS = {"AA": "#006837", "A": "#31a354", "BB": "#78c679", "B": "#c2e699", "CC": "#fed98e",
                     "C": "#fe9929", "D": "#cc4c02"}
 COUNT_COLOURS = {0: "#fdae6b", 1: "#6baed6", 2: "#08519c"}
-NO_DATA = ("Tidak ada data", "No data")
+NO_DATA = N_("No data")
 
 
 def layer_classes(table: gpd.GeoDataFrame, layer: str, lang: str = "id") -> tuple[list[str], list[tuple[str, str]]]:
     """Fill colour per row and the legend entries (colour, label) for a layer. Unknown values get NO_DATA_COLOUR."""
-    i = 0 if lang == "id" else 1
     if layer == "coverage":
         colours = [PRESENCE_COLOURS[p] for p in table["presence"]]
-        legend = [(PRESENCE_COLOURS[k], v[i]) for k, v in PRESENCE_LABELS.items()]
+        legend = [(PRESENCE_COLOURS[k], say(lang, v)) for k, v in PRESENCE_LABELS.items()]
         return colours, legend
     if layer == "mpp_count":
         colours = [COUNT_COLOURS[min(int(n), 2)] for n in table["mpp_count"]]
@@ -164,7 +169,7 @@ def layer_classes(table: gpd.GeoDataFrame, layer: str, lang: str = "id") -> tupl
             for k, b in enumerate(bins):
                 legend.append((palette[min(k, len(palette) - 1)], f"{lo}–{b}" if b != lo else f"{b}"))
                 lo = b + 1
-        legend.append((NO_DATA_COLOUR, ("Belum ada MPP", "No MPP")[i]))
+        legend.append((NO_DATA_COLOUR, say(lang, PRESENCE_LABELS["without"])))
         return colours, legend
     if layer == "digital":
         colours = []
@@ -175,8 +180,8 @@ def layer_classes(table: gpd.GeoDataFrame, layer: str, lang: str = "id") -> tupl
                 colours.append(DIGITAL_COLOURS[("national", stage)])
             else:
                 colours.append(DIGITAL_COLOURS["other"])
-        legend = [(DIGITAL_COLOURS[k], v[i]) for k, v in DIGITAL_LABELS.items()]
-        legend.append((NO_DATA_COLOUR, ("Tidak disebut sumber (bukan berarti belum)", "Not named by a source (not 'none')")[i]))
+        legend = [(DIGITAL_COLOURS[k], say(lang, v)) for k, v in DIGITAL_LABELS.items()]
+        legend.append((NO_DATA_COLOUR, gettext(lang, "Not named by a source (not 'none')")))
         return colours, legend
     if layer == "people":
         served = (table["has_mpp"] | table["province_run_mpp"]).to_numpy()
@@ -193,13 +198,13 @@ def layer_classes(table: gpd.GeoDataFrame, layer: str, lang: str = "id") -> tupl
         labels = [f"{_people(lo, lang)}–{_people(hi, lang)}" for lo, hi in zip(edges, PEOPLE_BINS)]
         labels.append(f"≥ {_people(PEOPLE_BINS[-1], lang)}")
         legend = [(c, label) for c, label in zip(PEOPLE_COLOURS, labels)]
-        legend.append((SERVED_COLOUR, ("Terlayani MPP (sendiri/provinsi)", "Served by an MPP (own/province)")[i]))
-        legend.append((NO_DATA_COLOUR, NO_DATA[i]))
+        legend.append((SERVED_COLOUR, gettext(lang, "Served by an MPP (own/province)")))
+        legend.append((NO_DATA_COLOUR, say(lang, NO_DATA)))
         return colours, legend
     if layer in ("rb", "sakip"):
         col = f"{layer}_predikat"
         colours = [PREDIKAT_COLOURS.get(p, NO_DATA_COLOUR) if isinstance(p, str) else NO_DATA_COLOUR for p in table[col]]
-        legend = [(c, k) for k, c in PREDIKAT_COLOURS.items()] + [(NO_DATA_COLOUR, NO_DATA[i])]
+        legend = [(c, k) for k, c in PREDIKAT_COLOURS.items()] + [(NO_DATA_COLOUR, say(lang, NO_DATA))]
         return colours, legend
     raise ValueError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
 
@@ -208,8 +213,8 @@ def _people(n: int, lang: str) -> str:
     """250 rb / 1 jt (id), 250k / 1M (en)."""
     if n >= 1_000_000:
         v = f"{n / 1_000_000:g}"
-        return f"{v.replace('.', ',')} jt" if lang == "id" else f"{v}M"
-    return f"{n // 1000} rb" if lang == "id" else f"{n // 1000}k"
+        return gettext(lang, "{value} M", value=v.replace(".", ",") if lang == "id" else v)
+    return gettext(lang, "{value}k", value=n // 1000)
 
 
 #: Legend corners (CSS) in order of preference when the map is equally empty there.
@@ -256,22 +261,21 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     optional clustered MPP markers (points from :func:`mpp_points`)."""
 
     colours, legend = layer_classes(table, layer, lang)
-    i = 0 if lang == "id" else 1
+    no_data = say(lang, NO_DATA)
     m = base_map(tuple(table.total_bounds), zoom_control)
     gdf = table[["code", "name", "province", "geometry"]].copy()
-    presence = table["presence"].map(lambda p: PRESENCE_LABELS[p][i])
+    presence = table["presence"].map(lambda p: say(lang, PRESENCE_LABELS[p]))
     gdf["status"] = presence
     gdf["first"] = table["first_mpp_on"].fillna("")
-    gdf["rb"] = [f"{p} ({y})" if isinstance(p, str) else NO_DATA[i] for p, y in zip(table["rb_predikat"], table["rb_year"])]
-    gdf["sakip"] = [f"{p} ({y})" if isinstance(p, str) else NO_DATA[i]
+    gdf["rb"] = [f"{p} ({y})" if isinstance(p, str) else no_data for p, y in zip(table["rb_predikat"], table["rb_year"])]
+    gdf["sakip"] = [f"{p} ({y})" if isinstance(p, str) else no_data
                     for p, y in zip(table["sakip_predikat"], table["sakip_year"])]
     gdf["fill"] = colours
-    gdf["people"] = [NO_DATA[i] if pd.isna(n) else f"{int(n):,}".replace(",", "." if lang == "id" else ",")
-                     for n in table["population"]] if "population" in table else NO_DATA[i]
-    labels = (["", "Kode", "Provinsi", "MPP", "Sejak", "RB", "SAKIP", "Penduduk terdaftar"] if lang == "id"
-              else ["", "Code", "Province", "MPP", "Since", "RB", "SAKIP", "Registered residents"])
+    gdf["people"] = [fmt_int(n, lang, no_data) for n in table["population"]] if "population" in table else no_data
+    labels = ["", *(say(lang, w) for w in (N_("Code"), N_("Province"), N_("MPP"), N_("Since"), N_("RB"), N_("SAKIP"),
+                                           N_("Registered residents")))]
     regencies = folium.GeoJson(
-        geo_dict(gdf), name=LAYERS[layer][i],
+        geo_dict(gdf), name=layer_title(layer, lang),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#525252", "weight": 0.4,
                                   "fillOpacity": 0.85, "className": "regency r" + f["properties"]["code"].replace(".", "-")},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
@@ -288,16 +292,10 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
             f'<div class="peta-title" style="position:absolute;top:10px;left:60px;z-index:9999;'
             f'background:rgba(255,255,255,.9);padding:4px 10px;font:bold 16px sans-serif;border-radius:4px">'
             f'{esc(title)}</div>'))
-    note = ""
-    if layer == "rb":
-        note = ("Metode RB berubah 2023" if lang == "id" else "RB method changed in 2023")
-    elif layer == "digital":
-        note = ("Hanya ~25 dari 199 kab/kota (2024) yang disebut namanya" if lang == "id"
-                else "Only ~25 of the 199 kab/kota stated for 2024 are named")
-    elif layer == "people":
-        note = ("Penduduk terdaftar (Dukcapil 2025), bukan sensus" if lang == "id"
-                else "Registered residents (Dukcapil 2025), not a census")
-    m.get_root().html.add_child(html_element(legend_html(LAYERS[layer][i], legend, note, legend_scale,
+    note = {"rb": gettext(lang, "RB method changed in 2023"),
+            "digital": gettext(lang, "Only ~25 of the 199 regencies stated for 2024 are named"),
+            "people": gettext(lang, "Registered residents (Dukcapil 2025), not a census")}.get(layer, "")
+    m.get_root().html.add_child(html_element(legend_html(layer_title(layer, lang), legend, note, legend_scale,
                                                          legend_corner(table))))
     return m
 
@@ -306,8 +304,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
 # MPP markers
 # ----------------------------------------------------------------------------------------------------------------
 
-PRECISION_LABELS = {"day": ("", ""), "month": (" (bulan)", " (month)"), "year": (" (tahun)", " (year)"),
-                    "": ("", "")}
+PRECISION_LABELS = {"month": N_(" (month)"), "year": N_(" (year)")}
 
 
 def mpp_points(mpps: pd.DataFrame, regencies: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
@@ -405,19 +402,21 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
     the browser with textContent (no HTML from the data is ever parsed) and links only for http(s) URLs."""
     from folium.plugins import MarkerCluster
 
-    i = 0 if lang == "id" else 1
+    from .labels import value_label
+
     rows = []
     for r in points.itertuples():
-        date = r.opened_on or (f"≤ {r.known_by}" if r.known_by else ("tanggal tidak diketahui", "date unknown")[i])
-        date += PRECISION_LABELS.get(r.date_precision or "", ("", ""))[i]
+        date = r.opened_on or (f"≤ {r.known_by}" if r.known_by else gettext(lang, "date unknown"))
+        precision = PRECISION_LABELS.get(r.date_precision or "")
+        date += say(lang, precision) if precision else ""
         urls = [u.strip() for u in str(r.sources).split(" | ") if u.strip()]
-        rows.append({"n": str(r.mpp_name or ""), "r": str(r.name or r.province), "d": date, "b": str(r.date_basis),
-                     "st": str(r.status), "pr": bool(r.province_run), "loc": r.location == "regency centre",
+        rows.append({"n": str(r.mpp_name or ""), "r": str(r.name or r.province), "d": date, "b": str(value_label("date_basis", r.date_basis, lang)),
+                     "st": str(value_label("status", r.status, lang)), "pr": bool(r.province_run), "loc": r.location == "regency centre",
                      "s": urls[:3], "more": max(0, len(urls) - 3),
                      "geometry": Point(round(r.geometry.x, 5), round(r.geometry.y, 5))})
     data = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     cluster = MarkerCluster(
-        name=("MPP", "MPPs")[i], options={"showCoverageOnHover": False, "maxClusterRadius": 40},
+        name=gettext(lang, "MPPs"), options={"showCoverageOnHover": False, "maxClusterRadius": 40},
         icon_create_function="function (c) { return L.divIcon({html: '<div>' + c.getChildCount() + '</div>', "
                              "className: 'peta-cluster', iconSize: L.point(28, 28)}); }")
     layer = folium.GeoJson(
@@ -426,10 +425,10 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
                                    fill_opacity=1))
     layer.add_to(cluster)
     cluster.add_to(m)
-    i18n = {"opened": ("Dibuka", "Opened")[i], "province_run": ("MPP yang dikelola provinsi", "Province-run MPP")[i],
-            "approx": ("Lokasi perkiraan: titik tengah wilayah", "Approximate location: regency centre")[i],
-            "sources": ("Sumber", "Sources")[i], "more": ("sumber lain di halaman Data", "more on the Data page")[i],
-            "no_name": ("Sumber tidak menyebut nama MPP", "The sources give no name for this MPP")[i]}
+    words = {"opened": N_("Opened"), "province_run": N_("Province-run MPP"),
+             "approx": N_("Approximate location: regency centre"), "sources": N_("Sources"),
+             "more": N_("more on the Data page"), "no_name": N_("The sources give no name for this MPP")}
+    i18n = {k: say(lang, v) for k, v in words.items()}
     script = _macro("{% macro script(this, kwargs) %}" + _POPUP_JS % {"layer": "{{ this.layer.get_name() }}",
                                                                      "i18n": "{{ this.i18n }}"} + "{% endmacro %}")
     script.layer, script.i18n = layer, _json_for_script(i18n)

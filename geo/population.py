@@ -26,6 +26,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from . import gazetteer as gz
+from .i18n import N_
 
 POPULATION_NOTE = ("registered residents (Dukcapil, Kepmendagri 300.2.2-2138/2025), an administrative count, "
                    "not a census")
@@ -65,12 +66,17 @@ def _reconcile_code(g: gz.Gazetteer, code: str, name: str) -> tuple[str | None, 
             official = g.province_name(c) if len(c) == 2 else g.regencies.set_index("code").at[c, "name"]
             if gz.normalize(official) == gz.normalize(name) or (len(c) > 2 and g.match(name).code == c):
                 return c, ("matched" if i == 0 else "remapped"), ("" if i == 0 else
-                                                                 f"code {code!r} read as {c} ({official}): the name agrees")
+                                                                 N_("code {code!r} read as {read} ({official}): the name "
+                                                                    "agrees", code=code, read=c, official=official))
             if i == 0 and fuzz.ratio(gz.normalize(official), gz.normalize(name)) >= 88:
-                return c, "remapped", f"code {c} is {official}; the name {name!r} is a misspelling of it"
+                return c, "remapped", N_("code {code} is {official}; the name {name!r} is a misspelling of it", code=c,
+                                         official=official, name=name)
     m = g.match(name)
-    return None, "unmatched", (f"code {code!r} is not a current code and the name {name!r} "
-                               f"{'is ' + m.code + ' ' + m.name if m.status == 'matched' else m.explain()}")
+    if m.status == "matched":
+        return None, "unmatched", N_("code {code!r} is not a current code and the name {name!r} is {other_code} "
+                                     "{other}", code=code, name=name, other_code=m.code, other=m.name)
+    return None, "unmatched", N_("code {code!r} is not a current code and the name {name!r}: {explanation}", code=code,
+                                 name=name, explanation=m.explain())
 
 
 def read_region_stats(population_sql: Path, area_sql: Path) -> RegionStats:
@@ -88,7 +94,7 @@ def read_region_stats(population_sql: Path, area_sql: Path) -> RegionStats:
             try:
                 value = int(rest[-1]) if kind == "population" else float(rest[-1])
             except (ValueError, IndexError):
-                outcomes["unmatched"].append({"code": code, "name": name, "reason": f"no number in {rest!r}"})
+                outcomes["unmatched"].append({"code": code, "name": name, "reason": N_("no number in {text!r}", text=rest)})
                 continue
             if outcome == "national":
                 outcomes["national"] += 1
@@ -100,7 +106,7 @@ def read_region_stats(population_sql: Path, area_sql: Path) -> RegionStats:
                 continue
             rec = records.setdefault(official, {"code": official})
             if kind in rec:
-                outcomes["duplicates"].append({"code": code, "name": name, "reason": f"second row for {official}"})
+                outcomes["duplicates"].append({"code": code, "name": name, "reason": N_("second row for {official}", official=official)})
                 continue
             rec[kind] = value
             if outcome == "remapped":

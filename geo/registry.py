@@ -36,12 +36,14 @@ today), never for a past date. Status is ``operating`` unless the only evidence 
 
 from __future__ import annotations
 
+from .i18n import N_
+
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -56,37 +58,37 @@ EVENT_COLUMNS = ["event_id", "date", "name", "stated_size", "total_before", "tot
                  "source_url", "statement"]
 
 _KIND_RULES: list[tuple[str, str, re.Pattern]] = [
-    ("inference", "the compiler's inference (by complement), not a statement about this MPP: a lead only",
+    ("inference", N_("the compiler's inference (by complement), not a statement about this MPP: a lead only"),
      re.compile(r"INFERENCE BY COMPLEMENT|\|\s*complement:")),
-    ("caution", "a source calls it an MPP but it is not clearly one", re.compile(r"CAUTION")),
-    ("designation", "a 2018 designation as MPP location, not an MPP", re.compile(r"DESIGNATION ONLY")),
-    ("doubted", "the compiler notes the region in this source is likely an error", re.compile(r"likely an error", re.I)),
-    ("relocation", "relocation, second unit or renaming of an existing MPP: no new MPP",
+    ("caution", N_("a source calls it an MPP but it is not clearly one"), re.compile(r"CAUTION")),
+    ("designation", N_("a 2018 designation as MPP location, not an MPP"), re.compile(r"DESIGNATION ONLY")),
+    ("doubted", N_("the compiler notes the region in this source is likely an error"), re.compile(r"likely an error", re.IGNORECASE)),
+    ("relocation", N_("relocation, second unit or renaming of an existing MPP: no new MPP"),
      re.compile(r"RELOCATION|SECOND MPP|relocation; MPP first opened|renamed MPP|re-inaugurated under the new name")),
-    ("negative", "negative evidence: no (operating) MPP at that date",
+    ("negative", N_("negative evidence: no (operating) MPP at that date"),
      re.compile(r"NO MPP|NOT YET OPERATING|NOT YET INAUGURATED|negative evidence")),
-    ("plan", "a planned, scheduled or announced date, not an opening",
+    ("plan", N_("a planned, scheduled or announced date, not an opening"),
      re.compile(r"^(?:PLANNED|SCHEDULED|ANNOUNCED|planned|scheduled)\b|\b(?:PLANNED|SCHEDULED|ANNOUNCED)\b")),
-    ("construction", "construction or a building without service, not an MPP yet",
+    ("construction", N_("construction or a building without service, not an MPP yet"),
      re.compile(r"construction start|groundbreaking|under construction|building only|not yet serving|"
-                r"operation planned|operation started later|ceremonial only", re.I)),
+                r"operation planned|operation started later|ceremonial only", re.IGNORECASE)),
 ]
-_NOTE_PLAN = re.compile(r"^(?:planned|scheduled|announced)\b", re.I)
+_NOTE_PLAN = re.compile(r"^(?:planned|scheduled|announced)\b", re.IGNORECASE)
 _EXISTING = re.compile(r"^(?:listed|mentioned|cited|named|reported|visit|said|stated)\b|\bamong\b|existing|"
                        r"\bvisit\b|operating by|already (?:operating|using)|services running|"
-                       r"HUT ke|anniversary|had only", re.I)
+                       r"HUT ke|anniversary|had only", re.IGNORECASE)
 #: A note that calls the row evidence of existence (not of an opening).
-_NOTE_EXISTENCE = re.compile(r"^existence\b", re.I)
+_NOTE_EXISTENCE = re.compile(r"^existence\b", re.IGNORECASE)
 #: "Operating since X" / "'sejak …'" is a start of operation: an opening date of the local kind, not a known-by date.
-_STARTED = re.compile(r"operating since|'sejak", re.I)
-_SOFT = re.compile(r"soft[- ]?launch|soft[- ]?opening|\btrial\b|uji coba|pre-trial", re.I)
+_STARTED = re.compile(r"operating since|'sejak", re.IGNORECASE)
+_SOFT = re.compile(r"soft[- ]?launch|soft[- ]?opening|\btrial\b|uji coba|pre-trial", re.IGNORECASE)
 #: The Minister (or the acting Minister, the Vice-President, the President) inaugurating, or a joint national batch.
 #: Not a Deputi or any other ministry official attending a local launch (issue: Mimika, Maluku Barat Daya).
 _NATIONAL = re.compile(r"Menteri PAN|\bMenPAN|Plt Menteri|Minister of PAN|\bjoint\b|\bbatch\b|serentak|Wapres|"
                        r"Vice[- ]President|\bPresident\b|Mahfud|Asman Abnur|Syafruddin|Tjahjo|Azwar Anas|"
-                       r"Rini Widyantini", re.I)
+                       r"Rini Widyantini", re.IGNORECASE)
 #: Ministry officials whose presence does not make an event national.
-_OFFICIAL = re.compile(r"Deputi|KemenPAN|Kemenpan|Asdep|Diah Natalisa", re.I)
+_OFFICIAL = re.compile(r"Deputi|KemenPAN|Kemenpan|Asdep|Diah Natalisa", re.IGNORECASE)
 _EXIST_DATE = re.compile(r"(?:existing by|existed before|as of|by)\s+(\d{4}-\d{2}-\d{2}|\d{4}-\d{2})")
 
 
@@ -99,7 +101,7 @@ class Period:
     end: date
     precision: str  # day | month | year
 
-    def contains(self, other: "Period") -> bool:
+    def contains(self, other: Period) -> bool:
         return self.start <= other.start and other.end <= self.end
 
 
@@ -134,7 +136,7 @@ def classify(event: str, note: str) -> tuple[str, str]:
         return "local", "start of operation stated by the regional government"
     if _EXISTING.search(event) or _NOTE_EXISTENCE.search(note):
         return "existing", "states the MPP existed by a date"
-    if _SOFT.search(event) or re.match(r"^(?:soft launch|trial)", note, re.I):
+    if _SOFT.search(event) or re.match(r"^(?:soft launch|trial)", note, re.IGNORECASE):
         return "soft", "soft launch or trial"
     if _NATIONAL.search(event):
         return "national", "inauguration by the Minister or in a national batch"
@@ -203,7 +205,7 @@ def link_events(src: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
         if day is None:
             continue
         if e.link_pattern:
-            pat = re.compile(re.escape(e.link_pattern), re.I)
+            pat = re.compile(re.escape(e.link_pattern), re.IGNORECASE)
             named = [bool(pat.search(f"{ev} | {nt}")) for ev, nt in zip(out["event"], out["note"])]
             for i in out.index[named]:
                 p = out.at[i, "period"]

@@ -29,29 +29,27 @@ from pathlib import Path
 import pandas as pd
 
 from . import gazetteer as gz
+from .i18n import N_, Msg
 
 DATA_DIR = gz.DATA_DIR
 
 #: Predikat bands as the sources state them (SAKIP: several sources; RB: pintu.acehprov.go.id "IRB Aceh 2022").
 #: The sources do not say which side a boundary value belongs to. Used for legends only, never to derive values.
-PREDIKAT_BANDS: dict[str, tuple[float, float, str]] = {
-    "AA": (90, 100, "sangat memuaskan"),
-    "A": (80, 90, "memuaskan"),
-    "BB": (70, 80, "sangat baik"),
-    "B": (60, 70, "baik"),
-    "CC": (50, 60, "cukup"),
-    "C": (30, 50, "kurang"),
-    "D": (0, 30, "sangat kurang"),
+PREDIKAT_BANDS: dict[str, tuple[float, float, Msg]] = {
+    "AA": (90, 100, N_("very satisfactory")),
+    "A": (80, 90, N_("satisfactory")),
+    "BB": (70, 80, N_("very good")),
+    "B": (60, 70, N_("good")),
+    "CC": (50, 60, N_("fair")),
+    "C": (30, 50, N_("poor")),
+    "D": (0, 30, N_("very poor")),
 }
 PREDIKAT_ORDER = list(PREDIKAT_BANDS)  # best first
 ASSESSMENTS = ("RB", "SAKIP")
 RB_METHOD_CHANGE_YEAR = 2023
-RB_METHOD_NOTE_ID = ("Metode evaluasi RB berubah pada 2023 (2020-2022: pengungkit 60% + hasil 40%; sejak 2023: RB General "
-                     "100 + RB Tematik 20): nilai RB sebelum dan sesudah 2023 tidak dapat dibandingkan langsung, dan "
-                     "sejak 2023 nilai dapat melebihi 90 atau 100 tanpa predikat AA.")
-RB_METHOD_NOTE = ("The RB evaluation method changed in 2023 (2020-2022: pengungkit 60% + hasil 40%; from 2023: "
-                  "RB General 100 + RB Tematik 20): RB values before and after 2023 are not directly comparable, and "
-                  "from 2023 a score can exceed 90 or 100 without predikat AA.")
+RB_METHOD_NOTE = N_("The RB evaluation method changed in 2023 (2020-2022: pengungkit 60% + hasil 40%; from 2023: "
+                    "RB General 100 + RB Tematik 20): RB values before and after 2023 are not directly comparable, and "
+                    "from 2023 a score can exceed 90 or 100 without predikat AA.")
 SCORE_COLUMNS = ["code", "name", "level", "province_code", "assessment", "year", "predikat", "score", "quality",
                  "selected", "conflict", "source_url", "note", "source_row"]
 

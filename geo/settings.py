@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import PetaError
+from .i18n import N_
 
 #: The year the first MPPs opened (2017): the start of every time axis and the earliest plausible opening date.
 FIRST_MPP_YEAR = 2017
@@ -41,6 +42,12 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
             raise ValueError(f"{value!r} is not positive")
         return v
     return parse
+
+
+def _lang(value: str) -> str:
+    if value not in ("id", "en"):
+        raise ValueError(f"{value!r} is not id or en")
+    return value
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
@@ -78,6 +85,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("map_cache_entries", "PETA_MPP_MAP_CACHE_ENTRIES", 48,
             "rendered map views an app process keeps (about 1 MB each), least recently used dropped first",
             _positive(int)),
+    Setting("cli_lang", "PETA_MPP_LANG", "en",
+            "language of the command line's messages: en or id (the app's language is chosen in the app)",
+            _lang),
     Setting("max_zip_ratio", "PETA_MPP_MAX_ZIP_RATIO", 100.0,
             "highest compression ratio accepted for a member of a zip or XLSX (zip bombs exceed it)",
             _positive(float)),
@@ -97,7 +107,7 @@ def get(name: str) -> Any:
     try:
         return s.parse(raw)
     except (TypeError, ValueError) as exc:
-        raise SettingError(f"{s.env}={raw!r}: {exc}") from exc
+        raise SettingError(N_("{s_env}={raw!r}: {exc}", s_env=s.env, raw=raw, exc=exc)) from exc
 
 
 def source(name: str) -> str:

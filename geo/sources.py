@@ -23,6 +23,7 @@ from typing import Callable
 
 from . import settings
 from .errors import PetaError
+from .i18n import N_
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def verify_folder(root: Path, source: PinnedSource = BOUNDARIES) -> dict[str, Pa
     """Check that ``root`` holds every pinned file with the pinned checksum; return their paths."""
     env = settings.SETTINGS[source.setting].env
     if not root.is_dir():
-        raise SourceError(f"{env}={root}: not a folder", where=str(root))
+        raise SourceError(N_("{env}={root}: not a folder", env=env, root=root), where=str(root))
     files: dict[str, Path] = {}
     missing, wrong = [], []
     for rel, digest in source.files.items():
@@ -192,9 +193,12 @@ def download(progress: Callable[[int, int, str], None] | None = None,
         try:
             files[rel] = Path(fetcher.fetch(rel, progressbar=progress is None))
         except Exception as exc:  # network errors, checksum mismatch
-            raise SourceError(f"could not download the {source.name} ({source.base_url}{rel}): {exc}. Without "
-                              f"internet, set {settings.SETTINGS[source.setting].env} to a folder with the files of "
-                              f"{source.repo}@{source.commit[:7]}.", where=rel) from exc
+            raise SourceError(N_("could not download the {source_name} ({source_base_url}{rel}): {exc}. Without "
+                                 "internet, set {settings_settings_source_setti} to a folder with the files of "
+                                 "{source_repo}@{source_commit_7}.",
+                                 source_name=source.name, source_base_url=source.base_url, rel=rel, exc=exc,
+                                 settings_settings_source_setti=settings.SETTINGS[source.setting].env,
+                                 source_repo=source.repo, source_commit_7=source.commit[:7]), where=rel) from exc
     return files
 
 

@@ -42,6 +42,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import settings
 from .errors import PetaError
+from .i18n import N_
 
 SCHEMA_VERSION = 1
 metadata = MetaData()
@@ -125,7 +126,8 @@ class Store:
         try:
             self.engine = _engine(self.url)
         except SQLAlchemyError as exc:
-            raise StoreError(f"the dataset store cannot be opened ({type(exc).__name__})") from exc
+            raise StoreError(N_("the dataset store cannot be opened ({type_exc_name})",
+                                type_exc_name=type(exc).__name__)) from exc
 
     def save(self, name: str, filename: str, raw: bytes, rows: pd.DataFrame, mode: str = "add", kind: str = "mpp",
              columns: dict | None = None) -> tuple[str, str]:
@@ -134,16 +136,20 @@ class Store:
 
         name = clean_cell(str(name or ""))[0].strip()[:120]
         if not name:
-            raise StoreError("give the dataset a name")
+            raise StoreError(N_("give the dataset a name"))
         if mode not in ("add", "replace") or kind != "mpp":
-            raise StoreError(f"cannot save a {kind!r} dataset in mode {mode!r}")
+            raise StoreError(N_("cannot save a {kind!r} dataset in mode {mode!r}", kind=kind, mode=mode))
         if len(raw) > settings.max_upload_bytes():
-            raise StoreError(f"{filename}: {len(raw) / 1048576:.1f} MB is over the limit of "
-                             f"{settings.get('max_upload_mb'):.0f} MB")
+            raise StoreError(N_("{filename}: {len_raw_1048576:.1f} MB is over the limit of "
+                                "{settings_get_max_upload_mb:.0f} MB",
+                                filename=filename, len_raw_1048576=len(raw) / 1048576,
+                                settings_get_max_upload_mb=settings.get('max_upload_mb')))
         if rows.empty:
-            raise StoreError(f"{filename}: no row was accepted, so there is nothing to save")
+            raise StoreError(N_("{filename}: no row was accepted, so there is nothing to save", filename=filename))
         if len(rows) > settings.get("max_rows"):
-            raise StoreError(f"{filename}: {len(rows):,} rows is over the limit of {settings.get('max_rows'):,}")
+            raise StoreError(N_("{filename}: {len_rows:,} rows is over the limit of {settings_get_max_rows:,}",
+                                filename=filename, len_rows=len(rows),
+                                settings_get_max_rows=settings.get('max_rows')))
         dataset_id, token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         buf = io.StringIO()
         rows.to_csv(buf, index=False)
@@ -151,15 +157,17 @@ class Store:
             with self.engine.begin() as conn:
                 n = conn.execute(select(func.count()).select_from(datasets)).scalar() or 0
                 if n >= settings.get("max_datasets"):
-                    raise StoreError(f"the store is full ({n} datasets; setting "
-                                     f"{settings.SETTINGS['max_datasets'].env}); delete one first")
+                    raise StoreError(N_("the store is full ({n} datasets; setting {settings_settings_max_datasets}); "
+                                        "delete one first", n=n,
+                                        settings_settings_max_datasets=settings.SETTINGS['max_datasets'].env))
                 conn.execute(insert(datasets).values(
                     id=dataset_id, name=name, kind=kind, mode=mode, filename=clean_cell(filename)[0][:255], raw=raw,
                     sha256=hashlib.sha256(raw).hexdigest(), columns_json=json.dumps(columns or {}),
                     rows_csv=buf.getvalue(), row_count=len(rows), owner_hash=_hash(token),
                     created_at=datetime.now(timezone.utc)))
         except SQLAlchemyError as exc:
-            raise StoreError(f"the dataset could not be saved ({type(exc).__name__}); nothing was stored") from exc
+            raise StoreError(N_("the dataset could not be saved ({type_exc_name}); nothing was stored",
+                                type_exc_name=type(exc).__name__)) from exc
         return dataset_id, token
 
     def get(self, dataset_id: str) -> SavedDataset | None:
@@ -170,7 +178,8 @@ class Store:
             with self.engine.connect() as conn:
                 r = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).mappings().first()
         except SQLAlchemyError as exc:
-            raise StoreError(f"the dataset store cannot be read ({type(exc).__name__})") from exc
+            raise StoreError(N_("the dataset store cannot be read ({type_exc_name})",
+                                type_exc_name=type(exc).__name__)) from exc
         if r is None:
             return None
         rows = pd.read_csv(io.StringIO(r["rows_csv"]), dtype=str, keep_default_na=False)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import settings
 from .errors import PetaError
+from .i18n import N_, Msg
 
 
 class TableError(PetaError):
@@ -29,8 +30,8 @@ def max_upload_bytes() -> int:
     return settings.max_upload_bytes()
 
 
-def _limit_hint(name: str) -> str:
-    return f"setting {settings.SETTINGS[name].env}"
+def _limit_hint(name: str) -> Msg:
+    return N_("setting {env}", env=settings.SETTINGS[name].env)
 
 
 def sniff_kind(data: bytes) -> str:
@@ -151,23 +152,26 @@ def _records(text: str, sep: str, where: str, legacy_lines: list[int]) -> tuple[
                 header = rec
                 continue
             if end > start:
-                notes.append(f"row {start}: a quoted cell spans lines {start}–{end}")
+                notes.append(N_("row {start}: a quoted cell spans lines {start}–{end}", start=start, end=end))
             if len(rec) > len(header):
                 extra = rec[len(header):]
                 if any(c.strip() for c in extra):
-                    raise TableError(f"{where}, row {start}: {len(rec)} cells but the header has {len(header)}; "
-                                     f"quote cells that contain the separator {sep!r}", where=where)
+                    raise TableError(N_("{where}, row {start}: {len_rec} cells but the header has {len_header}; quote "
+                                        "cells that contain the separator {sep!r}",
+                                        where=where, start=start, len_rec=len(rec), len_header=len(header), sep=sep), where=where)
                 rec = rec[:len(header)]
             if len(rows) >= limit:
-                raise TableError(f"{where}: more than {limit:,} data rows ({_limit_hint('max_rows')})", where=where)
+                raise TableError(N_("{where}: more than {limit:,} data rows ({limit_hint_max_rows})", where=where,
+                                    limit=limit, limit_hint_max_rows=_limit_hint('max_rows')), where=where)
             rows.append(rec + [""] * (len(header) - len(rec)))
             starts.append(start)
             if legacy.intersection(range(start, end + 1)):
-                notes.append(f"row {start}: not UTF-8, read as Windows-1252")
+                notes.append(N_("row {start}: not UTF-8, read as Windows-1252", start=start))
     except csv.Error as exc:
-        raise TableError(f"{where}, row {last + 1}: not a well-formed CSV table ({exc})", where=where) from exc
+        raise TableError(N_("{where}, row {last_1}: not a well-formed CSV table ({exc})", where=where,
+                            last_1=last + 1, exc=exc), where=where) from exc
     if header is None:
-        raise TableError(f"{where}: the file is empty", where=where)
+        raise TableError(N_("{where}: the file is empty", where=where), where=where)
     return header, rows, starts, notes
 
 
@@ -178,12 +182,16 @@ def _check_zip_budget(data: bytes, where: str) -> None:
         infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     if total > budget:
-        raise TableError(f"{where}: the workbook unpacks to {total / 1048576:.0f} MB, over the limit of "
-                         f"{budget / 1048576:.0f} MB ({_limit_hint('max_unpacked_mb')})", where=where)
+        raise TableError(N_("{where}: the workbook unpacks to {total_1048576:.0f} MB, over the limit of "
+                            "{budget_1048576:.0f} MB ({limit_hint_max_unpacked_mb})",
+                            where=where, total_1048576=total / 1048576, budget_1048576=budget / 1048576,
+                            limit_hint_max_unpacked_mb=_limit_hint('max_unpacked_mb')), where=where)
     for i in infos:
         if i.file_size > 1048576 and i.file_size > ratio * max(i.compress_size, 1):
-            raise TableError(f"{where}: {i.filename} is compressed {i.file_size / max(i.compress_size, 1):.0f}:1, "
-                             f"more than a real workbook (a zip bomb?); refused", where=where)
+            raise TableError(N_("{where}: {i_filename} is compressed {i_file_size_max_i_compress_siz:.0f}:1, "
+                                "more than a real workbook (a zip bomb?); refused",
+                                where=where, i_filename=i.filename,
+                                i_file_size_max_i_compress_siz=i.file_size / max(i.compress_size, 1)), where=where)
 
 
 def _xlsx_records(data: bytes, name: str, sheet: str | None) -> tuple[str, list[str], list[list[str]], list[int], list[str]]:
@@ -195,13 +203,15 @@ def _xlsx_records(data: bytes, name: str, sheet: str | None) -> tuple[str, list[
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-        raise TableError(f"{name}: cannot open the workbook ({type(exc).__name__})", where=name) from exc
+        raise TableError(N_("{name}: cannot open the workbook ({type_exc_name})", name=name,
+                            type_exc_name=type(exc).__name__), where=name) from exc
     try:
         sheets = book.sheetnames
         if sheet is not None and sheet not in sheets:
-            raise TableError(f"{name}: no sheet {sheet!r}; sheets are: {', '.join(sheets)}", where=name)
+            raise TableError(N_("{name}: no sheet {sheet!r}; sheets are: {join_sheets}", name=name, sheet=sheet,
+                                join_sheets=', '.join(sheets)), where=name)
         for s in ([sheet] if sheet else sheets):
-            where = f"{name}, sheet {s!r}"
+            where = N_("{name}, sheet {sheet!r}", name=name, sheet=s)
             header: list[str] | None = None
             rows, numbers = [], []
             for rowno, values in enumerate(book[s].iter_rows(values_only=True), start=1):
@@ -212,14 +222,16 @@ def _xlsx_records(data: bytes, name: str, sheet: str | None) -> tuple[str, list[
                     header = cells
                     continue
                 if len(rows) >= limit:
-                    raise TableError(f"{where}: more than {limit:,} data rows ({_limit_hint('max_rows')})",
+                    raise TableError(N_("{where}: more than {limit:,} data rows ({limit_hint_max_rows})",
+                                        where=where, limit=limit, limit_hint_max_rows=_limit_hint('max_rows')),
                                      where=where)
                 rows.append(cells)
                 numbers.append(rowno)
             if header is not None or sheet:
                 notes = [f"workbook has {len(sheets)} sheets ({', '.join(sheets)}); read sheet {s!r}"] if len(sheets) > 1 else []
                 return where, header or [], rows, numbers, notes
-        raise TableError(f"{name}: every sheet is empty ({', '.join(sheets)})", where=name)
+        raise TableError(N_("{name}: every sheet is empty ({join_sheets})", name=name,
+                            join_sheets=', '.join(sheets)), where=name)
     finally:
         book.close()
 
@@ -231,28 +243,32 @@ def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.Dat
     line or row in the file, header = 1), ``where`` (file and sheet), ``decimal`` ("." or ",")."""
     limit = max_upload_bytes()
     if len(data) > limit:
-        raise TableError(f"{name}: {len(data) / 1048576:.1f} MB is over the {limit / 1048576:.0f} MB limit "
-                         f"({_limit_hint('max_upload_mb')})", where=name)
+        raise TableError(N_("{name}: {len_data_1048576:.1f} MB is over the {limit_1048576:.0f} MB limit "
+                            "({limit_hint_max_upload_mb})", name=name,
+                            len_data_1048576=len(data) / 1048576, limit_1048576=limit / 1048576,
+                            limit_hint_max_upload_mb=_limit_hint('max_upload_mb')), where=name)
     if not data.strip():
-        raise TableError(f"{name}: the file is empty", where=name)
+        raise TableError(N_("{name}: the file is empty", name=name), where=name)
     kind = sniff_kind(data)
     notes: list[str] = []
     decimal = "."
     if kind == "xls":
-        raise TableError(f"{name}: old Excel 97-2003 (.xls) format; save it as .xlsx or .csv", where=name)
+        raise TableError(N_("{name}: old Excel 97-2003 (.xls) format; save it as .xlsx or .csv", name=name), where=name)
     if kind in ("zip", "binary"):
-        raise TableError(f"{name}: not a CSV or XLSX table (the content is "
-                         f"{'a zip archive' if kind == 'zip' else 'binary data'})", where=name)
+        raise TableError(N_("{name}: not a CSV or XLSX table (the content is "
+                            "{a_zip_archive_if_kind_zip_else})", name=name,
+                            a_zip_archive_if_kind_zip_else='a zip archive' if kind == 'zip' else 'binary data'), where=name)
     if kind == "xlsx":
         where, header, rows, numbers, notes = _xlsx_records(data, name, sheet)
     else:
         text, enc, legacy = decode_text(data, name)
         if enc == "cp1252":
-            notes.append("read as cp1252 text (not UTF-8)")
+            notes.append(N_("read as cp1252 text (not UTF-8)"))
         first = text.find("\n")
         if (first if first >= 0 else len(text)) > _MAX_HEADER_CHARS:
-            raise TableError(f"{name}: the first line is longer than {_MAX_HEADER_CHARS:,} characters; that is no "
-                             f"header row", where=name)
+            raise TableError(N_("{name}: the first line is longer than {max_header_chars:,} characters; that is "
+                                "no header row", name=name,
+                                max_header_chars=_MAX_HEADER_CHARS), where=name)
         sep, decimal = _dialect(text)
         if sep != ",":
             notes.append(f"separator {'tab' if sep == chr(9) else repr(sep)}" + (", decimal comma" if decimal == "," else ""))
@@ -265,11 +281,12 @@ def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.Dat
         columns.append(c or f"Unnamed: {i}")
     if not rows:
         if all(c.startswith("Unnamed:") for c in columns):
-            raise TableError(f"{where}: no header row and no data", where=where)
-        raise TableError(f"{where}: has a header ({', '.join(columns[:8])}) but no data rows", where=where)
+            raise TableError(N_("{where}: no header row and no data", where=where), where=where)
+        raise TableError(N_("{where}: has a header ({join_columns_8}) but no data rows", where=where,
+                            join_columns_8=', '.join(columns[:8])), where=where)
     dupes = [c for c in columns if columns.count(c) > 1]
     if dupes:
-        raise TableError(f"{where}: column {dupes[0]!r} appears more than once", where=where)
+        raise TableError(N_("{where}: column {dupes_0!r} appears more than once", where=where, dupes_0=dupes[0]), where=where)
     width = len(columns)
     cleaned: list[list[object]] = []
     for rec, rowno in zip(rows, numbers):
@@ -278,7 +295,8 @@ def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.Dat
             text, changed = clean_cell(cell)
             text = text.strip()
             if changed:
-                notes.append(f"row {rowno}, column {col!r}: {', '.join(changed)}")
+                notes.append(N_("row {rowno}, column {col!r}: {join_changed}", rowno=rowno, col=col,
+                                join_changed=', '.join(changed)))
             out.append(text if text else None)
         cleaned.append(out)
     df = pd.DataFrame(cleaned, columns=columns, dtype=object)
@@ -293,13 +311,15 @@ def input_file(path: str | Path, error: type[PetaError] = TableError, what: str 
     """A local input file that exists, is a file and is within the upload size limit; else ``error`` saying so."""
     p = Path(path)
     if not p.exists():
-        raise error(f"{p}: no such file", where=str(p))
+        raise error(N_("{p}: no such file", p=p), where=str(p))
     if p.is_dir():
-        raise error(f"{p}: is a folder; give the {what}", where=str(p))
+        raise error(N_("{p}: is a folder; give the {what}", p=p, what=what), where=str(p))
     size = p.stat().st_size
     if size > max_upload_bytes():
-        raise error(f"{p.name}: {size / 1048576:.1f} MB is over the {max_upload_bytes() / 1048576:.0f} MB limit "
-                    f"({_limit_hint('max_upload_mb')})", where=p.name)
+        raise error(N_("{p_name}: {size_1048576:.1f} MB is over the {max_upload_bytes_1048576:.0f} MB "
+                       "limit ({limit_hint_max_upload_mb})", p_name=p.name,
+                       size_1048576=size / 1048576, max_upload_bytes_1048576=max_upload_bytes() / 1048576,
+                       limit_hint_max_upload_mb=_limit_hint('max_upload_mb')), where=p.name)
     return p
 
 
@@ -342,7 +362,8 @@ def to_csv_bytes(df: pd.DataFrame, sep: str = ",") -> bytes:
     return safe_for_spreadsheet(df).to_csv(index=False, sep=sep, decimal="," if sep == ";" else ".").encode("utf-8-sig")
 
 
-def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data", about: list[tuple[str, str]] | None = None) -> bytes:
+def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data", about: list[tuple[str, str]] | None = None,
+                  about_sheet: str = "About") -> bytes:
     """XLSX that opens well: formula-safe values, numbers as numbers, the header row frozen with filters, column
     widths to fit; with ``about`` (label, text pairs: title, scope, date, sources), a first sheet that says what the
     data is."""
@@ -354,8 +375,8 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data", about: list[tuple[str, 
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         if about:
             info = pd.DataFrame([{"": str(k), " ": neutralise_formula(str(v))} for k, v in about])
-            info.to_excel(xw, index=False, header=False, sheet_name="Keterangan")
-            ws = xw.sheets["Keterangan"]
+            info.to_excel(xw, index=False, header=False, sheet_name=about_sheet[:31])
+            ws = xw.sheets[about_sheet[:31]]
             ws.column_dimensions["A"].width = 22
             ws.column_dimensions["B"].width = 100
             ws["A1"].font = Font(bold=True, size=13)

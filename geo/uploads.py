@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import gazetteer as gz
+from .i18n import N_, Msg, message_frame
 from .registry import REGISTRY_COLUMNS, parse_period
 from .scores import ASSESSMENTS, PREDIKAT_BANDS, SCORE_COLUMNS, pick
 from .settings import FIRST_MPP_YEAR
@@ -102,18 +103,19 @@ def _region_of(g: gz.Gazetteer, code_raw: str, name: str, prov: str | None) -> t
     if code_raw:
         m = g.match(code_raw)
         if m.status != "matched":
-            return None, f"code {code_raw!r}: {m.reason}"
+            return None, N_("code {code!r}: {reason}", code=code_raw, reason=m.reason)
         if name:
             by_name = g.match(name, prov)
             if by_name.status == "matched" and by_name.code != m.code:
-                return None, f"code {code_raw} is {m.name} but the name {name!r} is {by_name.name}"
+                return None, N_("code {code} is {official} but the name {name!r} is {other}", code=code_raw,
+                                official=m.name, name=name, other=by_name.name)
         return m.code, ""
     if not name:
-        return None, "no region name or code"
+        return None, N_("no region name or code")
     m = g.match(name, prov)
     if m.status == "matched":
         return m.code, ""
-    return None, f"region {name!r} {m.explain()}"
+    return None, N_("region {name!r} {explanation}", name=name, explanation=m.explain())
 
 
 @dataclass
@@ -168,12 +170,14 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
     found = detect_mpp_columns(list(df.columns))
     for k, v in (columns or {}).items():
         if v is not None and v not in df.columns:
-            raise TableError(f"{where}: no column {v!r}; columns are: {', '.join(map(str, df.columns))}", where=where)
+            raise TableError(N_("{where}: no column {v!r}; columns are: {join_map_str_df_columns}", where=where,
+                                v=v, join_map_str_df_columns=', '.join(map(str, df.columns))), where=where)
         found[k] = v
     name_col, code_col = found["region"], found["code"]
     if name_col is None and code_col is None:
-        raise TableError(f"{where}: no region column; name one of: Nama Wilayah, Kabupaten/Kota, wilayah, region, or "
-                         f"a code column (kode). Columns are: {', '.join(map(str, df.columns))}", where=where)
+        raise TableError(N_("{where}: no region column; name one of: Nama Wilayah, Kabupaten/Kota, wilayah, "
+                            "region, or a code column (kode). Columns are: {join_map_str_df_columns}",
+                            where=where, join_map_str_df_columns=', '.join(map(str, df.columns))), where=where)
     prov_col, mpp_col, date_col = found["province"], found["mpp_name"], found["date"]
     lat_col, lon_col, src_col = found["latitude"], found["longitude"], found["source"]
     today = today or date.today()
@@ -196,31 +200,32 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
                 raw_iso = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
             p = parse_period(raw_iso)
             if p is None:
-                warning = f"column {date_col!r}: {raw!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)"
+                warning = N_("column {column!r}: {raw!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)",
+                             column=date_col, raw=raw)
             elif p.start > today:
-                warning = f"column {date_col!r}: {raw} is in the future"
+                warning = N_("column {column!r}: {raw} is in the future", column=date_col, raw=raw)
             elif p.start.year < EARLIEST_MPP_YEAR:
-                warning = f"column {date_col!r}: {raw} is before {EARLIEST_MPP_YEAR}, when the first MPPs opened"
+                warning = N_("column {column!r}: {raw} is before {year}, when the first MPPs opened", column=date_col,
+                             raw=raw, year=EARLIEST_MPP_YEAR)
             else:
                 opened, precision = p.text, p.precision
             if warning:
-                warning += "; the row is kept as undated (it counts from today)"
+                warning = Msg.join("; ", [warning, N_("the row is kept as undated (it counts from today)")])
         lat = _number(row[lat_col], decimal) if lat_col else None
         lon = _number(row[lon_col], decimal) if lon_col else None
         if (lat is None) != (lon is None):
-            problems.append("give both latitude and longitude, or neither")
+            problems.append(N_("give both latitude and longitude, or neither"))
         elif lat is not None:
             if np.isnan(lat) or np.isnan(lon):
-                problems.append("latitude/longitude are not numbers")
+                problems.append(N_("latitude/longitude are not numbers"))
             elif not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
-                problems.append(f"coordinates ({lat}, {lon}) are outside Indonesia")
+                problems.append(N_("coordinates ({lat}, {lon}) are outside Indonesia", lat=lat, lon=lon))
         mpp_name = str(row[mpp_col]).strip() if mpp_col and pd.notna(row[mpp_col]) else ""
         key = (code, mpp_name.lower(), opened)
         if not problems and key in seen:
-            problems.append(f"duplicate of row {seen[key]}")
+            problems.append(N_("duplicate of row {seen_key}", seen_key=seen[key]))
         if problems:
-            report.append({"row": rowno, "status": "rejected", "reason": "; ".join(problems + ([warning] if warning
-                                                                                               else [])),
+            report.append({"row": rowno, "status": "rejected", "reason": Msg.join("; ", problems + [warning]),
                            "code": code or "", "official_name": reg.at[code, "name"] if code else ""})
             continue
         seen[key] = rowno
@@ -238,8 +243,8 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
     out = pd.DataFrame(data, columns=REGISTRY_COLUMNS + ["latitude", "longitude"])
     notes = list(up.notes)
     if not date_col:
-        notes.append("no date column: every MPP counts from today")
-    return UploadResult(out, pd.DataFrame(report, columns=["row", "status", "reason", "code", "official_name"]), notes)
+        notes.append(N_("no date column: every MPP counts from today"))
+    return UploadResult(out, message_frame(report, ["row", "status", "reason", "code", "official_name"]), notes)
 
 
 def read_scores_file(source: str | Path | bytes, name: str | None = None, today: date | None = None) -> UploadResult:
@@ -251,7 +256,9 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
     missing = [label for label, c in (("region or code", name_col or code_col), ("assessment", ass_col),
                                       ("year", year_col), ("predikat or score", pred_col or score_col)) if c is None]
     if missing:
-        raise TableError(f"{where}: missing column(s): {', '.join(missing)}. Columns are: {', '.join(map(str, df.columns))}")
+        raise TableError(N_("{where}: missing column(s): {join_missing}. Columns are: "
+                            "{join_map_str_df_columns}", where=where,
+                            join_missing=', '.join(missing), join_map_str_df_columns=', '.join(map(str, df.columns))))
     today = today or date.today()
     g = gz.gazetteer()
     memo: dict = {}
@@ -267,8 +274,10 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
             code, level = sorted(as_province)[0], "province"
         elif as_province and as_regency is not None and as_regency.status == "matched":
             level = "regency"
-            problems.append(f"region {name!r} is ambiguous: the province {g.province_name(sorted(as_province)[0])} or "
-                            f"{as_regency.name}; write 'Provinsi {name}' or the regency's full name")
+            problems.append(N_("region {name!r} is ambiguous: the province {g_province_name_sorted_as_prov} or "
+                               "{as_regency_name}; write 'Provinsi {name}' or the regency's full name",
+                               name=name, g_province_name_sorted_as_prov=g.province_name(sorted(as_province)[0]),
+                               as_regency_name=as_regency.name))
         else:
             code, why = _region(g, row, code_col, name_col, None, memo)
             level = "regency"
@@ -277,24 +286,29 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
         assessment = str(row[ass_col]).strip().upper() if pd.notna(row[ass_col]) else ""
         assessment = {"AKIP": "SAKIP", "IRB": "RB", "INDEKS RB": "RB"}.get(assessment, assessment)
         if assessment not in ASSESSMENTS:
-            problems.append(f"column {ass_col!r}: unknown assessment {assessment!r} (RB or SAKIP)")
+            problems.append(N_("column {ass_col!r}: unknown assessment {assessment!r} (RB or SAKIP)",
+                               ass_col=ass_col, assessment=assessment))
         year_raw = str(row[year_col]).strip() if pd.notna(row[year_col]) else ""
         year = int(year_raw) if re.fullmatch(r"[0-9]{4}", year_raw) else None
         if year is None:
-            problems.append(f"column {year_col!r}: {year_raw!r} is not a year")
+            problems.append(N_("column {year_col!r}: {year_raw!r} is not a year", year_col=year_col,
+                               year_raw=year_raw))
         elif not (2010 <= year <= today.year):
-            problems.append(f"column {year_col!r}: {year} is outside 2010-{today.year}")
+            problems.append(N_("column {year_col!r}: {year} is outside 2010-{today_year}", year_col=year_col,
+                               year=year, today_year=today.year))
         predikat = str(row[pred_col]).strip().upper() if pred_col and pd.notna(row[pred_col]) else ""
         if predikat and predikat not in PREDIKAT_BANDS:
-            problems.append(f"column {pred_col!r}: predikat {predikat!r} is not on the scale "
-                            f"({', '.join(PREDIKAT_BANDS)})")
+            problems.append(N_("column {pred_col!r}: predikat {predikat!r} is not on the scale "
+                               "({join_predikat_bands})", pred_col=pred_col,
+                               predikat=predikat, join_predikat_bands=', '.join(PREDIKAT_BANDS)))
         score = _number(row[score_col], decimal) if score_col else None
         if score is not None and (np.isnan(score) or not 0 <= score <= 125):
-            problems.append(f"column {score_col!r}: score {row[score_col]!r} is not a number from 0 to 125")
+            problems.append(N_("column {score_col!r}: score {row_score_col!r} is not a number from 0 to 125",
+                               score_col=score_col, row_score_col=row[score_col]))
         if not predikat and score is None:
-            problems.append("neither a predikat nor a score")
+            problems.append(N_("neither a predikat nor a score"))
         if problems:
-            report.append({"row": rowno, "status": "rejected", "reason": "; ".join(problems), "code": code or "",
+            report.append({"row": rowno, "status": "rejected", "reason": Msg.join("; ", problems), "code": code or "",
                            "official_name": ""})
             continue
         official = g.province_name(code) if level == "province" else g.regencies.set_index("code").at[code, "name"]
@@ -308,7 +322,7 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
         out = pick(out)[SCORE_COLUMNS]
     else:
         out = pd.DataFrame(columns=SCORE_COLUMNS)
-    return UploadResult(out, pd.DataFrame(report, columns=["row", "status", "reason", "code", "official_name"]),
+    return UploadResult(out, message_frame(report, ["row", "status", "reason", "code", "official_name"]),
                         list(up.notes))
 
 
@@ -383,5 +397,6 @@ def apply_mode(registry: pd.DataFrame, analyst: pd.DataFrame, mode: str) -> pd.D
     if mode == "compare":
         return registry
     if mode != "add":
-        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        raise ValueError(N_("unknown mode {mode!r}; choose one of {join_modes}", mode=mode,
+                            join_modes=', '.join(MODES)))
     return merge_registry(registry, analyst)[0]

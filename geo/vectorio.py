@@ -39,6 +39,7 @@ import shapely
 
 from . import settings
 from .errors import PetaError
+from .i18n import N_
 
 CRS = "EPSG:4326"
 #: GDAL drivers left registered once a user's file is to be read.
@@ -78,7 +79,7 @@ def _libgdal() -> Any:
                 return ctypes.CDLL(path)
     found = ctypes.util.find_library("gdal")
     if not found:
-        raise BoundaryError("cannot restrict GDAL's drivers (libgdal not found); refusing to read user files")
+        raise BoundaryError(N_("cannot restrict GDAL's drivers (libgdal not found); refusing to read user files"))
     return ctypes.CDLL(found)
 
 
@@ -142,8 +143,10 @@ def read_vector_bytes(data: bytes, name: str) -> gpd.GeoDataFrame:
 def _check_size(size: int, name: str) -> None:
     limit = settings.max_upload_bytes()
     if size > limit:
-        raise BoundaryError(f"{name}: {size / 1048576:.1f} MB is over the {limit / 1048576:.0f} MB limit "
-                            f"(setting {settings.SETTINGS['max_upload_mb'].env})", where=name)
+        raise BoundaryError(N_("{name}: {size_1048576:.1f} MB is over the {limit_1048576:.0f} MB limit (setting "
+                               "{settings_settings_max_upload_m})", name=name,
+                               size_1048576=size / 1048576, limit_1048576=limit / 1048576,
+                               settings_settings_max_upload_m=settings.SETTINGS['max_upload_mb'].env), where=name)
 
 
 def _kind(data: bytes) -> str:
@@ -170,12 +173,14 @@ def _describe(data: bytes) -> str:
 
 def _read_single(data: bytes, name: str, kind: str) -> gpd.GeoDataFrame:
     if kind == "other" and name.lower().endswith(".zip"):
-        raise BoundaryError(f"{name}: not a readable zip file (the content is {_describe(data)})", where=name)
+        raise BoundaryError(N_("{name}: not a readable zip file (the content is {describe_data})", name=name,
+                               describe_data=_describe(data)), where=name)
     if kind == "geojson":
         return _read_geojson(data, name)
     if kind == "gpkg":
         return _read_geopackage(data, name)
-    raise BoundaryError(f"{name}: not a GeoJSON, GeoPackage or zipped shapefile (the content is {_describe(data)})",
+    raise BoundaryError(N_("{name}: not a GeoJSON, GeoPackage or zipped shapefile (the content is "
+                           "{describe_data})", name=name, describe_data=_describe(data)),
                         where=name)
 
 
@@ -183,13 +188,15 @@ def _read_geojson(data: bytes, name: str) -> gpd.GeoDataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BoundaryError(f"{name}: GeoJSON must be UTF-8 text (byte {exc.start} is not)", where=name) from exc
+        raise BoundaryError(N_("{name}: GeoJSON must be UTF-8 text (byte {exc_start} is not)", name=name,
+                               exc_start=exc.start), where=name) from exc
     try:
         obj = json.loads(text)
     except RecursionError as exc:
-        raise BoundaryError(f"{name}: the JSON is nested too deeply", where=name) from exc
+        raise BoundaryError(N_("{name}: the JSON is nested too deeply", name=name), where=name) from exc
     except json.JSONDecodeError as exc:
-        raise BoundaryError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+        raise BoundaryError(N_("{name}: not valid JSON (line {exc_lineno}, column {exc_colno}: {exc_msg})",
+                               name=name, exc_lineno=exc.lineno, exc_colno=exc.colno, exc_msg=exc.msg),
                             where=name) from exc
     kind = obj.get("type") if isinstance(obj, dict) else None
     if kind == "FeatureCollection" and isinstance(obj.get("features"), list):
@@ -197,7 +204,8 @@ def _read_geojson(data: bytes, name: str) -> gpd.GeoDataFrame:
     elif kind == "Feature":
         features = [obj]
     else:
-        raise BoundaryError(f"{name}: not a GeoJSON FeatureCollection or Feature (type {str(kind)[:40]!r})",
+        raise BoundaryError(N_("{name}: not a GeoJSON FeatureCollection or Feature (type {str_kind_40!r})",
+                               name=name, str_kind_40=str(kind)[:40]),
                             where=name)
     _check_features(len(features), name)
     crs = _geojson_crs(obj.get("crs"), name)
@@ -206,7 +214,7 @@ def _read_geojson(data: bytes, name: str) -> gpd.GeoDataFrame:
         if not isinstance(f, dict) or f.get("type") != "Feature":
             props.append({})
             geoms.append(None)
-            problems.append(f"item {i} of 'features' is not a GeoJSON Feature")
+            problems.append(N_("item {i} of 'features' is not a GeoJSON Feature", i=i))
             continue
         p = f.get("properties")
         props.append({str(k): (v if v is None or isinstance(v, (str, int, float, bool)) else json.dumps(v))
@@ -220,7 +228,7 @@ def _read_geojson(data: bytes, name: str) -> gpd.GeoDataFrame:
             geom = shapely.from_geojson(json.dumps(g))
         except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
             geoms.append(None)
-            problems.append(f"unreadable geometry ({str(exc)[:120]})")
+            problems.append(N_("unreadable geometry ({str_exc_120})", str_exc_120=str(exc)[:120]))
             continue
         geoms.append(geom)
         problems.append("")
@@ -242,22 +250,25 @@ def _geojson_crs(member: Any, name: str) -> str:
         return CRS
     m = re.fullmatch(r"(?i)(?:urn:ogc:def:crs:)?EPSG:(?:[0-9.]*:)?([0-9]{4,6})", text)
     if not m:
-        raise BoundaryError(f"{name}: the 'crs' member {text[:80]!r} is not an EPSG code; remove it (GeoJSON is "
-                            f"longitude/latitude) or name the EPSG code", where=name)
+        raise BoundaryError(N_("{name}: the 'crs' member {text_80!r} is not an EPSG code; remove it (GeoJSON is "
+                               "longitude/latitude) or name the EPSG code", name=name,
+                               text_80=text[:80]), where=name)
     return f"EPSG:{m.group(1)}"
 
 
 def _check_features(n: int, name: str) -> None:
     limit = settings.get("max_features")
     if n > limit:
-        raise BoundaryError(f"{name}: {n:,} features is over the limit of {limit:,} "
-                            f"(setting {settings.SETTINGS['max_features'].env}); Indonesia has 514 regencies",
+        raise BoundaryError(N_("{name}: {n:,} features is over the limit of {limit:,} (setting "
+                               "{settings_settings_max_features}); Indonesia has 514 regencies",
+                               name=name, n=n, limit=limit,
+                               settings_settings_max_features=settings.SETTINGS['max_features'].env),
                             where=name)
 
 
 def _read_geopackage(data: bytes, name: str) -> gpd.GeoDataFrame:
     if data[68:72] not in GPKG_APPLICATION_IDS:
-        raise BoundaryError(f"{name}: an SQLite database but not a GeoPackage", where=name)
+        raise BoundaryError(N_("{name}: an SQLite database but not a GeoPackage", name=name), where=name)
     with tempfile.TemporaryDirectory(prefix="peta-mpp-") as tmp:
         path = Path(tmp) / "upload.gpkg"
         path.write_bytes(data)
@@ -274,15 +285,18 @@ def _read_gdal(path: Path, name: str) -> gpd.GeoDataFrame:
         spatial = [str(lay) for lay, gtype in layers if gtype is not None]
         if len(spatial) != 1:
             listing = ", ".join(f"{lay} ({gtype or 'no geometry'})" for lay, gtype in layers[:10]) or "none"
-            raise BoundaryError(f"{name}: holds {len(spatial)} layers with geometry ({listing}); "
-                                f"give a file with exactly one", where=name)
+            raise BoundaryError(N_("{name}: holds {len_spatial} layers with geometry ({listing}); give a file with "
+                                   "exactly one", name=name,
+                                   len_spatial=len(spatial), listing=listing), where=name)
         info = pyogrio.read_info(path, layer=spatial[0])
         _check_features(int(info.get("features") or 0), name)
         gdf = gpd.read_file(path, layer=spatial[0], engine="pyogrio", on_invalid="ignore")
     except BoundaryError:
         raise
     except Exception as exc:  # pyogrio's DataSourceError, DataLayerError, …: the file, not the app
-        raise BoundaryError(f"{name}: cannot read as a vector file ({str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__})",
+        raise BoundaryError(N_("{name}: cannot read as a vector file ({str_exc_splitlines_0_200_if_st})",
+                               name=name,
+                               str_exc_splitlines_0_200_if_st=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__),
                             where=name) from exc
     return gdf
 
@@ -297,16 +311,18 @@ def _sibling(shp: Path, ext: str) -> Path | None:
 def _read_shapefile(parts: dict[str, Path | None], name: str) -> gpd.GeoDataFrame:
     missing = [ext for ext in (".shx", ".dbf") if parts.get(ext) is None]
     if missing:
-        raise BoundaryError(f"{name}: shapefile lacks its {' and '.join(missing)} file; "
-                            f"zip all the files that share its name", where=name)
+        raise BoundaryError(N_("{name}: shapefile lacks its {and_join_missing} file; zip all the files that "
+                               "share its name", name=name,
+                               and_join_missing=' and '.join(missing)), where=name)
     shp, shx, dbf = parts[".shp"], parts[".shx"], parts[".dbf"]
     assert shp is not None and shx is not None and dbf is not None
     for p in (shp, shx):
         if p.read_bytes()[:4] != SHP_MAGIC:
-            raise BoundaryError(f"{name}: {p.name} is not a shapefile part (wrong file signature)", where=name)
+            raise BoundaryError(N_("{name}: {p_name} is not a shapefile part (wrong file signature)", name=name,
+                                   p_name=p.name), where=name)
     if dbf.read_bytes()[:1] not in (b"\x02", b"\x03", b"\x04", b"\x05", b"\x30", b"\x31", b"\x83", b"\x8b",
                                     b"\xf5", b"\xfb", b"\x43", b"\x63", b"\x8e", b"\xcb"):
-        raise BoundaryError(f"{name}: {dbf.name} is not a dBase table", where=name)
+        raise BoundaryError(N_("{name}: {dbf_name} is not a dBase table", name=name, dbf_name=dbf.name), where=name)
     _check_features(max(0, (shx.stat().st_size - 100) // 8), name)
     return _read_gdal(shp, name)
 
@@ -320,15 +336,16 @@ def _read_zip(data: bytes, name: str) -> gpd.GeoDataFrame:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise BoundaryError(f"{name}: not a readable zip file ({exc})", where=name) from exc
+        raise BoundaryError(N_("{name}: not a readable zip file ({exc})", name=name, exc=exc), where=name) from exc
     files = []
     for info in infos:
         n = info.filename
         p = PurePosixPath(n.replace("\\", "/"))
         if n.startswith("/") or ".." in p.parts or re.match(r"^[A-Za-z]:", n):
-            raise BoundaryError(f"{name}: unsafe path in zip: {n}", where=name)
+            raise BoundaryError(N_("{name}: unsafe path in zip: {n}", name=name, n=n), where=name)
         if _member_is_link(info):
-            raise BoundaryError(f"{name}: the zip holds a symbolic link ({n}); zip the files themselves", where=name)
+            raise BoundaryError(N_("{name}: the zip holds a symbolic link ({n}); zip the files themselves",
+                                   name=name, n=n), where=name)
         if info.is_dir() or p.parts[0] == "__MACOSX" or p.name.startswith("._"):
             continue
         files.append(info)
@@ -344,22 +361,28 @@ def _read_zip(data: bytes, name: str) -> gpd.GeoDataFrame:
             datasets.append((f.filename, [f]))
     if not datasets:
         listing = ", ".join(f.filename for f in files[:8]) or "nothing"
-        raise BoundaryError(f"{name}: the zip holds no .shp, .gpkg or .geojson file (it holds: {listing})", where=name)
+        raise BoundaryError(N_("{name}: the zip holds no .shp, .gpkg or .geojson file (it holds: {listing})",
+                               name=name, listing=listing), where=name)
     if len(datasets) > 1:
-        raise BoundaryError(f"{name}: the zip holds {len(datasets)} datasets ({', '.join(d for d, _ in datasets[:8])});"
-                            f" zip exactly one", where=name)
+        raise BoundaryError(N_("{name}: the zip holds {len_datasets} datasets ({join_d_for_d_in_datasets_8}); "
+                               "zip exactly one", name=name, len_datasets=len(datasets),
+                               join_d_for_d_in_datasets_8=', '.join(d for d, _ in datasets[:8])), where=name)
     target, members = datasets[0]
     budget = settings.max_unpacked_bytes()
     ratio = settings.get("max_zip_ratio")
     total = sum(m.file_size for m in members)
     if total > budget:
-        raise BoundaryError(f"{name}: unpacks to {total / 1048576:.0f} MB, over the limit of "
-                            f"{budget / 1048576:.0f} MB (setting {settings.SETTINGS['max_unpacked_mb'].env})",
+        raise BoundaryError(N_("{name}: unpacks to {total_1048576:.0f} MB, over the limit of "
+                               "{budget_1048576:.0f} MB (setting {settings_settings_max_unpacked})",
+                               name=name, total_1048576=total / 1048576, budget_1048576=budget / 1048576,
+                               settings_settings_max_unpacked=settings.SETTINGS['max_unpacked_mb'].env),
                             where=name)
     for m in members:
         if m.file_size > 1048576 and m.file_size > ratio * max(m.compress_size, 1):
-            raise BoundaryError(f"{name}: {m.filename} is compressed {m.file_size / max(m.compress_size, 1):.0f}:1, "
-                                f"more than a real boundary file (a zip bomb?); refused", where=name)
+            raise BoundaryError(N_("{name}: {m_filename} is compressed {m_file_size_max_m_compress_siz:.0f}:1, more "
+                                   "than a real boundary file (a zip bomb?); refused",
+                                   name=name, m_filename=m.filename,
+                                   m_file_size_max_m_compress_siz=m.file_size / max(m.compress_size, 1)), where=name)
     with tempfile.TemporaryDirectory(prefix="peta-mpp-") as tmp:
         written: dict[str, Path] = {}
         for m in members:
@@ -372,7 +395,8 @@ def _read_zip(data: bytes, name: str) -> gpd.GeoDataFrame:
         inner = written[PurePosixPath(target).suffix.lower()].read_bytes()
         kind = _kind(inner)
         if kind == "zip":
-            raise BoundaryError(f"{name}: {target} is itself a zip; zip the boundary file directly", where=name)
+            raise BoundaryError(N_("{name}: {target} is itself a zip; zip the boundary file directly", name=name,
+                                   target=target), where=name)
         return _read_single(inner, f"{name}: {target}", kind)
 
 
@@ -385,11 +409,13 @@ def _extract(zf: zipfile.ZipFile, member: zipfile.ZipInfo, dest: Path, name: str
             while chunk := src.read(1 << 20):
                 done += len(chunk)
                 if done > limit:
-                    raise BoundaryError(f"{name}: {member.filename} unpacks to more than its stated size; refused",
+                    raise BoundaryError(N_("{name}: {member_filename} unpacks to more than its stated size; refused",
+                                           name=name, member_filename=member.filename),
                                         where=name)
                 out.write(chunk)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
-        raise BoundaryError(f"{name}: cannot unpack {member.filename} ({exc})", where=name) from exc
+        raise BoundaryError(N_("{name}: cannot unpack {member_filename} ({exc})", name=name,
+                               member_filename=member.filename, exc=exc), where=name) from exc
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -403,25 +429,30 @@ def _finish(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     lonlat = bounds is not None and -180 <= bounds[0] and bounds[2] <= 180 and -90 <= bounds[1] and bounds[3] <= 90
     if bounds is not None and (gdf.crs is None or gdf.crs.is_geographic) and \
             LAT_RANGE[0] <= bounds[0] and bounds[2] <= LAT_RANGE[1] and LON_RANGE[0] <= bounds[1] and bounds[3] <= LON_RANGE[1]:
-        raise BoundaryError(f"{name}: latitude and longitude look swapped (x from {bounds[0]:.1f} to {bounds[2]:.1f}, "
-                            f"y from {bounds[1]:.1f} to {bounds[3]:.1f}); GeoJSON and EPSG:4326 files give longitude "
-                            f"first", where=name)
+        raise BoundaryError(N_("{name}: latitude and longitude look swapped (x from {bounds_0:.1f} to "
+                               "{bounds_2:.1f}, y from {bounds_1:.1f} to {bounds_3:.1f}); GeoJSON and EPSG:4326 "
+                               "files give longitude first", name=name,
+                               bounds_0=bounds[0], bounds_2=bounds[2], bounds_1=bounds[1], bounds_3=bounds[3]), where=name)
     if gdf.crs is None:
         if bounds is not None and not lonlat:
-            raise BoundaryError(f"{name}: no coordinate reference system (.prj missing) and the coordinates are "
-                                f"not longitude/latitude; add the .prj file", where=name)
+            raise BoundaryError(N_("{name}: no coordinate reference system (.prj missing) and the coordinates are "
+                                   "not longitude/latitude; add the .prj file",
+                                   name=name), where=name)
         gdf = gdf.set_crs(CRS)
-        gdf.attrs["crs_note"] = "no CRS (.prj) given; coordinates look like longitude/latitude, read as EPSG:4326"
+        gdf.attrs["crs_note"] = N_("no CRS (.prj) given; coordinates look like longitude/latitude, read as EPSG:4326")
     elif gdf.crs.is_geographic and not lonlat and bounds is not None:
-        raise BoundaryError(f"{name}: the file says its coordinates are degrees ({gdf.crs.to_string()}), but they run "
-                            f"to x {bounds[2]:,.0f}, y {bounds[3]:,.0f}: these look like metres (Web Mercator, "
-                            f"EPSG:3857, or UTM?); give the file's real CRS", where=name)
+        raise BoundaryError(N_("{name}: the file says its coordinates are degrees ({gdf_crs_to_string}), but "
+                               "they run to x {bounds_2:,.0f}, y {bounds_3:,.0f}: these look like metres (Web "
+                               "Mercator, EPSG:3857, or UTM?); give the file's real CRS",
+                               name=name, gdf_crs_to_string=gdf.crs.to_string(), bounds_2=bounds[2],
+                               bounds_3=bounds[3]), where=name)
     elif gdf.crs.to_epsg() != 4326:
-        note = f"reprojected from {gdf.crs.to_string()} to EPSG:4326"
+        note = N_("reprojected from {crs} to EPSG:4326", crs=gdf.crs.to_string())
         try:
             gdf = gdf.to_crs(CRS)
         except Exception as exc:  # pyproj: a CRS it cannot transform
-            raise BoundaryError(f"{name}: cannot reproject from {gdf.crs.to_string()} ({exc})", where=name) from exc
+            raise BoundaryError(N_("{name}: cannot reproject from {gdf_crs_to_string} ({exc})", name=name,
+                                   gdf_crs_to_string=gdf.crs.to_string(), exc=exc), where=name) from exc
         gdf.attrs["crs_note"] = note
     gdf = gdf.reset_index(drop=True)
     has_geom = ~gdf.geometry.isna() & ~gdf.geometry.is_empty
@@ -432,12 +463,15 @@ def _finish(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
         swapped = (y >= LON_RANGE[0]) & (y <= LON_RANGE[1]) & (x >= LAT_RANGE[0]) & (x <= LAT_RANGE[1])
         if not inside.any():
             if swapped.all():
-                raise BoundaryError(f"{name}: latitude and longitude look swapped (x from {x.min():.1f} to "
-                                    f"{x.max():.1f}, y from {y.min():.1f} to {y.max():.1f}); GeoJSON and "
-                                    f"EPSG:4326 files give longitude first", where=name)
-            raise BoundaryError(f"{name}: no feature lies in or near Indonesia (longitude {LON_RANGE[0]:.0f} to "
-                                f"{LON_RANGE[1]:.0f}, latitude {LAT_RANGE[0]:.0f} to {LAT_RANGE[1]:.0f}); check "
-                                f"the coordinates and the CRS", where=name)
+                raise BoundaryError(N_("{name}: latitude and longitude look swapped (x from {x_min:.1f} to {x_max:.1f}, "
+                                       "y from {y_min:.1f} to {y_max:.1f}); GeoJSON and EPSG:4326 files give longitude "
+                                       "first", name=name, x_min=x.min(),
+                                       x_max=x.max(), y_min=y.min(), y_max=y.max()), where=name)
+            raise BoundaryError(N_("{name}: no feature lies in or near Indonesia (longitude {lon_range_0:.0f} to "
+                                   "{lon_range_1:.0f}, latitude {lat_range_0:.0f} to {lat_range_1:.0f}); check the "
+                                   "coordinates and the CRS", name=name,
+                                   lon_range_0=LON_RANGE[0], lon_range_1=LON_RANGE[1], lat_range_0=LAT_RANGE[0],
+                                   lat_range_1=LAT_RANGE[1]), where=name)
         if not inside.all():
             problems = gdf.get("parse_problem", pd.Series([""] * len(gdf))).fillna("").astype(str).to_numpy().copy()
             idx = np.flatnonzero(has_geom.to_numpy())[~inside]

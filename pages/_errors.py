@@ -6,12 +6,13 @@ User-supplied text (file, sheet and column names, cell values) reaches the page 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import streamlit as st
 
-from geo.errors import PetaError, log_bug, one_line
+from geo.errors import PetaError, log_bug
+from geo.i18n import gettext
 
 
 def plain(text: str) -> str:
@@ -24,13 +25,12 @@ def plain(text: str) -> str:
 def input_errors(what: str) -> Iterator[None]:
     """Show a bad input as one message in the page (the data in use does not change); a bug as a short apology with
     a reference (logged with its traceback), never a traceback."""
-    en = st.session_state.get("lang", "id") == "en"
+    lang = st.session_state.get("lang", "id")
     try:
         yield
     except PetaError as exc:
-        st.error(plain(one_line(str(exc))))
+        st.error(plain(exc.say(lang)))
     except Exception as exc:  # a bug, not bad input
         ref = log_bug(exc)
-        st.error(plain(f"Could not read {what}: an internal error happened (reference {ref}). The data in use did "
-                       f"not change." if en else f"Tidak dapat membaca {what}: terjadi galat internal (rujukan "
-                       f"{ref}). Data yang dipakai tidak berubah."))
+        st.error(plain(gettext(lang, "Could not read {what}: an internal error happened (reference {ref}). The data "
+                                     "in use did not change.", what=what, ref=ref)))

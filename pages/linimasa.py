@@ -15,13 +15,14 @@ from pages._shared import (
     coverage_table,
     current_filters,
     lang,
+    tr,
     yearly,
 )
 
 when, provinces = current_filters()
 reg, sc = active_registry(), active_scores()
-en = lang() == "en"
-st.title("Coverage over time" if en else "Linimasa cakupan")
+_ = tr()
+st.title(_("Coverage over the years"))
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -44,16 +45,16 @@ series = yearly(when, provinces, reg, sc)  # the same series as the overview and
 years = list(series["year"])
 ends = dict(zip(series["year"], series["as_of"]))  # 31 December, or the chosen date in its own year
 c1, c2 = st.columns(2)
-c1.caption("Regencies with their own MPP, year by year" if en else "Kab/kota dengan MPP sendiri, dari tahun ke tahun")
+c1.caption(_("Regencies with their own MPP, year by year"))
 c1.line_chart(series.assign(year=series["year"].astype(str)).set_index("year")[["with_own_mpp"]]
-              .rename(columns={"with_own_mpp": "regencies" if en else "kab/kota"}), height=180)
-c2.caption("People covered, year by year (registered residents, millions; not a census)" if en else
-           "Penduduk yang terjangkau, dari tahun ke tahun (penduduk terdaftar, juta; bukan sensus)")
+              .rename_axis(_("Year")).rename(columns={"with_own_mpp": _("regencies")}), height=180)
+c2.caption(_("People covered, year by year (registered residents, millions; not a census)"))
 c2.line_chart(series.assign(year=series["year"].astype(str), people=series["population_covered"] / 1e6)
-              .set_index("year")[["people"]].rename(columns={"people": "millions" if en else "juta"}), height=180)
-year = st.select_slider("Year" if en else "Tahun", options=years, value=min(when.year, years[-1]), key="timeline_year")
+              .set_index("year")[["people"]].rename_axis(_("Year")).rename(columns={"people": _("millions")}),
+              height=180)
+year = st.select_slider(_("Year"), options=years, value=min(when.year, years[-1]), key="timeline_year")
 frame = st.empty()
-if st.button("▶ Play" if en else "▶ Putar", key="play"):
+if st.button("▶ " + _("Play"), key="play"):
     bar = st.progress(0.0)
     for k, y in enumerate(years):
         frame.image(year_map(ends[y], provinces, lang(), reg, sc, reg_key), width="stretch")
@@ -62,7 +63,7 @@ if st.button("▶ Play" if en else "▶ Putar", key="play"):
 else:
     with st.spinner("…"):
         frame.image(year_map(ends[year], provinces, lang(), reg, sc, reg_key), width="stretch")
-st.download_button("Small multiples (PNG)" if en else "Peta kecil per tahun (PNG)",
+st.download_button(_("Small maps per year (PNG)"),
                    lambda: small_multiples_png(reg, sc, list(provinces), lang()),
                    file_name=f"peta-mpp_linimasa_{'-'.join(provinces) or 'indonesia'}.png", mime="image/png",
                    on_click="ignore")

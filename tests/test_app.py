@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.boundaries import load_boundaries
 from geo.coverage import gaps, regency_coverage, summary
+from geo.labels import column_label
 from geo.maps import mpp_points
 from geo.registry import as_of, load_official_totals, load_registry
 from geo.scores import load_scores
@@ -29,6 +30,11 @@ def run(page: str, session: dict | None = None, **params) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def col(name: str, lang: str = "id") -> str:
+    """A column as people see it (geo.labels): 'Kode' for code in id."""
+    return column_label(name, lang)
 
 
 def metric(at: AppTest, i: int) -> str:
@@ -94,14 +100,14 @@ def test_gaps_page_table_and_downloads_match_geo():
     table = regency_coverage(date(2024, 7, 17), ["12"], reg, load_scores())
     expected = gaps(table, load_boundaries("full"), mpp_points(as_of(reg, "2024-07-17"), load_boundaries("full")))
     by_distance = expected.sort_values(["nearest_mpp_km", "population"], ascending=[False, False])
-    assert list(shown["code"]) == list(by_distance["code"])  # farthest first by default
+    assert list(shown[col("code")]) == list(by_distance["code"])  # farthest first by default
     at.radio(key="gap_sort").set_value("population").run()
     shown = at.dataframe[0].value
-    assert list(shown["population"]) == sorted(expected["population"], reverse=True)
-    assert shown["population"].notna().all()
-    assert shown["nearest_mpp_km"].notna().all()
+    assert list(shown[col("population")]) == sorted(expected["population"], reverse=True)
+    assert shown[col("population")].notna().all()
+    assert shown[col("nearest_mpp_km")].notna().all()
     ranking = at.dataframe[1].value
-    assert ranking.iloc[0]["without"] == 28
+    assert ranking.iloc[0][col("without")] == 28
 
 
 def test_scores_page_states_what_is_unknown():
@@ -109,8 +115,8 @@ def test_scores_page_states_what_is_unknown():
     text = " ".join(m.value for m in at.markdown)
     assert "tidak diketahui, bukan rendah" in text
     prov = at.dataframe[2].value
-    sumut = prov[prov["code"] == "12"].set_index("assessment")
-    assert sumut.at["RB", "predikat"] == "BB" and sumut.at["SAKIP", "predikat"] == "B"
+    sumut = prov[prov[col("code")] == "12"].set_index(col("assessment"))
+    assert sumut.at["RB", col("predikat")] == "BB" and sumut.at["SAKIP", col("predikat")] == "B"
 
 
 def test_data_page_and_language_switch():
@@ -118,7 +124,7 @@ def test_data_page_and_language_switch():
     assert at.title[0].value == "Data"
     assert any("Completeness" in s.value for s in at.subheader)
     comp = at.dataframe[0].value
-    assert comp.iloc[-1]["official_total"] == 305
+    assert comp.iloc[-1][col("official_total", "en")] == 305
 
 
 def test_an_uploaded_registry_is_used_on_every_page():
@@ -144,7 +150,7 @@ def test_presentation_mode_title_states_scope_and_date():
 
 def test_timeline_page_counts_per_year():
     at = run("pages/linimasa.py", province="12", lang="en")
-    assert at.title[0].value == "Coverage over time"
+    assert at.title[0].value == "Coverage over the years"
     assert not at.exception
 
 

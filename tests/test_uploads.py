@@ -174,10 +174,16 @@ def test_exports_open_well_in_a_spreadsheet():
 
     df = pd.DataFrame({"name": ["Kabupaten Nias Selatan", "=HYPERLINK(1)"], "population": [376209, 99],
                        "nearest_mpp_km": [182.3, 1.0]})
-    wb = load_workbook(io.BytesIO(to_xlsx_bytes(df, "Kesenjangan", about=[("Judul", "Kesenjangan"), ("Per", "x")])))
+    wb = load_workbook(io.BytesIO(to_xlsx_bytes(df, "Kesenjangan", about=[("Judul", "Kesenjangan"), ("Per", "x")],
+                                                about_sheet="Keterangan")))
     assert wb.sheetnames == ["Keterangan", "Kesenjangan"] and wb["Keterangan"]["B1"].value == "Kesenjangan"
     ws = wb["Kesenjangan"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C3"
     assert isinstance(ws["B2"].value, int) and isinstance(ws["C2"].value, float)  # numbers stay numbers
     assert ws["A3"].value == "'=HYPERLINK(1)" and ws.column_dimensions["A"].width >= 22
     assert to_csv_bytes(df).startswith(b"\xef\xbb\xbfname,") and b"182,3" in to_csv_bytes(df, sep=";")
+    # For people, headers in their language; for scripts, the field names (geo.labels.localize).
+    from geo.labels import localize
+
+    assert to_csv_bytes(localize(df, "id")).startswith("\ufeffKabupaten/kota,Penduduk terdaftar,Jarak (km)".encode())
+    assert to_csv_bytes(localize(df, "en", english=True)).startswith(b"\xef\xbb\xbfname,population,")
