@@ -10,6 +10,8 @@ from pages._views import warm_default_views
 
 leave_legacy_page_router()  # concurrent first sessions of a fresh server, too
 st.set_page_config(page_title="Peta MPP", page_icon="🗺️", layout="wide")
+# Less blank space above the page title, so a 1280x720 screen shows the map sooner.
+st.html("<style>.block-container { padding-top: 2.2rem !important; }</style>")
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page
 st.session_state["_filters_owner"] = "app"
 _ = tr()

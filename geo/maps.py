@@ -27,11 +27,31 @@ def esc(value: Any) -> str:
 
 MAP_CSS = """
 .folium-map.leaflet-container, .leaflet-container { background: #f2f5f8 !important; }
+html, body { height: 100%; margin: 0; overflow: hidden; }
+/* The map fills its frame, whatever height the page gives the frame (#map_div: streamlit-folium's map). */
+.folium-map, #map_div { height: 100vh !important; }
 .peta-cluster div { background: #08306b; color: #fff; border: 2px solid #fff; border-radius: 50%;
   width: 28px; height: 28px; display: flex; align-items: center; justify-content: center;
   font: bold 12px sans-serif; box-shadow: 0 0 0 1px #08306b; }
 .peta-popup a { word-break: break-all; }
 """
+#: Fit the chosen area again when the map's frame changes size (a projector window, a page whose CSS sizes the frame
+#: after the map was drawn), until the reader moves or zooms the map themselves.
+_REFIT_JS = """{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }}, bounds = L.latLngBounds({{ this.bounds }}), touched = false;
+  var el = map.getContainer();
+  ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (k) {
+    el.addEventListener(k, function () { touched = true; }, {passive: true});
+  });
+  function refit() {
+    map.invalidateSize();
+    if (!touched) { map.fitBounds(bounds, {padding: [12, 12]}); }
+  }
+  window.addEventListener("resize", function () { setTimeout(refit, 60); });
+  setTimeout(refit, 250);
+})();
+{% endmacro %}"""
 _SCALE_JS = """{% macro script(this, kwargs) %}
 L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
 {% endmacro %}"""
@@ -101,6 +121,9 @@ def base_map(bounds: tuple[float, float, float, float], zoom_control: bool = Tru
         folium.TileLayer(tiles=tiles, attr=settings.get("tiles_attribution"), name="basemap").add_to(m)
     minx, miny, maxx, maxy = bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12))
+    refit = _macro(_REFIT_JS)
+    refit.bounds = json.dumps([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])
+    m.add_child(refit)
     return m
 
 
@@ -119,6 +142,22 @@ LAYERS = {
     "digital": N_("MPP Digital"),
     "people": N_("People without an MPP"),
 }
+
+
+#: What each layer shows, as table columns (the map's meaning as a table, for screen readers and exact values).
+LAYER_COLUMNS = {
+    "coverage": ["presence", "first_mpp_on"], "mpp_count": ["mpp_count", "presence"],
+    "first_year": ["first_mpp_on", "presence"], "rb": ["rb_predikat", "rb_score", "rb_year"],
+    "sakip": ["sakip_predikat", "sakip_score", "sakip_year"], "digital": ["digital_platform", "digital_stage"],
+    "people": ["presence", "population"],
+}
+
+
+def layer_table(table: pd.DataFrame, layer: str) -> pd.DataFrame:
+    """The map of ``layer`` as a table: one row per regency (by province and name) with the values it is
+    coloured by."""
+    cols = ["code", "name", "province", *[c for c in LAYER_COLUMNS[layer] if c in table.columns]]
+    return table[cols].sort_values(["province", "name"]).reset_index(drop=True)
 
 
 def layer_title(layer: str, lang: str) -> str:
@@ -238,15 +277,37 @@ def legend_corner(gdf: gpd.GeoDataFrame, width: float = 0.34, height: float = 0.
     return next(k for k in CORNERS if covered[k] <= least * 1.05 + 1e-12)
 
 
+#: Legend symbols for the MPP markers (entries whose colour is one of these keys).
+MARKER_SYMBOLS = {
+    "@mpp": "border-radius:50%;background:#fff;border:2px solid #08306b;box-sizing:border-box",
+    "@cluster": "border-radius:50%;background:#08306b;border:1px solid #fff;box-shadow:0 0 0 1px #08306b;"
+                "color:#fff;font-weight:bold;text-align:center",
+}
+
+
+def marker_entries(lang: str) -> list[tuple[str, str]]:
+    """Legend entries that explain the MPP dots and the numbered cluster bubbles."""
+    return [("@mpp", gettext(lang, "an MPP")),
+            ("@cluster", gettext(lang, "several MPPs close together (how many)"))]
+
+
 def legend_html(title: str, entries: list[tuple[str, str]], note: str = "", scale: float = 1.0,
                 corner: str = "bottomleft") -> str:
     """A compact, collapsible legend (plain HTML ``<details>``: no script, no CDN) in ``corner``. All text is
-    escaped. ``scale`` enlarges it for a projector (presentation mode)."""
+    escaped. ``scale`` enlarges it for a projector (presentation mode). An entry's colour may be a marker symbol
+    (:data:`MARKER_SYMBOLS`)."""
     box = round(12 * scale)
-    items = "".join(
-        f'<div><span style="display:inline-block;width:{box}px;height:{box}px;background:{esc(c)};'
-        f'border:1px solid #555;margin-right:5px;vertical-align:middle"></span>{esc(label)}</div>'
-        for c, label in entries)
+
+    def swatch(c: str) -> str:
+        if c in MARKER_SYMBOLS:
+            size = round(14 * scale)
+            inner = "3" if c == "@cluster" else ""
+            return (f'<span style="display:inline-block;width:{size}px;height:{size}px;line-height:{size}px;'
+                    f'font-size:{round(9 * scale)}px;margin-right:5px;vertical-align:middle;{MARKER_SYMBOLS[c]}">'
+                    f'{inner}</span>')
+        return (f'<span style="display:inline-block;width:{box}px;height:{box}px;background:{esc(c)};'
+                f'border:1px solid #555;margin-right:5px;vertical-align:middle"></span>')
+    items = "".join(f"<div>{swatch(c)}{esc(label)}</div>" for c, label in entries)
     extra = f'<div style="margin-top:3px;font-size:{round(10.5 * scale)}px;color:#444">{esc(note)}</div>' if note else ""
     return (f'<details open class="peta-legend" style="position:absolute;{CORNERS.get(corner, CORNERS["bottomleft"])};'
             f'z-index:9999;background:rgba(255,255,255,.92);padding:5px 8px;border:1px solid #999;border-radius:4px;'
@@ -295,6 +356,8 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     note = {"rb": gettext(lang, "RB method changed in 2023"),
             "digital": gettext(lang, "Only ~25 of the 199 regencies stated for 2024 are named"),
             "people": gettext(lang, "Registered residents (Dukcapil 2025), not a census")}.get(layer, "")
+    if mpps is not None and len(mpps):
+        legend = [*legend, *marker_entries(lang)]
     m.get_root().html.add_child(html_element(legend_html(layer_title(layer, lang), legend, note, legend_scale,
                                                          legend_corner(table))))
     return m

@@ -69,7 +69,7 @@ def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, lan
     table = coverage_table(when, provinces, reg, sc, key)
     mpps = mpp_points_as_of(when, provinces, reg, key) if variant in ("map", "present") else None
     return served(coverage_map(coverage_gdf(table, provinces), layer, language, outlines=borders(provinces),
-                               mpps=mpps, legend_scale=1.5 if variant == "present" else 1.0,
+                               mpps=mpps, legend_scale=1.25 if variant == "present" else 1.0,
                                zoom_control=variant != "present"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.coverage import regency_detail
-from geo.maps import LAYERS
+from geo.maps import LAYERS, layer_table
 from pages._shared import (
     active_registry,
     active_scores,
@@ -31,6 +31,8 @@ st.query_params["layer"] = layer
 if layer == "rb":
     st.caption(_("The RB method changed in 2023: values before and after 2023 are not directly comparable."))
 clicked = show_view(view("map", when, provinces, layer, lang()), 640, f"map-{layer}-{when}-{provinces}", clickable=True)
+with st.expander(_("This map as a table")):
+    show_table(layer_table(table, layer), height=420)
 export_buttons(when, provinces, layer)
 st.page_link("pages/presentasi.py", label=_("Presentation mode"), icon="🖥️",
              query_params={"layer": layer, "as_of": when.isoformat(), "lang": lang(), "province": list(provinces)})

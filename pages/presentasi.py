@@ -27,9 +27,16 @@ table = coverage_table(when, provinces, reg, active_scores())
 layer = st.query_params.get("layer", "coverage")
 layer = layer if layer in LAYERS else "coverage"
 _ = tr()
+# One screen, no scrolling, from 1024x768 to full HD: type sized by the window's width, the map's height by what is
+# left of the window's height (the map's legend and the source line stay in view).
 st.markdown("""<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, footer { display: none !important; }
-.block-container { padding-top: 1rem; max-width: 100% !important; }
+.block-container { padding: .6rem 1.2rem 0 1.2rem !important; max-width: 100% !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: .35rem; }
+.peta-present-title { font-size: clamp(1.3rem, 2.3vw, 2.6rem); font-weight: 700; line-height: 1.15; }
+.peta-present-sub { font-size: clamp(.95rem, 1.45vw, 1.6rem); color: #333; line-height: 1.25; margin-bottom: 1.1rem; }
+.peta-present-src { font-size: clamp(.7rem, .85vw, 1rem); color: #444; line-height: 1.2; }
+iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 8.6rem - 3.6vw) !important; min-height: 320px; }
 </style>""", unsafe_allow_html=True)
 covered, n = int(table["has_mpp"].sum()), len(table)
 scope = scope_name(table, list(provinces), lang())
@@ -50,11 +57,10 @@ elif layer == "people":
 else:
     sub = _("As of {date}: {covered} of {n} regencies have an MPP ({share})", date=day, covered=covered, n=n,
             share=_.pct(covered / n, 0))
-st.markdown(f'<div class="peta-present-title" style="font-size:2.6rem;font-weight:700;line-height:1.15">'
-            f'{html.escape(title)}</div><div class="peta-present-sub" style="font-size:1.6rem;color:#333;'
-            f'margin:.3rem 0 .6rem 0">{html.escape(sub)}</div>', unsafe_allow_html=True)
+st.markdown(f'<div class="peta-present-title">{html.escape(title)}</div>'
+            f'<div class="peta-present-sub">{html.escape(sub)}</div>', unsafe_allow_html=True)
 st.page_link("pages/peta.py", label="← " + _("Back to the app"),
              query_params={"layer": layer, "as_of": when.isoformat(), "lang": lang(), "province": list(provinces)})
 show_view(view("present", when, provinces, layer, lang()), 760, f"present-{layer}-{when}-{provinces}")
-st.markdown(f'<div class="peta-present-src" style="font-size:1rem;color:#444">{html.escape(source_line(lang()))}</div>',
+st.markdown(f'<div class="peta-present-src">{html.escape(source_line(lang()))}</div>',
             unsafe_allow_html=True)

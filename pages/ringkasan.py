@@ -31,26 +31,28 @@ _ = tr()
 st.title(_("Overview"))
 st.caption(_("As of {date}", date=_.date(when)))
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric(_("Regencies with an MPP"), f"{s['covered']} / {s['regencies']}")
+c1.metric(_("Regencies with an MPP"), f"{s['covered']} / {s['regencies']}",
+          help=_("Regencies and cities with their own MPP, of all in the chosen area"))
 c1.caption(_.pct(s["coverage_rate"]) + (" · " + _("{n} served, incl. province-run", n=s["served"])
                                         if s["served"] != s["covered"] else ""))
 # People: registered residents of the regencies with their own MPP, of all in scope.
 if s["population_total"]:
     # In millions on the card (a full number does not fit a fifth of a 1280-pixel screen); exact in the caption.
-    c2.metric(_("People in regencies with an MPP"), _.millions(s["population_covered"]))
+    c2.metric(_("People covered"), _.millions(s["population_covered"]),
+              help=_("Registered residents of the regencies and cities with their own MPP"))
     c2.caption(_("{covered} of {total} registered residents ({share}); not a census",
                  covered=_.int(s["population_covered"]), total=_.int(s["population_total"]),
                  share=_.pct(s["population_covered"] / s["population_total"])))
-# KemenPAN-RB's count is national: in a province view the card says so.
-named_label = _("MPPs named vs official count") if s["scope"] == "national" else _(
-    "MPPs named vs official count (national)")
+# KemenPAN-RB's count is national, also in a province view: the caption says so.
+named_label, named_help = _("MPPs named / official"), _("MPPs the registry names nationwide, of KemenPAN-RB's "
+                                                        "latest national count")
 if s["official_total"]:
-    c3.metric(named_label, f"{s['registry_named_nationally']} / {s['official_total']}")
-    c3.caption(_("official count of {date}", date=_.date(date.fromisoformat(s["official_total_as_of"]))))
+    c3.metric(named_label, f"{s['registry_named_nationally']} / {s['official_total']}", help=named_help)
+    c3.caption(_("national; official count of {date}", date=_.date(date.fromisoformat(s["official_total_as_of"]))))
 else:
-    c3.metric(named_label, f"{s['registry_named_nationally']} / –")
+    c3.metric(named_label, f"{s['registry_named_nationally']} / –", help=named_help)
 c4.metric(_("Provinces fully covered"), f"{s['provinces_fully_covered']} / {s['provinces']}")
-c5.metric(_("Change since a year earlier"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
+c5.metric(_("Change in a year"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
 show_view(view("overview", when, provinces, "coverage", lang()), 520, f"overview-{when}-{provinces}")
 export_buttons(when, provinces)
 series = yearly(when, provinces, reg, sc)

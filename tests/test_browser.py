@@ -99,7 +99,7 @@ def test_pdf_briefing_download_from_the_overview(app, page):
     pg.goto(app.base + "/?as_of=2024-07-17&province=12")
     wait_for_regencies(pg, 33)
     with pg.expect_download(timeout=60_000) as dl:
-        pg.get_by_role("button", name="PDF briefing").click()
+        pg.get_by_role("button", name="PDF ringkasan").click()
     path = dl.value.path()
     data = Path(path).read_bytes()
     assert data.startswith(b"%PDF") and dl.value.suggested_filename.endswith(".pdf")
@@ -159,3 +159,48 @@ def test_people_layer_draws_people_left_out(app, page):
     tip.wait_for(timeout=10_000)
     assert "Penduduk terdaftar" in tip.inner_text() and "2." in tip.inner_text()
     shot(pg, "peta_people_sumut.png")
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720), (1024, 768)])
+def test_presentation_fits_the_screen_and_its_legend_leaves_the_chosen_area_free(app, browser, width, height):
+    """Presentasi for Jawa Barat + Sulawesi Selatan: no scrolling; the whole map, its legend and the source line on
+    screen; the legend (which explains the colours, MPP dots and cluster bubbles) covers no chosen regency."""
+    from browser_helpers import Page
+
+    p = Page(browser)
+    p.ctx.close()
+    p.ctx = browser.new_context(viewport={"width": width, "height": height})
+    p.ctx.route("**/*", p._route)
+    pg = p.page = p.ctx.new_page()
+    try:
+        for layer in ("coverage", "people"):
+            pg.goto(f"{app.base}/presentasi?province=32&province=73&as_of=2025-12-31&layer={layer}")
+            fr = wait_for_regencies(pg, 51)
+            pg.wait_for_timeout(1200)  # the map refits to its frame
+            shot(pg, f"presentasi_{layer}_{width}x{height}.png")
+            page_box = pg.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+              const s = document.querySelector('.peta-present-src').getBoundingClientRect();
+              return {scroll: m.scrollHeight, client: m.clientHeight, src: s.bottom}; }""")
+            assert page_box["scroll"] <= page_box["client"] + 2, page_box  # nothing to scroll to
+            assert page_box["src"] <= height, page_box  # the source line is on screen
+            frame = pg.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+            assert frame["y"] + frame["height"] <= height
+            legend = fr.locator(".peta-legend").bounding_box()
+            text = fr.locator(".peta-legend").inner_text()
+            assert "MPP" in text and "berdekatan" in text  # dots and cluster bubbles explained
+            inside = lambda b: (b["x"] >= frame["x"] - 1 and b["y"] >= frame["y"] - 1 and  # noqa: E731
+                                b["x"] + b["width"] <= frame["x"] + frame["width"] + 1 and
+                                b["y"] + b["height"] <= frame["y"] + frame["height"] + 1)
+            assert inside(legend), (legend, frame)
+            boxes = fr.locator("path.regency").evaluate_all(
+                "ps => ps.map(p => { const r = p.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })")
+            off = [b for b in boxes if not inside({"x": b[0] + frame["x"], "y": b[1] + frame["y"], "width": b[2],
+                                                   "height": b[3]})]
+            assert not off, f"{len(off)} regencies outside the visible map"
+            lx, ly = legend["x"] - frame["x"], legend["y"] - frame["y"]
+            under = [b for b in boxes if b[0] < lx + legend["width"] and lx < b[0] + b[2]
+                     and b[1] < ly + legend["height"] and ly < b[1] + b[3]]
+            assert not under, f"the legend covers {len(under)} chosen regencies"
+    finally:
+        p.ctx.close()
+    assert p.external == [] and p.errors == [], (p.external, p.errors)

@@ -56,7 +56,7 @@ def test_vrt_boundary_upload_reads_no_server_file_and_calls_nowhere(app, page, l
     for name, data in (("evil.geojson", vrt("CSV:/etc/passwd").encode()),
                        ("evil.json", vrt(f"/vsicurl/{listener}/a.csv").encode()),
                        ("evil.zip", zip_bytes({"x.geojson": vrt(f"CSV:/vsicurl/{listener}/b.csv").encode()}))):
-        upload(pg, app.base, "Batas wilayah (periksa)", name, data, "application/octet-stream")
+        upload(pg, app.base, "Batas wilayah (hanya diperiksa)", name, data, "application/octet-stream")
         text = alert_text(pg)
         assert "not a GeoJSON" in text, text
         assert "root:" not in pg.locator("body").inner_text()
@@ -66,7 +66,7 @@ def test_vrt_boundary_upload_reads_no_server_file_and_calls_nowhere(app, page, l
 
 def test_zip_with_two_layers_is_refused_in_the_app(app, page):
     gj = json.dumps({"type": "FeatureCollection", "features": []}).encode()
-    upload(page.page, app.base, "Batas wilayah (periksa)", "two.zip", zip_bytes({"a.geojson": gj, "b.geojson": gj}),
+    upload(page.page, app.base, "Batas wilayah (hanya diperiksa)", "two.zip", zip_bytes({"a.geojson": gj, "b.geojson": gj}),
            "application/zip")
     text = alert_text(page.page)
     assert "2 datasets" in text and "a.geojson" in text
@@ -132,7 +132,7 @@ def test_zip_bomb_upload_is_refused_and_leaves_no_folder(app, page):
         with zf.open("big.geojson", "w") as w:
             for _ in range(30):
                 w.write(b" " * (1 << 20))
-    upload(page.page, app.base, "Batas wilayah (periksa)", "bomb.zip", buf.getvalue(), "application/zip")
+    upload(page.page, app.base, "Batas wilayah (hanya diperiksa)", "bomb.zip", buf.getvalue(), "application/zip")
     assert "zip bomb" in alert_text(page.page)
     assert set(Path(tempfile.gettempdir()).glob("peta-mpp-*")) == before
 
