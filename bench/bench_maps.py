@@ -23,28 +23,30 @@ def size(label: str, text: str) -> None:
 
 def main() -> None:
     import folium
-    import geopandas as gpd
     from streamlit_folium import (  # what st_folium sends to the browser
         _get_header,
         _get_html,
     )
 
     from geo import assets
-    from geo.boundaries import CRS, borders_for, load_boundaries, read_upstream_sql
+    from geo.boundaries import (
+        attach_geometry,
+        borders_for,
+        load_boundaries,
+        read_upstream_sql,
+    )
     from geo.coverage import regency_coverage
+    from geo.inputs import reference
     from geo.maps import coverage_map, mpp_points
     from geo.registry import as_of, load_registry
     from geo.scores import load_scores
     from geo.sources import boundary_source
 
     reg, sc = load_registry(), load_scores()
-    national = load_boundaries("national")
-    geoms = national.set_index("code")["geometry"]
 
     def build(when: date, provinces: list[str]) -> folium.Map:
-        table = regency_coverage(when, provinces, reg, sc)
-        level = load_boundaries("province").set_index("code")["geometry"] if provinces else geoms
-        gdf = gpd.GeoDataFrame(table, geometry=table["code"].map(level).values, crs=CRS)
+        table = regency_coverage(when, provinces, reg, sc, **reference())
+        gdf = attach_geometry(table, load_boundaries("province" if provinces else "national"))
         live = as_of(reg, when)
         if provinces:
             live = live[live["province_code"].isin(provinces)]

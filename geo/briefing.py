@@ -24,7 +24,6 @@ from matplotlib.patches import Patch
 from .boundaries import attach_geometry, borders_for, load_boundaries, province_outlines
 from .coverage import CoverageResult, coverage, gaps
 from .digital import completeness as digital_completeness
-from .digital import load_digital, load_digital_totals
 from .i18n import N_, fmt_date, fmt_int, fmt_pct, gettext, say
 from .maps import (
     PRESENCE_COLOURS,
@@ -33,7 +32,7 @@ from .maps import (
     layer_title,
     mpp_points,
 )
-from .registry import as_of, data_as_of, load_curation_report, load_official_totals
+from .registry import as_of, data_as_of
 from .settings import FIRST_MPP_YEAR
 
 
@@ -165,16 +164,18 @@ class BriefingData:
 
 
 def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame, lang: str = "id",
-                  totals: pd.DataFrame | None = None) -> BriefingData:
-    totals = load_official_totals() if totals is None else totals
-    result = coverage(when, provinces, registry, scores, totals)
+                  *, totals: pd.DataFrame, negative: pd.DataFrame, digital: pd.DataFrame,
+                  digital_totals: pd.DataFrame, stats: pd.DataFrame) -> BriefingData:
+    """What a briefing shows, computed from its inputs (:func:`geo.inputs.briefing_inputs` reads the built-in
+    ones)."""
+    result = coverage(when, provinces, registry, scores, totals, digital=digital, stats=stats)
     live = as_of(registry, when)
     all_points = mpp_points(live)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
     points = all_points[all_points["mpp_id"].isin(live["mpp_id"])] if len(all_points) else all_points
-    current = data_as_of(registry, load_curation_report("negative_evidence"))
-    dig = digital_completeness(load_digital(), load_digital_totals())
+    current = data_as_of(registry, negative)
+    dig = digital_completeness(digital, digital_totals)
     return BriefingData(when, provinces, lang, result, gaps(result.table, None, all_points), live, points, registry,
                         totals, current, dig[-1])
 
@@ -441,7 +442,8 @@ def briefing_png(data: BriefingData, layer: str = "coverage", dpi: int = 150) ->
 
 
 def small_multiples_png(registry: pd.DataFrame, scores: pd.DataFrame, provinces: list[str], lang: str = "id",
-                        until: date | None = None, dpi: int = 110) -> bytes:
+                        until: date | None = None, dpi: int = 110, *, digital: pd.DataFrame,
+                        stats: pd.DataFrame) -> bytes:
     """One small coverage map per year from the first MPPs to ``until`` (31 December of each year, ``until`` in its
     own year: the rule of :func:`geo.coverage.yearly_series`), for print."""
     from .coverage import regency_coverage
@@ -456,7 +458,7 @@ def small_multiples_png(registry: pd.DataFrame, scores: pd.DataFrame, provinces:
         ax.set_axis_off()
     for ax, y in zip(axes.flat, years):
         when = date(y, 12, 31) if y < until.year else until
-        t = regency_coverage(when, provinces, registry, scores)
+        t = regency_coverage(when, provinces, registry, scores, digital=digital, stats=stats)
         draw_map(ax, t, provinces, "coverage", lang, labels=False, legend=False)
         ax.set_title(f"{fmt_date(when, lang) if y == until.year else y}: {int(t['has_mpp'].sum())}/{len(t)}",
                      fontsize=10)

@@ -165,10 +165,14 @@ def _load_inputs(args: argparse.Namespace):
         report = result
         print(f"{args.mpp_file}: {result.accepted} rows accepted ({result.warnings} with a warning), "
               f"{result.rejected} rejected", file=sys.stderr)
+        from . import settings
+        from .i18n import say
+
+        lang = settings.get("cli_lang")
         for note in result.notes:
-            print(f"  note: {note}", file=sys.stderr)
+            print(f"  note: {say(lang, note)}", file=sys.stderr)
         for r in result.report[result.report["status"] != "accepted"].itertuples():
-            print(f"  row {r.row}: {r.status}: {r.reason}", file=sys.stderr)
+            print(f"  row {r.row}: {r.status}: {say(lang, r.reason)}", file=sys.stderr)
         if getattr(args, "merge", False):
             registry, outcome = merge_registry(registry, result.data)
             print(f"  merged into the built-in registry: {int((outcome['outcome'] == 'added').sum())} MPP(s) added, "
@@ -192,10 +196,11 @@ def _scope(args: argparse.Namespace):
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import coverage, to_json_records
+    from .inputs import reference
 
     when, provinces = _scope(args)
     registry, scores, totals, _ = _load_inputs(args)
-    result = coverage(when, provinces, registry, scores, totals)
+    result = coverage(when, provinces, registry, scores, totals, **reference())
     table = result.table.drop(columns=["regency_type"])
     if args.csv:
         from .tables import write_table
@@ -228,12 +233,13 @@ def cmd_render_map(args: argparse.Namespace) -> int:
     from .assets import standalone_html
     from .boundaries import attach_geometry, borders_for, load_boundaries
     from .coverage import coverage
+    from .inputs import reference
     from .maps import coverage_map, layer_title, mpp_points
     from .registry import as_of
 
     when, provinces = _scope(args)
     registry, scores, totals, _ = _load_inputs(args)
-    result = coverage(when, provinces, registry, scores, totals)
+    result = coverage(when, provinces, registry, scores, totals, **reference())
     gdf = attach_geometry(result.table, load_boundaries("province" if provinces else "national"))
     live = as_of(registry, when)
     if provinces:
@@ -256,12 +262,13 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     import time
 
     from .briefing import briefing_data, briefing_pdf, briefing_png
+    from .inputs import briefing_inputs
 
     when, provinces = _scope(args)
     registry, scores, totals, _ = _load_inputs(args)
     fmt = args.format or ("png" if str(args.out).lower().endswith(".png") else "pdf")
     t = time.perf_counter()
-    data = briefing_data(when, provinces, registry, scores, args.lang, totals)
+    data = briefing_data(when, provinces, registry, scores, args.lang, **{**briefing_inputs(), "totals": totals})
     blob = briefing_pdf(data, args.layer) if fmt == "pdf" else briefing_png(data, args.layer)
     Path(args.out).write_bytes(blob)
     print(f"wrote {args.out}: {fmt.upper()}, {len(blob) / 1e3:.0f} kB in {time.perf_counter() - t:.1f} s", file=sys.stderr)

@@ -44,13 +44,13 @@ def parse_as_of(as_of: str | date | None = None, year: int | None = None) -> dat
 
 
 def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.DataFrame,
-                     scores: pd.DataFrame, digital: pd.DataFrame | None = None,
-                     stats: pd.DataFrame | None = None) -> pd.DataFrame:
+                     scores: pd.DataFrame, *, digital: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     """One row per regency in scope (provinces: codes; None/empty = all of Indonesia) as of ``when``.
 
-    ``digital`` (MPP Digital regions, default: the committed table) adds ``digital_platform``/``digital_stage``:
-    the regency's own statement, else its province's platform. ``stats`` (default: the built-in registered
-    residents and BIG areas, whatever the registry) adds ``population`` and ``area_km2`` (missing = no data)."""
+    ``digital`` (MPP Digital regions) adds ``digital_platform``/``digital_stage``: the regency's own statement, else
+    its province's platform. ``stats`` (registered residents and BIG areas per regency) adds ``population`` and
+    ``area_km2`` (missing = no data). :func:`geo.inputs.reference` reads the built-in ones; nothing here opens a
+    file."""
     regs = gz.regencies()
     prov = list(provinces or [])
     if prov:
@@ -79,18 +79,14 @@ def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.D
         out[f"{prefix}_predikat"] = out["code"].map(own_s["predikat"])
         out[f"{prefix}_score"] = out["code"].map(own_s["score"])
         out[f"{prefix}_year"] = out["code"].map(own_s["year"]).astype("Int64")
-    from .digital import digital_as_of, load_digital
+    from .digital import digital_as_of
 
-    dig = digital_as_of(load_digital() if digital is None else digital, when)
+    dig = digital_as_of(digital, when)
     own_d = dig[dig["level"] == "regency"].set_index("code")
     prov_d = dig[dig["level"] == "province"].set_index("code")
     for col, src in (("digital_platform", "platform"), ("digital_stage", "stage")):
         own_v = out["code"].map(own_d[src]).astype(object)
         out[col] = own_v.where(own_v.notna(), out["province_code"].map(prov_d[src]).astype(object))
-    if stats is None:
-        from .population import regency_stats
-
-        stats = regency_stats()
     st = stats.set_index("code")
     out["population"] = out["code"].map(st["population"]).astype("Int64")
     out["area_km2"] = out["code"].map(st["area_km2"]).astype(float)
@@ -212,14 +208,14 @@ class CoverageResult:
 
 
 def coverage(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame,
-             totals: pd.DataFrame) -> CoverageResult:
-    table = regency_coverage(when, provinces, registry, scores)
+             totals: pd.DataFrame, *, digital: pd.DataFrame, stats: pd.DataFrame) -> CoverageResult:
+    table = regency_coverage(when, provinces, registry, scores, digital=digital, stats=stats)
     return CoverageResult(when, provinces, table, summary(table, when, registry, totals),
                           province_scores(when, provinces, scores))
 
 
 def yearly_series(until: date, provinces: Iterable[str] | None, registry: pd.DataFrame, scores: pd.DataFrame,
-                  totals: pd.DataFrame) -> pd.DataFrame:
+                  totals: pd.DataFrame, *, digital: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     """Coverage year by year from the first MPPs (``FIRST_MPP_YEAR``) to ``until``: 31 December of each year, ``until`` itself
     for its own year. One row per year: year, as_of, regencies, with_own_mpp, served, population_covered,
     population_served. The overview, the timeline and the PDF all show this one series."""
@@ -228,7 +224,8 @@ def yearly_series(until: date, provinces: Iterable[str] | None, registry: pd.Dat
     rows = []
     for year in range(FIRST_MPP_YEAR, until.year + 1):
         day = until if year == until.year else date(year, 12, 31)
-        s = summarise(regency_coverage(day, provinces, registry, scores), day, registry, totals)
+        s = summarise(regency_coverage(day, provinces, registry, scores, digital=digital, stats=stats), day, registry,
+                      totals)
         rows.append({"year": year, "as_of": day, "regencies": s.regencies, "with_own_mpp": s.with_own_mpp,
                      "served": s.served, "population_covered": s.population_covered,
                      "population_served": s.population_served, "population_total": s.population_total})

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .i18n import N_, Msg, say
+from .i18n import N_, Msg, catalog, say
 
 #: Column → its label (translated through the catalog).
 COLUMNS: dict[str, Msg] = {

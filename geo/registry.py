@@ -36,8 +36,6 @@ today), never for a past date. Status is ``operating`` unless the only evidence 
 
 from __future__ import annotations
 
-from .i18n import N_
-
 import calendar
 import re
 from collections.abc import Iterable
@@ -48,6 +46,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import gazetteer as gz
+from .i18n import N_
 
 DATA_DIR = gz.DATA_DIR
 

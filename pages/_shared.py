@@ -14,6 +14,7 @@ import streamlit as st
 
 from geo import boundaries, coverage, gazetteer, registry, scores
 from geo.i18n import Translator, fmt_short_date, translator
+from geo.inputs import reference
 from geo.labels import column_label, localize
 from geo.settings import FIRST_MPP_YEAR
 from pages._errors import input_errors, plain  # noqa: F401  (re-exported for the pages)
@@ -130,7 +131,7 @@ def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc
 @st.cache_data(show_spinner=False, max_entries=64)
 def _coverage_table(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame,
                     _sc: pd.DataFrame) -> pd.DataFrame:
-    return coverage.regency_coverage(when, list(provinces), _reg, _sc)
+    return coverage.regency_coverage(when, list(provinces), _reg, _sc, **reference())
 
 
 def yearly(until: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +143,7 @@ def yearly(until: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.Da
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _yearly(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame, _sc: pd.DataFrame) -> pd.DataFrame:
-    return coverage.yearly_series(until, list(provinces), _reg, _sc, official_totals())
+    return coverage.yearly_series(until, list(provinces), _reg, _sc, official_totals(), **reference())
 
 
 def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -304,13 +305,14 @@ def show_report(report: pd.DataFrame) -> None:
 def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverage") -> None:
     """PDF briefing and PNG map of the current view, generated when clicked (geo.briefing)."""
     from geo.briefing import briefing_data, briefing_pdf, briefing_png
+    from geo.inputs import briefing_inputs
 
     reg, sc, language = active_registry(), active_scores(), lang()
     stem = f"peta-mpp_{when}" + (f"_{'-'.join(provinces)}" if provinces else "") + f"_{language}"
 
     def make(fmt: str):
         def build() -> bytes:
-            data = briefing_data(when, list(provinces), reg, sc, language)
+            data = briefing_data(when, list(provinces), reg, sc, language, **briefing_inputs())
             return briefing_pdf(data, layer) if fmt == "pdf" else briefing_png(data, layer)
         return build
 

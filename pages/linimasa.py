@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.briefing import draw_map, small_multiples_png, to_bytes
+from geo.inputs import reference
 from pages._shared import (
     active_registry,
     active_scores,
@@ -64,6 +65,6 @@ else:
     with st.spinner("…"):
         frame.image(year_map(ends[year], provinces, lang(), reg, sc, reg_key), width="stretch")
 st.download_button(_("Small maps per year (PNG)"),
-                   lambda: small_multiples_png(reg, sc, list(provinces), lang()),
+                   lambda: small_multiples_png(reg, sc, list(provinces), lang(), **reference()),
                    file_name=f"peta-mpp_linimasa_{'-'.join(provinces) or 'indonesia'}.png", mime="image/png",
                    on_click="ignore")

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.boundaries import load_boundaries
 from geo.coverage import gaps, regency_coverage, summary
+from geo.inputs import reference
 from geo.labels import column_label
 from geo.maps import mpp_points
 from geo.registry import as_of, load_official_totals, load_registry
@@ -44,7 +45,7 @@ def metric(at: AppTest, i: int) -> str:
 def test_overview_headline_matches_geo():
     at = run("pages/ringkasan.py", as_of="2024-07-17", province="12")
     reg, sc = load_registry(), load_scores()
-    table = regency_coverage(date(2024, 7, 17), ["12"], reg, sc)
+    table = regency_coverage(date(2024, 7, 17), ["12"], reg, sc, **reference())
     s = summary(table, date(2024, 7, 17), reg, load_official_totals())
     assert metric(at, 0) == f"{s['covered']} / {s['regencies']}" == "5 / 33"
     assert metric(at, 1) == "4,1 jt" and s["population_covered"] == 4_140_295  # people, the Indonesian way
@@ -60,10 +61,10 @@ def test_overview_filters_change_the_figures():
     national = metric(at, 0)
     at.sidebar.multiselect[0].set_value(["12", "13"]).run()
     assert not at.exception
-    t = regency_coverage(date(2024, 7, 17), ["12", "13"], load_registry(), load_scores())
+    t = regency_coverage(date(2024, 7, 17), ["12", "13"], load_registry(), load_scores(), **reference())
     assert metric(at, 0) == f"{int(t['has_mpp'].sum())} / {len(t)}" != national
     at.sidebar.date_input[0].set_value(date(2019, 12, 31)).run()
-    t = regency_coverage(date(2019, 12, 31), ["12", "13"], load_registry(), load_scores())
+    t = regency_coverage(date(2019, 12, 31), ["12", "13"], load_registry(), load_scores(), **reference())
     assert metric(at, 0) == f"{int(t['has_mpp'].sum())} / {len(t)}"
     assert at.query_params["as_of"] in ("2019-12-31", ["2019-12-31"]) and list(at.query_params["province"]) == ["12", "13"]
 
@@ -97,7 +98,7 @@ def test_gaps_page_table_and_downloads_match_geo():
     assert "28 dari 33" in at.markdown[0].value
     shown = at.dataframe[0].value
     reg = load_registry()
-    table = regency_coverage(date(2024, 7, 17), ["12"], reg, load_scores())
+    table = regency_coverage(date(2024, 7, 17), ["12"], reg, load_scores(), **reference())
     expected = gaps(table, load_boundaries("full"), mpp_points(as_of(reg, "2024-07-17"), load_boundaries("full")))
     by_distance = expected.sort_values(["nearest_mpp_km", "population"], ascending=[False, False])
     assert list(shown[col("code")]) == list(by_distance["code"])  # farthest first by default

@@ -13,6 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geo.briefing import briefing_data, briefing_pdf, briefing_png, small_multiples_png
+from geo.inputs import briefing_inputs, reference
 from geo.registry import load_registry
 from geo.scores import load_scores
 
@@ -23,7 +24,7 @@ FIVE = ["Kabupaten Asahan", "Kabupaten Humbang Hasundutan", "Kabupaten Labuhanba
 
 @pytest.fixture(scope="module")
 def sumut(builtin):
-    return briefing_data(date(2024, 7, 17), ["12"], load_registry(), load_scores(), "id")
+    return briefing_data(date(2024, 7, 17), ["12"], load_registry(), load_scores(), "id", **briefing_inputs())
 
 
 def pdf_text(blob: bytes) -> tuple[int, str]:
@@ -69,7 +70,7 @@ def test_png_map_size(sumut):
 
 
 def test_small_multiples_one_panel_per_year(builtin):
-    blob = small_multiples_png(load_registry(), load_scores(), ["12"], "id", until=date(2024, 7, 17), dpi=60)
+    blob = small_multiples_png(load_registry(), load_scores(), ["12"], "id", until=date(2024, 7, 17), dpi=60, **reference())
     with Image.open(io.BytesIO(blob)) as im:
         w, h = im.size
         assert w == int(11.69 * 60) and h == int((3.0 * 3 + 0.9) * 60)  # 2017..2024: 8 panels in 3 rows
@@ -78,7 +79,7 @@ def test_small_multiples_one_panel_per_year(builtin):
 def test_national_briefing_is_landscape_with_a_complete_list_page(builtin):
     """Indonesia is wide: page 1 is A4 landscape with the map across it and a per-province chart; page 2 lists every
     regency without an MPP service (none cut off as '+N more')."""
-    data = briefing_data(date(2025, 12, 31), [], load_registry(), load_scores(), "id")
+    data = briefing_data(date(2025, 12, 31), [], load_registry(), load_scores(), "id", **briefing_inputs())
     blob = briefing_pdf(data)
     reader = PdfReader(io.BytesIO(blob))
     assert len(reader.pages) == 2

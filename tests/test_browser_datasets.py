@@ -20,10 +20,11 @@ pytestmark = [pytest.mark.browser,
 
 def covered_today() -> int:
     from geo.coverage import regency_coverage
+    from geo.inputs import reference
     from geo.registry import load_registry
     from geo.scores import load_scores
 
-    return int(regency_coverage(date.today(), [], load_registry(), load_scores())["has_mpp"].sum())
+    return int(regency_coverage(date.today(), [], load_registry(), load_scores(), **reference())["has_mpp"].sum())
 
 
 def first_metric(pg) -> str:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from geo.coverage import regency_coverage
 from geo.digital import build_digital, completeness, load_digital, load_digital_totals
+from geo.inputs import reference
 from geo.registry import load_registry
 from geo.scores import load_scores
 
@@ -36,9 +37,9 @@ def test_completeness_says_how_little_is_named():
 
 def test_coverage_table_carries_the_digital_stage_as_of_a_date():
     reg, sc = load_registry(), load_scores()
-    before = regency_coverage(date(2023, 6, 1), ["33"], reg, sc).set_index("code")
-    after = regency_coverage(date(2023, 12, 31), ["33"], reg, sc).set_index("code")
+    before = regency_coverage(date(2023, 6, 1), ["33"], reg, sc, **reference()).set_index("code")
+    after = regency_coverage(date(2023, 12, 31), ["33"], reg, sc, **reference()).set_index("code")
     assert pd.isna(before.at["33.72", "digital_stage"])  # Kota Surakarta: pilot from 2023-06-20
     assert after.at["33.72", "digital_stage"] == "pilot" and after.at["33.72", "digital_platform"] == "national"
-    jabar = regency_coverage(date(2024, 1, 1), ["32"], reg, sc)
+    jabar = regency_coverage(date(2024, 1, 1), ["32"], reg, sc, **reference())
     assert (jabar["digital_platform"] == "province").all()  # Jawa Barat's own platform (2022)

@@ -9,36 +9,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import stat
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import geopandas as gpd
 import pytest
 from conftest import Recorder
+from helpers import one_line_exit_2, run, zip_bytes  # noqa: E402
 from shapely.geometry import Point, box, mapping
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str, tmp: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    e = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    if tmp is not None:
-        e["TMPDIR"] = str(tmp)
-    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True, env=e,
-                          timeout=120)
-
-
-def one_line_exit_2(p: subprocess.CompletedProcess) -> str:
-    """Bad input: exit status 2, one line on stderr starting with 'error:', no traceback."""
-    assert p.returncode == 2, (p.returncode, p.stderr[-2000:])
-    assert "Traceback" not in p.stderr
-    lines = [x for x in p.stderr.splitlines() if x.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), p.stderr
-    return lines[0]
 
 
 def vrt(src: str, layer: str = "x", geometry: bool = True) -> str:
@@ -48,12 +26,6 @@ def vrt(src: str, layer: str = "x", geometry: bool = True) -> str:
             f'{geom}</OGRVRTLayer></OGRVRTDataSource>')
 
 
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for n, b in members.items():
-            zf.writestr(n, b)
-    return buf.getvalue()
 
 
 # --- 1. server files and network through GDAL --------------------------------------------------------------------
@@ -102,20 +74,6 @@ def test_gdal_is_left_with_only_the_drivers_we_read(tmp_path, listener):
     assert Recorder.hits == []
 
 
-def test_zip_with_several_layers_is_refused_listing_them(tmp_path):
-    a = gpd.GeoDataFrame({"nama": ["Kota Medan"]}, geometry=[box(98.6, 3.5, 98.7, 3.6)], crs=4326)
-    gj = a.to_json().encode()
-    z = tmp_path / "two.zip"
-    z.write_bytes(zip_bytes({"a.geojson": gj, "b.geojson": gj}))
-    line = one_line_exit_2(run("boundaries", str(z), tmp=tmp_path))
-    assert "2 datasets" in line and "a.geojson" in line and "b.geojson" in line
-    g = tmp_path / "two.gpkg"
-    a.to_file(g, layer="one", driver="GPKG")
-    a.to_file(g, layer="two", driver="GPKG")
-    line = one_line_exit_2(run("boundaries", str(g), tmp=tmp_path))
-    assert "2 layers" in line and "one" in line and "two" in line
-
-
 # --- 2. script in names (the HTML half; hovering and opening is in the browser tests) ------------------------------
 
 def test_script_in_mpp_names_is_never_html_in_a_rendered_map(tmp_path):
@@ -143,15 +101,6 @@ def test_one_long_line_is_refused_quickly_not_sniffed_for_seconds(tmp_path):
     f = tmp_path / "long.csv"
     f.write_bytes(b"wilayah;" + b'";x' * 3_000_000)  # 9 MB on one line
     one_line_exit_2(run("coverage", "--mpp-file", str(f), "--json", tmp=tmp_path))
-
-
-def test_separator_is_found_from_a_bounded_sample():
-    from geo.tables import _separator
-
-    assert _separator("a;b;c\n1;2,5;3\n") == ";"
-    assert _separator("a,b\n1,2\n") == ","
-    assert _separator("a\tb\n1\t2\n") == "\t"
-    assert _separator("a|b|c\n1|2|3\n") == "|"
 
 
 # --- 4. bounded work ------------------------------------------------------------------------------------------------
@@ -295,18 +244,6 @@ def test_malformed_input_is_one_line_and_exit_2(tmp_path):
 
 # --- 8. silent loss ---------------------------------------------------------------------------------------------------
 
-def test_a_cell_spanning_lines_keeps_every_row_and_its_line_number():
-    from geo.uploads import read_mpp_file
-
-    data = ('wilayah,nama_mpp,tanggal\nKota Medan,"MPP\nMedan",2024-01-02\nKota Binjai,MPP Binjai,2024-01-03\n'
-            'Kota Atlantis,MPP X,2024-01-04\n').encode()
-    r = read_mpp_file(data, "multi.csv")
-    rep = r.report.set_index("row")
-    assert list(rep.index) == [2, 4, 5]  # the row numbers are the file's lines
-    assert rep.at[5, "status"] == "rejected" and "Atlantis" in rep.at[5, "reason"]
-    assert any("row 2: a quoted cell spans lines 2–3" in n for n in r.notes)
-
-
 def test_mixed_utf8_and_windows_1252_is_decoded_per_row_and_said(tmp_path):
     f = tmp_path / "mixed.csv"
     f.write_bytes("wilayah,nama_mpp\nKota Medan,MPP Medan Merdéka\n".encode("utf-8")
@@ -322,48 +259,7 @@ def test_mixed_utf8_and_windows_1252_is_decoded_per_row_and_said(tmp_path):
 
 # --- 9. wrong coordinates -------------------------------------------------------------------------------------------
 
-def test_metres_labelled_as_degrees_and_swapped_axes_are_refused(tmp_path):
-    medan = gpd.GeoDataFrame({"nama": ["Kota Medan"]}, geometry=[box(98.6, 3.5, 98.7, 3.6)], crs=4326)
-    merc = json.loads(medan.to_crs(3857).to_json())
-    merc.pop("crs", None)
-    f = tmp_path / "merc.geojson"
-    f.write_text(json.dumps(merc))
-    assert "look like metres" in one_line_exit_2(run("boundaries", str(f), tmp=tmp_path))
-    swapped = gpd.GeoDataFrame({"nama": ["Kota Medan"]}, geometry=[box(3.5, 98.6, 3.6, 98.7)])
-    f.write_text(swapped.to_json())
-    assert "swapped" in one_line_exit_2(run("boundaries", str(f), tmp=tmp_path))
-    far = gpd.GeoDataFrame({"nama": ["Kota Medan", "Kota Binjai"]},
-                           geometry=[box(98.6, 3.5, 98.7, 3.6), box(10, 50, 10.1, 50.1)], crs=4326)
-    f.write_text(far.to_json())
-    p = run("boundaries", str(f), "--json", tmp=tmp_path)
-    r = json.loads(p.stdout)
-    assert r["matched"] == 1 and "outside Indonesia" in json.dumps(r["no_geometry"])
-
-
-def test_a_geojson_naming_its_utm_crs_is_reprojected(tmp_path):
-    medan = gpd.GeoDataFrame({"nama": ["Kota Medan"]}, geometry=[box(98.6, 3.5, 98.7, 3.6)], crs=4326)
-    utm = json.loads(medan.to_crs(32647).to_json())
-    utm["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32647"}}
-    f = tmp_path / "utm.geojson"
-    f.write_text(json.dumps(utm))
-    p = run("boundaries", str(f), "--json", tmp=tmp_path)
-    assert p.returncode == 0 and json.loads(p.stdout)["matched"] == 1
-    utm["crs"]["properties"]["name"] = "http://127.0.0.1:9/crs"
-    f.write_text(json.dumps(utm))
-    assert "not an EPSG code" in one_line_exit_2(run("boundaries", str(f), tmp=tmp_path))
-
-
 # --- 10. odd digits and Markdown ------------------------------------------------------------------------------------
-
-def test_digits_of_other_scripts_are_read_as_ascii():
-    from geo.registry import parse_period
-    from geo.uploads import read_mpp_file
-
-    r = read_mpp_file("wilayah,tanggal\nKota Medan,٢٠٢٤-٠٣-٠٧\n".encode(), "arab.csv")
-    assert r.accepted == 1 and r.data.iloc[0]["opened_on"] == "2024-03-07"
-    assert any("digits of another script" in n for n in r.notes)
-    assert parse_period("٢٠٢٤") is None  # the parser itself takes ASCII digits only
-
 
 def test_user_text_in_messages_is_plain_text():
     import importlib

@@ -21,11 +21,11 @@ from geo.i18n import (
     fmt_millions,
     fmt_pct,
     gettext,
-    message_frame,
     say,
     translator,
 )
-from geo.labels import column_label, localize
+from geo.inputs import briefing_inputs
+from geo.labels import column_label
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "gettext": (2,)}
@@ -80,18 +80,6 @@ def test_messages_made_early_are_said_in_the_readers_language():
     assert say("id", nested) == "wilayah 'Bandung' nama kosong"
     assert gettext("id", "As of {date}", date="17 Juli 2024") == "Per 17 Juli 2024"
     assert translator("en")("Gaps") == "Gaps" and translator("id")("Gaps") == "Kesenjangan"
-
-
-def test_tables_for_people_have_words_not_codes():
-    df = message_frame([{"code": "12.71", "presence": "without", "has_mpp": False, "rb_predikat": None,
-                         "date_basis": "national inauguration", "reason": N_("empty name")}],
-                       ["code", "presence", "has_mpp", "rb_predikat", "date_basis", "reason"])
-    out = localize(df, "id")
-    assert list(out.columns) == ["Kode", "MPP", "Punya MPP sendiri", "Predikat RB", "Dasar tanggal", "Alasan"]
-    assert out.iloc[0].tolist() == ["12.71", "Belum ada MPP", "tidak", "tidak ada data", "peresmian nasional",
-                                    "nama kosong"]
-    assert localize(df, "id", english=True) is df  # machine-friendly headers for scripts
-    assert column_label("nearest_mpp_km", "en") == "Distance (km)"
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -194,7 +182,7 @@ def test_the_indonesian_national_pdf_has_no_english(builtin):
     from geo.registry import load_registry
     from geo.scores import load_scores
 
-    pdf = briefing_pdf(briefing_data(date(2025, 12, 31), [], load_registry(), load_scores(), "id"))
+    pdf = briefing_pdf(briefing_data(date(2025, 12, 31), [], load_registry(), load_scores(), "id", **briefing_inputs()))
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     assert len(reader.pages) == 2

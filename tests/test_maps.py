@@ -10,6 +10,7 @@ import pytest
 from geo.assets import standalone_html
 from geo.boundaries import CRS, load_boundaries
 from geo.coverage import regency_coverage
+from geo.inputs import reference
 from geo.maps import LAYERS, coverage_map, layer_classes, legend_html
 from geo.registry import load_registry
 from geo.scores import load_scores
@@ -17,7 +18,7 @@ from geo.scores import load_scores
 
 @pytest.fixture(scope="module")
 def sumut(builtin):
-    t = regency_coverage(date(2024, 7, 17), ["12"], load_registry(), load_scores())
+    t = regency_coverage(date(2024, 7, 17), ["12"], load_registry(), load_scores(), **reference())
     geoms = load_boundaries("province").set_index("code")["geometry"]
     return gpd.GeoDataFrame(t, geometry=t["code"].map(geoms).values, crs=CRS)
 

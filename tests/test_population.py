@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from geo.coverage import regency_coverage, summarise
+from geo.inputs import reference
 from geo.maps import NO_DATA_COLOUR, PEOPLE_COLOURS, SERVED_COLOUR, layer_classes
 from geo.population import read_region_stats, regency_stats, region_stats
 from geo.registry import load_official_totals, load_registry
@@ -62,7 +63,7 @@ def test_people_in_the_summary_for_the_seed_case_and_nationally():
     assert (s["population_total"], s["population_covered"]) == (15_640_905, 4_140_295)
     assert s["population_served"] == 4_140_295 and s["population_without"] == 15_640_905 - 4_140_295
     assert all("population" in r and "area_km2" in r for r in d["regencies"])
-    t = regency_coverage(date(2025, 12, 31), [], load_registry(), load_scores())
+    t = regency_coverage(date(2025, 12, 31), [], load_registry(), load_scores(), **reference())
     s = summarise(t, date(2025, 12, 31), load_registry(), load_official_totals())
     assert s.population_total == 284_973_643 and s.population_served >= s.population_covered
 
@@ -71,7 +72,7 @@ def test_a_regency_without_a_figure_is_no_data_never_zero():
     full = regency_stats()
     karo_people = int(full.set_index("code").at["12.06", "population"])
     stats = full[full["code"] != "12.06"]  # SYNTHETIC gap: Karo's figure removed
-    t = regency_coverage(date(2024, 7, 17), ["12"], load_registry(), load_scores(), stats=stats)
+    t = regency_coverage(date(2024, 7, 17), ["12"], load_registry(), load_scores(), **{**reference(), "stats": stats})
     karo = t.set_index("code").loc["12.06"]
     assert pd.isna(karo["population"])
     s = summarise(t, date(2024, 7, 17), load_registry(), load_official_totals())
@@ -81,7 +82,7 @@ def test_a_regency_without_a_figure_is_no_data_never_zero():
 
 
 def test_people_layer_keeps_no_mpp_and_no_data_apart():
-    t = regency_coverage(date(2024, 7, 17), ["12"], load_registry(), load_scores())
+    t = regency_coverage(date(2024, 7, 17), ["12"], load_registry(), load_scores(), **reference())
     colours, legend = layer_classes(t, "people", "id")
     by_code = dict(zip(t["code"], colours))
     assert by_code["12.71"] == SERVED_COLOUR                      # Kota Medan has an MPP

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import ROOT, SOURCES, synthetic  # noqa: E402
 
 from geo import registry as rg
 from geo.coverage import coverage, parse_as_of
 from geo.gazetteer import resolve_provinces
-from geo.scores import PREDIKAT_BANDS, build_scores, latest_scores, load_scores
-
-ROOT = Path(__file__).resolve().parent.parent
-COLS = ["region_name", "province", "mpp_name", "inaugurated_on", "event", "source_url", "note"]
-
-
-def synthetic(*rows: tuple) -> pd.DataFrame:
-    """SYNTHETIC test rows in the shape of shared/data/mpp/mpp_sources.csv (not real facts)."""
-    return pd.DataFrame([dict(zip(COLS, r)) for r in rows])
+from geo.inputs import reference
+from geo.scores import load_scores
 
 
 def one(build: rg.RegistryBuild, code: str) -> pd.Series:
@@ -86,7 +76,7 @@ def test_a_relocation_and_a_second_unit_never_double_count():
     r = one(b, "13.71")
     assert r.opened_on == "2018-12-27" and len(b.registry) == 1
     assert "https://b" in r.sources and "2023-12-19" in r.notes
-    cov = coverage(parse_as_of(year=2024), ["13"], b.registry, load_scores(), rg.load_official_totals())
+    cov = coverage(parse_as_of(year=2024), ["13"], b.registry, load_scores(), rg.load_official_totals(), **reference())
     assert cov.table.set_index("code").at["13.71", "mpp_count"] == 1
 
 
@@ -102,7 +92,7 @@ def test_a_province_run_mpp_is_flagged_with_its_province_and_the_regency_it_stan
     assert not sulteng.counted_nationally
     dki = b.registry.set_index("mpp_id").loc["P31"]
     assert dki.counted_nationally and len(dki.serves.split(";")) == 6
-    cov = coverage(parse_as_of(year=2021), ["72", "31"], b.registry, load_scores(), rg.load_official_totals())
+    cov = coverage(parse_as_of(year=2021), ["72", "31"], b.registry, load_scores(), rg.load_official_totals(), **reference())
     t = cov.table.set_index("code")
     assert t.at["72.71", "presence"] == "province-run" and not t.at["72.71", "has_mpp"]
     assert (t.loc[t.index.str.startswith("31."), "presence"] == "province-run").all()
@@ -147,7 +137,6 @@ def test_an_unmatched_name_is_listed_with_its_reason():
 
 # --- the real registry ---------------------------------------------------------------------------------------
 
-SOURCES = ROOT / "data" / "sources"
 
 
 @pytest.fixture(scope="module")
@@ -177,62 +166,6 @@ def test_committed_registry_is_the_build_of_the_shared_sources(real_build):
         assert list(committed[col]) == list(real_build.registry[col]), col
 
 
-def test_seed_case_north_sumatra_on_2024_07_17():
-    p = subprocess.run([sys.executable, "-m", "geo", "coverage", "--as-of", "2024-07-17", "--province",
-                        "Sumatera Utara", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr
-    d = json.loads(p.stdout)
-    assert d["as_of"] == "2024-07-17" and len(d["regencies"]) == 33
-    covered = sorted(r["name"] for r in d["regencies"] if r["has_mpp"])
-    assert covered == ["Kabupaten Asahan", "Kabupaten Humbang Hasundutan", "Kabupaten Labuhanbatu Utara",
-                       "Kota Medan", "Kota Tebing Tinggi"]
-    for key in ("code", "name", "province_code", "province", "has_mpp", "mpp_count", "first_mpp_on", "mpp_names",
-                "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"):
-        assert key in d["regencies"][0]
-    prov = {r["assessment"]: (r["predikat"], r["year"]) for r in d["province_scores"]}
-    assert prov == {"RB": ("BB", 2023), "SAKIP": ("B", 2023)}
-    s = d["summary"]
-    assert (s["regencies"], s["covered"], s["mpp_count"]) == (33, 5, 5)
-    assert s["coverage_rate"] == round(5 / 33, 4) and s["official_total"] == 208
-
-
-def test_completeness_against_official_totals():
-    comp = rg.completeness(rg.load_registry(), rg.load_official_totals())
-    last = comp.set_index("as_of").loc["2025-12-15"]
-    assert last.official_total == 305 and 280 <= last.registry_named <= 305
-    assert comp["source_url"].str.startswith("http").all()
-
-
-def test_scores_tidy_pick_and_bands():
-    raw = pd.read_csv(SOURCES / "reform_scores_sources.csv", dtype=str, keep_default_na=False)
-    tidy, unmatched = build_scores(raw)
-    assert len(tidy) + len(unmatched) == len(raw)  # every statement used or listed with its reason
-    assert list(unmatched["region_name"]) == ["Kabupaten Bombana", "Kabupaten Bombana"]
-    assert unmatched["reason"].str.startswith("no assessment year stated").all()
-    assert set(tidy["predikat"]) <= set(PREDIKAT_BANDS) | {""}
-    one_per_year = tidy[tidy["selected"]].groupby(["code", "assessment", "year"]).size()
-    assert (one_per_year == 1).all()
-    kalsel = tidy[(tidy["code"] == "63") & (tidy["assessment"] == "SAKIP") & (tidy["year"] == 2020)]
-    assert len(kalsel) >= 2 and kalsel["conflict"].str.contains("disagree").all()
-    chosen = kalsel[kalsel["selected"]].iloc[0]
-    assert chosen.quality == "direct" and chosen.predikat == "BB"  # direct beats the blanket "A since 2020"
-    # Never derived: rows without a stated predikat keep none, even with a score.
-    aceh = tidy[(tidy["code"] == "11") & (tidy["assessment"] == "RB") & (tidy["year"] == 2021)].iloc[0]
-    assert aceh.predikat == "" and aceh.score == pytest.approx(63.36)
-    assert list(PREDIKAT_BANDS) == ["AA", "A", "BB", "B", "CC", "C", "D"]
-
-
-def test_latest_scores_as_of_a_date_use_only_assessments_of_earlier_years():
-    scores = load_scores()
-    mid = latest_scores(scores, "2024-07-17")
-    row = mid[(mid["code"] == "12") & (mid["assessment"] == "RB")].iloc[0]
-    assert (row.predikat, row.year) == ("BB", 2023)
-    before = latest_scores(scores, "2023-06-30")  # the 2023 results are not counted yet
-    sumut = before[before["code"] == "12"].set_index("assessment")
-    assert "RB" not in sumut.index  # no earlier RB result for Sumut is known
-    assert (sumut.at["SAKIP", "predikat"], sumut.at["SAKIP", "year"]) == ("B", 2019)
-
-
 def test_province_filters_accept_names_codes_and_abbreviations():
     assert resolve_provinces(["Sumatera Utara", "32", "Jatim"]) == ["12", "32", "35"]
 
@@ -247,20 +180,6 @@ def test_an_mpp_no_source_dates_counts_today_but_never_in_the_past():
     assert "today only" in r.notes
     assert len(rg.as_of(b.registry, pd.Timestamp.today().normalize())) == 1
     assert rg.as_of(b.registry, "2025-12-31").empty
-
-
-def test_provinces_fully_covered_today_match_kemenpanrb():
-    """KemenPAN-RB (2025-09-24): Banten, DIY, Jawa Tengah, Bali and DK Jakarta at 100%."""
-    from geo.coverage import regency_coverage, summary
-
-    reg, sc = rg.load_registry(), load_scores()
-    t = regency_coverage(date(2025, 12, 31), [], reg, sc)
-    served = (t["has_mpp"] | t["province_run_mpp"]).groupby(t["province"]).all()
-    assert set(served[served].index) == {"Banten", "Daerah Istimewa Yogyakarta", "Jawa Tengah",
-                                         "Daerah Khusus Ibukota Jakarta"}  # Klungkung (Bali) is undated: today only
-    today = regency_coverage(date.today(), [], reg, sc)
-    s = summary(today, date.today(), reg, rg.load_official_totals())
-    assert s["provinces_fully_covered"] == 5
 
 
 # --- issue #11: dated right, one definition everywhere, reproducible -------------------------------------------
@@ -314,7 +233,7 @@ def test_known_by_counts_on_its_date_everywhere():
     r = one(b, "73.71")
     assert (r.opened_on, r.known_by) == ("2024-12-12", "2022-01-31")
     assert rg.effective_date(b.registry).iloc[0] == pd.Timestamp("2022-01-31")
-    t = regency_coverage(date(2022, 12, 31), ["73"], b.registry, load_scores())
+    t = regency_coverage(date(2022, 12, 31), ["73"], b.registry, load_scores(), **reference())
     assert bool(t.set_index("code").at["73.71", "has_mpp"])
     assert len(regency_detail("73.71", b.registry, load_scores())["mpps"]) == 1
 
@@ -328,23 +247,6 @@ def test_an_inference_is_a_lead_never_an_mpp():
     assert b.accounting()["leads"] == 1
 
 
-def test_a_province_served_regency_is_served_in_every_count_and_list():
-    """SYNTHETIC registry: DK Jakarta's province-run MPP serves its six regencies."""
-    from geo.coverage import gaps, province_ranking, regency_coverage, summarise
-
-    b = rg.build_registry(synthetic(
-        ("DKI Jakarta", "DKI Jakarta", "MPP DKI", "2017-10-12", "inaugurated by Menteri PANRB Asman Abnur", "https://a",
-         "province-level MPP (Pemprov DKI)"),
-    ))
-    t = regency_coverage(date(2024, 1, 1), ["31"], b.registry, load_scores())
-    s = summarise(t, date(2024, 1, 1), b.registry, rg.load_official_totals())
-    assert (s.regencies, s.with_own_mpp, s.served, s.without_service, s.mpps_counted) == (6, 0, 6, 0, 1)
-    assert s.provinces_fully_covered == 1 and s.scope == "provinces"
-    assert gaps(t, None, None).empty  # never listed as having no service
-    rank = province_ranking(t).iloc[0]
-    assert (rank.served, rank.without, rank.served_rate) == (6, 0, 1.0)
-
-
 def test_real_registry_dates_and_official_totals():
     reg = rg.load_registry().set_index("name")
     assert reg.at["Kabupaten Mimika", "opened_on"] == "2025-09-24"
@@ -355,83 +257,3 @@ def test_real_registry_dates_and_official_totals():
     leads = pd.read_csv(ROOT / "data" / "mpp_leads.csv", dtype=str)
     assert "Kabupaten Pacitan" in set(leads["name"]) and "Kabupaten Pacitan" not in reg.index
 
-
-@pytest.mark.parametrize("day, official", [("2022-12-05", 103), ("2023-09-26", 152), ("2023-11-21", 175),
-                                           ("2024-06-24", 208), ("2024-10-08", 230), ("2024-12-12", 272),
-                                           ("2025-12-15", 305)])
-def test_mpp_count_within_five_percent_of_kemenpanrb(day, official):
-    from geo.coverage import regency_coverage, summary
-
-    reg = rg.load_registry()
-    t = regency_coverage(date.fromisoformat(day), [], reg, load_scores())
-    s = summary(t, date.fromisoformat(day), reg, rg.load_official_totals())
-    assert s["official_total"] == official
-    assert abs(s["mpp_count"] - official) <= 0.05 * official, s["mpp_count"]
-
-
-def test_scores_known_for_enough_regencies_and_never_out_of_scope():
-    from geo.coverage import regency_coverage
-
-    sc = load_scores()
-    t = regency_coverage(date(2025, 12, 31), [], rg.load_registry(), sc)
-    assert t["sakip_predikat"].notna().sum() >= 170 and t["rb_predikat"].notna().sum() >= 55
-    assert not sc[sc["selected"] & (sc["quality"] == "outside-scope")].size
-    assert (sc["quality"] == "names-supplied").sum() > 0  # the weaker class is kept and labelled
-
-
-def test_build_registry_check_passes_without_shared(tmp_path):
-    """The repository alone rebuilds every curated table (no ../shared needed)."""
-    p = subprocess.run([sys.executable, "-m", "geo", "build-registry", "--check"], cwd=ROOT, capture_output=True,
-                       text=True, timeout=300, env={**__import__("os").environ, "PYTHONPATH": str(ROOT),
-                                                    "PETA_MPP_SHARED": str(tmp_path / "no-shared")})
-    assert p.returncode == 0, p.stdout + p.stderr
-    assert "ok: every curated table" in p.stdout
-
-
-def test_check_fails_with_a_short_diff_when_a_table_differs(tmp_path):
-    import shutil
-
-    from geo.curation import build_all, differences
-
-    for f in (ROOT / "data").glob("*.csv"):
-        shutil.copy(f, tmp_path / f.name)
-    reg = (tmp_path / "mpp_registry.csv").read_text().splitlines()
-    (tmp_path / "mpp_registry.csv").write_text("\n".join(reg[:-1]) + "\n")
-    diff = differences(build_all(), tmp_path)
-    assert diff and diff[0].startswith("mpp_registry.csv:") and len(diff) < 20
-
-
-def test_add_statements_validates_appends_and_reports(tmp_path):
-    """SYNTHETIC statements (not real facts) added to a copy of the sources."""
-    import shutil
-
-    from geo.curation import add_statements
-
-    src, out = tmp_path / "sources", tmp_path / "data"
-    shutil.copytree(ROOT / "data" / "sources", src)
-    out.mkdir()
-    f = tmp_path / "new.csv"
-    f.write_text("Nama Wilayah,Tanggal,Peristiwa,Sumber\n"
-                 "Kabupaten Pacitan,2025-12-20,SYNTHETIC inauguration by Menteri PANRB,https://example.org/a\n"
-                 "Kota Atlantis,2025-12-20,x,https://example.org/b\n"
-                 "Kabupaten Ponorogo,2031-01-01,x,https://example.org/c\n"
-                 "Kabupaten Situbondo,2025-12-20,x,not-a-url\n")
-    r = add_statements(f, sources=src, out=out)
-    assert (r.accepted, r.rejected) == (1, 3)
-    reasons = list(r.report["reason"])
-    assert "unmatched" in reasons[1] and "not plausible" in reasons[2] and "not an http(s) URL" in reasons[3]
-    assert (src / "mpp_sources.csv").read_text().count("SYNTHETIC inauguration") == 1
-    assert any("MPPs in the registry: " in c and "->" in c for c in r.changes)
-    assert "Kabupaten Pacitan" in (out / "mpp_registry.csv").read_text()
-    again = add_statements(f, sources=src, out=out)  # the same file again appends nothing
-    assert (src / "mpp_sources.csv").read_text().count("SYNTHETIC inauguration") == 1
-    assert "statements appended: 0" in again.changes[0]
-
-
-def test_schemas_name_the_table_column_and_row():
-    from geo.errors import PetaError
-    from geo.schemas import MPP_STATEMENTS, validate
-
-    bad = synthetic(("Kota Medan", "Sumatera Utara", "", "07/03/2024", "x", "ftp://a", ""))
-    with pytest.raises(PetaError, match=r"mpp_sources.csv: 2 value\(s\) break the schema.*inaugurated_on.*source_url"):
-        validate(MPP_STATEMENTS, bad)

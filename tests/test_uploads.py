@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.tables import TableError, read_table_bytes, to_csv_bytes
+from geo.tables import TableError, to_csv_bytes
 from geo.uploads import read_mpp_file, read_scores_file
 
 TODAY = date(2026, 11, 29)
@@ -60,18 +60,6 @@ def test_scores_file_validation():
     assert "not on the scale" in rep.at[3, "reason"]
     assert "unknown assessment 'IKM'" in rep.at[4, "reason"]
     assert "outside" in rep.at[5, "reason"]
-
-
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"   \n  ", "empty"),
-    (b"wilayah,tanggal\n", "no data rows"),
-    (b"PK\x03\x04garbage", "not a CSV or XLSX"),
-    (b"\xd0\xcf\x11\xe0rest", ".xls"),
-])
-def test_unreadable_tables(data, message):
-    with pytest.raises(TableError, match=message):
-        read_table_bytes(data, "f.csv")
 
 
 def test_no_region_column_is_named(tmp_path):
@@ -164,26 +152,3 @@ def test_cli_merge_raises_the_covered_count_by_exactly_two(tmp_path):
     replaced, _ = covered("--mpp-file", str(f))
     assert replaced == 3
 
-
-def test_exports_open_well_in_a_spreadsheet():
-    import io
-
-    from openpyxl import load_workbook
-
-    from geo.tables import to_csv_bytes, to_xlsx_bytes
-
-    df = pd.DataFrame({"name": ["Kabupaten Nias Selatan", "=HYPERLINK(1)"], "population": [376209, 99],
-                       "nearest_mpp_km": [182.3, 1.0]})
-    wb = load_workbook(io.BytesIO(to_xlsx_bytes(df, "Kesenjangan", about=[("Judul", "Kesenjangan"), ("Per", "x")],
-                                                about_sheet="Keterangan")))
-    assert wb.sheetnames == ["Keterangan", "Kesenjangan"] and wb["Keterangan"]["B1"].value == "Kesenjangan"
-    ws = wb["Kesenjangan"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C3"
-    assert isinstance(ws["B2"].value, int) and isinstance(ws["C2"].value, float)  # numbers stay numbers
-    assert ws["A3"].value == "'=HYPERLINK(1)" and ws.column_dimensions["A"].width >= 22
-    assert to_csv_bytes(df).startswith(b"\xef\xbb\xbfname,") and b"182,3" in to_csv_bytes(df, sep=";")
-    # For people, headers in their language; for scripts, the field names (geo.labels.localize).
-    from geo.labels import localize
-
-    assert to_csv_bytes(localize(df, "id")).startswith("\ufeffKabupaten/kota,Penduduk terdaftar,Jarak (km)".encode())
-    assert to_csv_bytes(localize(df, "en", english=True)).startswith(b"\xef\xbb\xbfname,population,")
