@@ -257,7 +257,7 @@ def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.Dat
     if kind in ("zip", "binary"):
         raise TableError(N_("{name}: not a CSV or XLSX table (the content is "
                             "{a_zip_archive_if_kind_zip_else})", name=name,
-                            a_zip_archive_if_kind_zip_else='a zip archive' if kind == 'zip' else 'binary data'), where=name)
+                            a_zip_archive_if_kind_zip_else=N_("a zip archive") if kind == "zip" else N_("binary data")), where=name)
     if kind == "xlsx":
         where, header, rows, numbers, notes = _xlsx_records(data, name, sheet)
     else:

@@ -39,7 +39,7 @@ import shapely
 
 from . import settings
 from .errors import PetaError
-from .i18n import N_
+from .i18n import N_, Msg
 
 CRS = "EPSG:4326"
 #: GDAL drivers left registered once a user's file is to be read.
@@ -160,15 +160,15 @@ def _kind(data: bytes) -> str:
     return "other"
 
 
-def _describe(data: bytes) -> str:
+def _describe(data: bytes) -> Msg:
     head = data[:256].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
-        return "XML or HTML text"
+        return N_("XML or HTML text")
     if not head:
-        return "empty"
+        return N_("empty")
     if b"\x00" in head:
-        return "binary data of an unknown format"
-    return "text that is not GeoJSON"
+        return N_("binary data of an unknown format")
+    return N_("text that is not GeoJSON")
 
 
 def _read_single(data: bytes, name: str, kind: str) -> gpd.GeoDataFrame:

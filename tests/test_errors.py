@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import geo
 from geo.errors import PetaError, one_line
 
@@ -42,6 +44,55 @@ def test_each_kind_of_failure_is_one_line_and_exit_2(tmp_path):
     p = subprocess.run([sys.executable, "-m", "geo", "coverage"], cwd=ROOT, capture_output=True, text=True,
                        env={**env, "PETA_MPP_MAX_ROWS": "many"}, timeout=120)
     assert "Traceback" not in p.stderr
+    # The same failure in the reader's language (PETA_MPP_LANG=id).
+    p = subprocess.run([sys.executable, "-m", "geo", "boundaries", str(tmp_path / "missing.geojson")], cwd=ROOT,
+                       capture_output=True, text=True, env={**env, "PETA_MPP_LANG": "id"}, timeout=120)
+    assert p.returncode == 2 and p.stderr.strip().endswith("missing.geojson: berkas tidak ada"), p.stderr
+
+
+def _upload_failure(kind: str) -> None:
+    """Runs inside AppTest: the Data page's own error handling (pages._errors.input_errors) around the readers the
+    Data page calls, fed one kind of bad input each."""
+    import streamlit as st
+
+    from pages._errors import input_errors
+
+    st.session_state["lang"] = "id"
+    with input_errors("berkas.csv"):
+        if kind == "table":
+            from geo.uploads import read_mpp_file
+
+            read_mpp_file(b"", "berkas.csv")
+        elif kind == "boundaries":
+            from geo.boundaries import reconciliation_report
+
+            reconciliation_report(b"{not json", name="batas.geojson")
+        elif kind == "zip":
+            from geo.boundaries import reconciliation_report
+
+            reconciliation_report(b"PK\x03\x04 broken", name="batas.zip")
+        elif kind == "store":
+            from geo.store import Store
+
+            Store("sqlite:////nonexistent-folder/x/y.db").save("x", "x.csv", b"a", None, "add")
+        elif kind == "bug":
+            raise RuntimeError("an unexpected failure\nwith a second line")
+
+
+@pytest.mark.parametrize("kind, words", [("table", "berkas.csv: berkasnya kosong"),
+                                         ("boundaries", "batas.geojson: bukan JSON yang sah"),
+                                         ("zip", "batas.zip: bukan berkas zip yang terbaca"),
+                                         ("store", "penyimpanan data tidak dapat"),
+                                         ("bug", "Tidak dapat membaca berkas.csv: terjadi galat internal (rujukan")])
+def test_each_kind_of_failure_on_the_data_page_is_one_translated_line(kind, words):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_upload_failure, args=(kind,), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1, [e.value for e in at.error]
+    text = at.error[0].value.replace("\\", "")  # the message is shown as plain text (Markdown escaped)
+    assert words in text and "\n" not in text and "Traceback" not in text, text
 
 
 def test_messages_are_one_line():
