@@ -42,6 +42,7 @@ def metric(at: AppTest, i: int) -> str:
     return at.metric[i].value
 
 
+@pytest.mark.slow
 def test_overview_headline_matches_geo():
     at = run("pages/ringkasan.py", as_of="2024-07-17", province="12")
     reg, sc = load_registry(), load_scores()
@@ -55,6 +56,7 @@ def test_overview_headline_matches_geo():
     assert metric(at, 3) == "0 / 1"
 
 
+@pytest.mark.slow
 def test_overview_filters_change_the_figures():
     at = run("pages/ringkasan.py", as_of="2024-07-17")
     assert metric(at, 0).endswith("/ 514")
@@ -69,6 +71,7 @@ def test_overview_filters_change_the_figures():
     assert at.query_params["as_of"] in ("2019-12-31", ["2019-12-31"]) and list(at.query_params["province"]) == ["12", "13"]
 
 
+@pytest.mark.slow
 def test_a_typed_date_and_the_quick_picks():
     """Choosing Sumatera Utara and typing 2024-07-17 shows 5 of 33; a quick pick sets an official count's date."""
     at = run("pages/ringkasan.py")
@@ -83,6 +86,7 @@ def test_a_typed_date_and_the_quick_picks():
     assert any("Data per" in c.value for c in at.sidebar.caption)
 
 
+@pytest.mark.slow
 def test_map_page_every_layer():
     at = run("pages/peta.py", as_of="2024-07-17", province="12")
     for layer in ("coverage", "mpp_count", "first_year", "rb", "sakip", "digital", "people"):
@@ -128,6 +132,7 @@ def test_data_page_and_language_switch():
     assert comp.iloc[-1][col("official_total", "en")] == 305
 
 
+@pytest.mark.slow
 def test_an_uploaded_registry_is_used_on_every_page():
     """SYNTHETIC analyst registry: one MPP in Kabupaten Karo."""
     from geo.uploads import read_mpp_file

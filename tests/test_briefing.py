@@ -47,6 +47,7 @@ def test_sumut_pdf_names_the_five_mpps_and_the_28_regencies_without(sumut):
     assert "Kelengkapan data" in flat and "MIT" in flat and "MPP Digital" in flat
 
 
+@pytest.mark.slow
 def test_english_briefing_and_the_command_line(tmp_path, builtin):
     out = tmp_path / "b.pdf"
     p = subprocess.run([sys.executable, "-m", "geo", "briefing", "--province", "Sumut", "--as-of", "2024-07-17",
@@ -76,6 +77,7 @@ def test_small_multiples_one_panel_per_year(builtin):
         assert w == int(11.69 * 60) and h == int((3.0 * 3 + 0.9) * 60)  # 2017..2024: 8 panels in 3 rows
 
 
+@pytest.mark.slow
 def test_national_briefing_is_landscape_with_a_complete_list_page(builtin):
     """Indonesia is wide: page 1 is A4 landscape with the map across it and a per-province chart; page 2 lists every
     regency without an MPP service (none cut off as '+N more')."""

@@ -18,6 +18,7 @@ from geo.scores import load_scores
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_seed_case_north_sumatra_on_2024_07_17():
     p = subprocess.run([sys.executable, "-m", "geo", "coverage", "--as-of", "2024-07-17", "--province",
                         "Sumatera Utara", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -97,7 +98,14 @@ def test_no_computation_opens_a_file(monkeypatch, builtin):
 
     import pandas as pd
 
-    from geo.coverage import coverage, gaps, province_ranking, regency_coverage, summarise, yearly_series
+    from geo.coverage import (
+        coverage,
+        gaps,
+        province_ranking,
+        regency_coverage,
+        summarise,
+        yearly_series,
+    )
     from geo.inputs import reference
     from geo.maps import mpp_points
     from geo.registry import as_of, load_official_totals, load_registry

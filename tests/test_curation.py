@@ -5,9 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from helpers import ROOT
 
 
+@pytest.mark.slow
 def test_build_registry_check_passes_without_shared(tmp_path):
     """The repository alone rebuilds every curated table (no ../shared needed)."""
     p = subprocess.run([sys.executable, "-m", "geo", "build-registry", "--check"], cwd=ROOT, capture_output=True,
@@ -17,6 +19,7 @@ def test_build_registry_check_passes_without_shared(tmp_path):
     assert "ok: every curated table" in p.stdout
 
 
+@pytest.mark.slow
 def test_check_fails_with_a_short_diff_when_a_table_differs(tmp_path):
     import shutil
 
@@ -30,6 +33,7 @@ def test_check_fails_with_a_short_diff_when_a_table_differs(tmp_path):
     assert diff and diff[0].startswith("mpp_registry.csv:") and len(diff) < 20
 
 
+@pytest.mark.slow
 def test_add_statements_validates_appends_and_reports(tmp_path):
     """SYNTHETIC statements (not real facts) added to a copy of the sources."""
     import shutil

@@ -29,6 +29,7 @@ def test_every_project_error_shares_one_base():
     assert len(errors) >= 8 and all(issubclass(e, PetaError) for e in errors), errors
 
 
+@pytest.mark.slow
 def test_each_kind_of_failure_is_one_line_and_exit_2(tmp_path):
     cases = [(["boundaries", str(tmp_path / "missing.geojson")], "no such file"),
              (["coverage", "--mpp-file", str(tmp_path)], "is a folder"),
@@ -99,6 +100,7 @@ def test_messages_are_one_line():
     assert one_line("a\nb\r\n\tc\x1b[31m") == "a b c [31m"
 
 
+@pytest.mark.slow
 def test_importing_geo_changes_no_third_party_global_state():
     code = ("import matplotlib, folium; b = matplotlib.get_backend(); "
             "p = dict(folium.GeoJson._template.environment.policies.get('json.dumps_kwargs', {})); "

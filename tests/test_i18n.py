@@ -173,6 +173,7 @@ def test_every_page_speaks_one_language(page, lang, builtin):
     assert not problems, "\n".join(problems[:20])
 
 
+@pytest.mark.slow
 def test_the_indonesian_national_pdf_has_no_english(builtin):
     import io
 

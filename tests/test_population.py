@@ -55,6 +55,7 @@ def test_unknown_and_unmatched_rows_are_reported_not_dropped(tmp_path):
     assert "12.72" in pop["missing_official"] and not pop["sums_to_national"]
 
 
+@pytest.mark.slow
 def test_people_in_the_summary_for_the_seed_case_and_nationally():
     p = run("coverage", "--as-of", "2024-07-17", "--province", "Sumatera Utara", "--json")
     assert p.returncode == 0, p.stderr
@@ -91,6 +92,7 @@ def test_people_layer_keeps_no_mpp_and_no_data_apart():
     assert [c for c, _ in legend][-2:] == [SERVED_COLOUR, NO_DATA_COLOUR]
 
 
+@pytest.mark.slow
 def test_boundaries_report_compares_every_polygon_with_its_official_area(builtin):
     p = run("boundaries", "--json")
     r = json.loads(p.stdout)["area_vs_official"]

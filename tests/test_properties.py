@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -64,6 +65,7 @@ def test_prefix_case_and_spacing_variants_never_change_the_answer(data):
     assert (m.status, m.code) == ("matched", r.code), (written, m)
 
 
+@pytest.mark.slow
 @FAST
 @given(official)
 def test_ambiguity_is_never_resolved_silently(r):
@@ -96,6 +98,7 @@ csv_cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklis
 @FAST
 @given(st.lists(st.tuples(st.sampled_from([r.name for r in OFFICIAL] + ["Magelang", "Atlantis", ""]),
                           st.one_of(st.just(""), st.dates().map(str), csv_cell)), min_size=1, max_size=12))
+@pytest.mark.slow
 def test_mpp_upload_accounts_for_every_row(rows):
     import pandas as pd
 

@@ -145,6 +145,7 @@ def real_build():
     return rg.build_registry(rg.read_sources(SOURCES / "mpp_sources.csv"))
 
 
+@pytest.mark.slow
 def test_every_source_row_is_accounted_for(real_build):
     acc = real_build.accounting()
     assert acc["source rows"] == 796

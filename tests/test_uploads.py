@@ -128,6 +128,7 @@ def test_merge_adds_only_what_the_registry_lacks_and_compare_lists_the_differenc
     assert (comp["comparison"] == "only in the registry").sum() == reg[~reg["province_run"]]["code"].nunique() - 1
 
 
+@pytest.mark.slow
 def test_cli_merge_raises_the_covered_count_by_exactly_two(tmp_path):
     import json
     import os
