@@ -6,7 +6,8 @@ Modules, in the order data flows (see ARCHITECTURE.md): ``settings`` (every sett
 areas), ``registry`` (MPPs from statements; national batches), ``scores`` (RB / SAKIP), ``digital`` (MPP Digital),
 ``curation`` and ``schemas`` (rebuilding and checking the curated tables), ``uploads`` (analysts' files; add, replace,
 compare), ``coverage`` (the regency table, the counts defined once, gaps, the yearly series), ``maps`` (Folium),
-``briefing`` (PDF/PNG), ``store`` (saved datasets), ``i18n`` (numbers and dates), ``cli`` (``python -m geo``).
+``briefing`` (PDF/PNG), ``store`` (saved datasets), ``inputs`` (where computations' inputs are read), ``i18n`` (the
+message catalogs; numbers and dates), ``labels`` (words for columns and codes), ``cli`` (``python -m geo``).
 
 The public API is named here and imported on first use (importing ``geo`` loads nothing heavy).
 """
@@ -25,6 +26,8 @@ _API = {
     "read_mpp_file": "uploads", "merge_registry": "uploads", "compare_registry": "uploads", "region_stats": "population",
     "gazetteer": "gazetteer", "match_region": "gazetteer", "coverage_map": "maps", "briefing_pdf": "briefing",
     "Store": "store", "build_all": "curation", "PetaError": "errors", "get_setting": "settings",
+    "attach_geometry": "boundaries", "reference": "inputs", "briefing_inputs": "inputs", "translator": "i18n",
+    "localize": "labels",
 }
 __all__ = sorted(_API)
 
