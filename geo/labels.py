@@ -43,7 +43,8 @@ COLUMNS: dict[str, Msg] = {
     "file_date": N_("Date in your file"), "registry_date": N_("Date in the registry"),
     "file_source": N_("Source in your file"), "registry_sources": N_("Sources in the registry"),
     "with_own_mpp": N_("Regencies with their own MPP"), "population_covered": N_("People covered"),
-    "population_total": N_("Registered residents"), "total": N_("Total"),
+    "population_total": N_("Registered residents"), "total": N_("Total"), "source_rows": N_("Source rows"),
+    "statement": N_("Statement (as compiled)"),
 }
 
 #: Coded values → their words, per column (``None`` is a value's missing form).
@@ -103,5 +104,6 @@ def localize(df: pd.DataFrame, lang: str, english: bool = False, missing: bool =
             s = s.map(lambda v, c=col: value_label(c, v, lang))
             if missing and s.dtype == object:
                 s = s.where(s.notna(), say(lang, NO_DATA))
-        out[column_label(col, lang)] = s
+        label = column_label(col, lang)
+        out[label if label not in out.columns else f"{label} ({col})"] = s  # two fields never share a header
     return out

@@ -225,11 +225,13 @@ for key, label in (("uploaded_registry", _("Use the built-in MPP registry")),
         st.rerun()
 
 st.subheader(_("Downloads"))
-st.caption(_("The curated tables as the project keeps them (English field names, for analysts' scripts); each row "
-             "keeps its source URL."))
+st.caption(_("The curated tables, each row with its source URL; headers and coded values in the chosen language, or "
+             "the project's English field names for analysts' scripts."))
+english = st.toggle(_("English field names (for scripts)"), key="data_english")
 cols = st.columns(5)
 for col, (fname, df) in zip(cols, (("mpp_registry.csv", active_registry()), ("reform_scores.csv", builtin_scores()),
                                    ("mpp_official_totals.csv", official_totals()),
                                    ("mpp_exclusions.csv", curation_report("exclusions")),
                                    ("mpp_negative_evidence.csv", curation_report("negative_evidence")))):
-    col.download_button(fname, to_csv_bytes(df), file_name=fname, mime="text/csv")
+    col.download_button(fname, to_csv_bytes(localize(df, lang(), english=english, missing=False)), file_name=fname,
+                        mime="text/csv")

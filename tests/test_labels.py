@@ -24,3 +24,23 @@ def test_tables_for_people_have_words_not_codes():
                                     "nama kosong"]
     assert localize(df, "id", english=True) is df  # machine-friendly headers for scripts
     assert column_label("nearest_mpp_km", "en") == "Distance (km)"
+
+
+def test_every_curated_table_downloads_with_words_for_headers_and_codes():
+    """The Data page's downloads in id: every header a word (no field name), no two alike; codes in words."""
+    import re
+
+    from geo.registry import load_curation_report, load_official_totals, load_registry
+    from geo.scores import load_scores
+    from geo.tables import to_csv_bytes
+
+    for df in (load_registry(), load_scores(), load_official_totals(), load_curation_report("exclusions"),
+               load_curation_report("negative_evidence")):
+        out = localize(df, "id", missing=False)
+        header = to_csv_bytes(out).decode("utf-8-sig").splitlines()[0]
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", header), header
+        assert len(set(out.columns)) == len(df.columns) and len(out) == len(df)
+    reg = localize(load_registry(), "id")
+    assert set(reg["Dasar tanggal"]) <= {"peresmian nasional", "pembukaan daerah", "hanya diketahui ada",
+                                         "uji coba atau peluncuran terbatas"}
+    assert set(reg["Dihitung secara nasional"]) <= {"ya", "tidak"}
