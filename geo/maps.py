@@ -40,12 +40,15 @@ html, body { height: 100%; margin: 0; overflow: hidden; }
 _REFIT_JS = """{% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }}, bounds = L.latLngBounds({{ this.bounds }}), touched = false;
-  var el = map.getContainer();
+  var el = map.getContainer(), fitted = map.getSize();
   ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (k) {
     el.addEventListener(k, function () { touched = true; }, {passive: true});
   });
-  function refit() {
+  function refit() {  // only when the frame's size really changed: redrawing 514 regencies is not free
+    var size = el.getBoundingClientRect();
+    if (Math.round(size.width) === fitted.x && Math.round(size.height) === fitted.y) { return; }
     map.invalidateSize();
+    fitted = map.getSize();
     if (!touched) { map.fitBounds(bounds, {padding: [12, 12]}); }
   }
   window.addEventListener("resize", function () { setTimeout(refit, 60); });
