@@ -100,9 +100,10 @@ def localize(df: pd.DataFrame, lang: str, english: bool = False, missing: bool =
     out = pd.DataFrame(index=df.index)
     for col in df.columns:
         s = df[col]
-        if s.dtype == object or col in BOOLEAN_COLUMNS or col in VALUES:
-            s = s.map(lambda v, c=col: value_label(c, v, lang))
-            if missing and s.dtype == object:
+        text = pd.api.types.is_string_dtype(s.dtype)  # object or pandas' str dtype (CSV columns read as text)
+        if text or col in BOOLEAN_COLUMNS or col in VALUES:
+            s = s.map(lambda v, c=col: value_label(c, v, lang)).astype(object)
+            if missing and (text or col in VALUES):
                 s = s.where(s.notna(), say(lang, NO_DATA))
         label = column_label(col, lang)
         out[label if label not in out.columns else f"{label} ({col})"] = s  # two fields never share a header

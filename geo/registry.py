@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -218,6 +219,34 @@ def link_events(src: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def province_mpp_rows(g: gz.Gazetteer, province_mpps: pd.DataFrame) -> dict[str, Any]:
+    """Province code -> its row of data/province_mpps.csv (the province-run MPPs)."""
+    rows = {}
+    for r in province_mpps.itertuples():
+        codes = g.province_codes(r.province)
+        if not codes or len(codes) != 1:
+            raise ValueError(f"data/province_mpps.csv: unknown province {r.province!r}")
+        rows[sorted(codes)[0]] = r
+    return rows
+
+
+def match_source_region(g: gz.Gazetteer, name: str, prov: str, province_run: set[str]) -> tuple[str | None, Any, str]:
+    """(key, reason if unmatched, note) for a statement's region: a regency code, ``prov:<code>`` for a province
+    with a listed province-run MPP, or None with the reason (a :class:`geo.i18n.Msg`)."""
+    m = g.match(name, prov or None)
+    if m.status == "matched":
+        note = "" if m.method in ("exact", "derived", "code") else f"{name!r} read as {m.name} ({m.reason})"
+        return m.code, "", note
+    if m.method == "province":
+        codes = g.province_codes(prov or name)
+        pcode = sorted(codes)[0] if codes and len(codes) == 1 else None
+        if pcode in province_run:
+            return f"prov:{pcode}", "", ""
+        return None, N_("unmatched: {reason}, and no province-run MPP is listed for it in data/province_mpps.csv",
+                        reason=m.reason), ""
+    return None, m.explain(), ""
+
+
 def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = None,
                    events: pd.DataFrame | None = None) -> RegistryBuild:
     """Build the registry from source statements (columns as in data/sources/mpp_sources.csv)."""
@@ -233,12 +262,7 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
         if col not in src.columns:
             src[col] = ""
         src[col] = src[col].fillna("").astype(str)
-    prov_info = {}
-    for r in province_mpps.itertuples():
-        codes = g.province_codes(r.province)
-        if not codes or len(codes) != 1:
-            raise ValueError(f"data/province_mpps.csv: unknown province {r.province!r}")
-        prov_info[sorted(codes)[0]] = r
+    prov_info = province_mpp_rows(g, province_mpps)
     province_run = set(prov_info)
     kinds = [classify(e, n) for e, n in zip(src["event"], src["note"])]
     src["kind"] = [k for k, _ in kinds]
@@ -247,25 +271,12 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
     src = link_events(src, events)
     keys, unmatched_reason, match_note = [], [], []
     for name, prov in zip(src["region_name"], src["province"]):
-        m = g.match(name, prov or None)
-        if m.status == "matched":
-            keys.append(m.code)
-            unmatched_reason.append("")
-            match_note.append("" if m.method in ("exact", "derived", "code") else f"{name!r} read as {m.name} ({m.reason})")
-        elif m.method == "province":
-            codes = g.province_codes(prov or name)
-            pcode = sorted(codes)[0] if codes and len(codes) == 1 else None
-            known = pcode in province_run
-            keys.append(f"prov:{pcode}" if known else None)
-            unmatched_reason.append("" if known else f"unmatched: {m.reason}, and no province-run MPP is listed for it "
-                                                     f"in data/province_mpps.csv")
-            match_note.append("")
-        else:
-            keys.append(None)
-            unmatched_reason.append(m.explain())
-            match_note.append("")
+        key, reason, note = match_source_region(g, name, prov, province_run)
+        keys.append(key)
+        unmatched_reason.append(reason)
+        match_note.append(note)
     src["key"] = keys
-    src["unmatched_reason"] = unmatched_reason
+    src["unmatched_reason"] = pd.Series(unmatched_reason, index=src.index, dtype=object)  # reasons stay messages
     src["match_note"] = match_note
 
     unmatched = src[src["key"].isna()]
@@ -458,5 +469,18 @@ def data_as_of(registry: pd.DataFrame, negative: pd.DataFrame | None = None) -> 
 
 
 def load_curation_report(name: str) -> pd.DataFrame:
-    """A committed curation report: 'exclusions', 'negative_evidence', 'unmatched', 'leads' or 'events_check'."""
-    return pd.read_csv(DATA_DIR / f"mpp_{name}.csv", dtype=str, keep_default_na=False)
+    """A committed curation report: 'exclusions', 'negative_evidence', 'unmatched', 'leads' or 'events_check'.
+
+    The unmatched rows' reasons are our matcher's words: they are said again by the same matcher
+    (:func:`match_source_region`), so a reader sees them in their language; a row whose stored reason differs (a
+    matcher that changed since the report was built) keeps the stored text."""
+    report = pd.read_csv(DATA_DIR / f"mpp_{name}.csv", dtype=str, keep_default_na=False)
+    if name == "unmatched" and len(report):
+        g = gz.gazetteer()
+        province_run = set(province_mpp_rows(g, pd.read_csv(DATA_DIR / "province_mpps.csv", dtype=str,
+                                                            keep_default_na=False)))
+        again = [match_source_region(g, n, p, province_run)[1]
+                 for n, p in zip(report["region_name"], report["province"])]
+        report["reason"] = pd.Series([msg if str(msg) == stored else stored
+                                      for msg, stored in zip(again, report["reason"])], index=report.index, dtype=object)
+    return report

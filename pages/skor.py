@@ -35,7 +35,7 @@ for assessment in ("RB", "SAKIP"):
     ct.index.name = _("Predikat")
     st.dataframe(ct, width="stretch")
 st.subheader(_("Provinces"))
-show_table(province_scores(when, list(provinces), sc))
+show_table(province_scores(when, list(provinces), sc).rename(columns={"name": "province"}))  # a province's name
 st.subheader(_("Regencies"))
 show_table(table[table["rb_predikat"].notna() | table["sakip_predikat"].notna()][
     ["code", "name", "province", "has_mpp", "rb_predikat", "rb_score", "rb_year", "sakip_predikat", "sakip_score",

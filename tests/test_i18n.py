@@ -122,7 +122,7 @@ def _texts(node, lang: str, out: list[tuple[str, str]]) -> list[tuple[str, str]]
             out.extend((f"{kind} header", str(c)) for c in v.columns)
             out.extend((f"{kind} index", str(i)) for i in v.index if isinstance(i, str))
             for c in v.columns:
-                if str(c) in data_labels or v[c].dtype != object:
+                if str(c) in data_labels or not pd.api.types.is_string_dtype(v[c].dtype):
                     continue
                 out.extend((f"{kind} cell [{c}]", str(x)) for x in pd.unique(v[c].dropna())[:200])
     if kind != "Multiselect":  # its options are the province names
