@@ -31,6 +31,7 @@ from .maps import (
     PRESENCE_LABELS,
     layer_classes,
     layer_title,
+    legend_corner,
     mpp_points,
 )
 from .registry import as_of, data_as_of
@@ -81,9 +82,13 @@ def scale_bar(ax: Any, lang: str) -> None:
             zorder=10)
 
 
-def _place_labels(ax: Any, items: list[tuple[float, float, str]], **style: Any) -> None:
+MPL_LOC = {"bottomleft": "lower left", "topright": "upper right", "topleft": "upper left"}
+
+
+def _place_labels(ax: Any, items: list[tuple[float, float, str]], avoid: tuple[Any, ...] = (),
+                  **style: Any) -> None:
     """Text at points, in the given order (most important first), skipping any label that would overlap one
-    already placed or leave the axes: only what stays legible is drawn."""
+    already placed, an artist to ``avoid`` (the legend) or leave the axes: only what stays legible is drawn."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = ax.figure
@@ -91,7 +96,7 @@ def _place_labels(ax: Any, items: list[tuple[float, float, str]], **style: Any) 
         FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    placed: list[Any] = []
+    placed: list[Any] = [a.get_window_extent(renderer) for a in avoid]
     for x, y, text in items:
         t = ax.text(x, y, text, **style)
         box = t.get_window_extent(renderer).expanded(1.06, 1.15)
@@ -118,21 +123,7 @@ def draw_map(ax: Any, table: pd.DataFrame, provinces: list[str], layer: str, lan
                    edgecolor="#08306b", linewidth=0.8, zorder=5)
     ax.set_axis_off()
     ax.set_aspect(1.0)
-    if labels:
-        if provinces:  # the regencies with an MPP, largest first
-            covered = gdf[gdf["has_mpp"]]
-            covered = covered.assign(area=shapely.area(covered.geometry.values)).sort_values("area", ascending=False)
-            items = [(p.x, p.y, r.name.replace("Kabupaten ", "Kab. "))
-                     for r, p in zip(covered.itertuples(), covered.geometry.representative_point())]
-            _place_labels(ax, items, fontsize=label_size or 6.5, ha="center", va="center", zorder=6,
-                          bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
-        else:  # provinces, largest first
-            outl = province_outlines(gdf)
-            outl = outl.assign(area=shapely.area(outl.geometry.values)).sort_values("area", ascending=False)
-            items = [(p.x, p.y, short_province(r.province))
-                     for r, p in zip(outl.itertuples(), outl.geometry.representative_point())]
-            _place_labels(ax, items, fontsize=label_size or 5.5, ha="center", va="center", color="#111111",
-                          zorder=6, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
+    key = None
     if legend:
         handles = [Patch(facecolor=c, edgecolor="#555555", label=label) for c, label in entries]
         if points is not None and len(points):
@@ -140,8 +131,26 @@ def draw_map(ax: Any, table: pd.DataFrame, provinces: list[str], layer: str, lan
 
             handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
                                   markeredgecolor="#08306b", label=gettext(lang, "MPP (location)")))
-        ax.legend(handles=handles, loc="lower left", fontsize=legend_size, title=layer_title(layer, lang),
-                  title_fontsize=legend_size, frameon=True, framealpha=0.9)
+        # Where the web map puts it: the corner the chosen regencies leave emptiest (the scale bar keeps the lower
+        # right).
+        corner = legend_corner(gdf, corners=("bottomleft", "topright", "topleft"))
+        key = ax.legend(handles=handles, loc=MPL_LOC[corner], fontsize=legend_size, title=layer_title(layer, lang),
+                        title_fontsize=legend_size, frameon=True, framealpha=0.9)
+    if labels:
+        if provinces:  # the regencies with an MPP, largest first
+            covered = gdf[gdf["has_mpp"]]
+            covered = covered.assign(area=shapely.area(covered.geometry.values)).sort_values("area", ascending=False)
+            items = [(p.x, p.y, r.name.replace("Kabupaten ", "Kab. "))
+                     for r, p in zip(covered.itertuples(), covered.geometry.representative_point())]
+            _place_labels(ax, items, (key,) if key else (), fontsize=label_size or 6.5, ha="center", va="center",
+                          zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+        else:  # provinces, largest first
+            outl = province_outlines(gdf)
+            outl = outl.assign(area=shapely.area(outl.geometry.values)).sort_values("area", ascending=False)
+            items = [(p.x, p.y, short_province(r.province))
+                     for r, p in zip(outl.itertuples(), outl.geometry.representative_point())]
+            _place_labels(ax, items, (key,) if key else (), fontsize=label_size or 5.5, ha="center", va="center",
+                          color="#111111", zorder=6, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
     scale_bar(ax, lang)
 
 

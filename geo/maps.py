@@ -265,9 +265,11 @@ CORNERS = {"bottomleft": "bottom:24px;left:12px", "bottomright": "bottom:34px;ri
            "topright": "top:12px;right:12px", "topleft": "top:12px;left:56px"}
 
 
-def legend_corner(gdf: gpd.GeoDataFrame, width: float = 0.34, height: float = 0.42) -> str:
+def legend_corner(gdf: gpd.GeoDataFrame, width: float = 0.34, height: float = 0.42,
+                  corners: tuple[str, ...] = tuple(CORNERS)) -> str:
     """The corner of the map's extent where the legend hides the least of the regencies shown: the corner box
-    (``width`` x ``height`` of the extent) that the polygons cover least."""
+    (``width`` x ``height`` of the extent) that the polygons cover least, among ``corners`` (in that order of
+    preference when they are equally empty)."""
     minx, miny, maxx, maxy = gdf.total_bounds
     w, h = (maxx - minx) * width, (maxy - miny) * height
     boxes = {"bottomleft": (minx, miny, minx + w, miny + h), "bottomright": (maxx - w, miny, maxx, miny + h),
@@ -276,9 +278,9 @@ def legend_corner(gdf: gpd.GeoDataFrame, width: float = 0.34, height: float = 0.
     bb = shapely.bounds(geoms)  # each polygon weighs its area at the centre of its box (fast; exact enough here)
     cx, cy, area = (bb[:, 0] + bb[:, 2]) / 2, (bb[:, 1] + bb[:, 3]) / 2, shapely.area(geoms)
     covered = {k: float(area[(cx >= b[0]) & (cx <= b[2]) & (cy >= b[1]) & (cy <= b[3])].sum())
-               for k, b in boxes.items()}
+               for k, b in boxes.items() if k in corners}
     least = min(covered.values())
-    return next(k for k in CORNERS if covered[k] <= least * 1.05 + 1e-12)
+    return next(k for k in corners if covered[k] <= least * 1.05 + 1e-12)
 
 
 #: Legend symbols for the MPP markers (entries whose colour is one of these keys).

@@ -95,3 +95,29 @@ def test_national_briefing_is_landscape_with_a_complete_list_page(builtin):
     for name in data.gaps["name"]:
         short = name.replace("Kabupaten ", "Kab. ")
         assert short in flat or short.replace(" ", "") in flat.replace(" ", ""), short
+
+
+def test_the_static_map_keeps_its_legend_and_labels_off_the_chosen_area(builtin):
+    """Jawa Barat + Sulawesi Selatan: the legend goes where the web map's goes (the emptiest corner), not over Jawa
+    Barat in the lower left, and no regency label is drawn under it."""
+    import shapely
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from geo.boundaries import load_boundaries
+    from geo.briefing import draw_map
+    from geo.coverage import regency_coverage
+    from geo.inputs import reference
+
+    table = regency_coverage(date(2025, 12, 31), ["32", "73"], load_registry(), load_scores(), **reference())
+    fig = Figure(figsize=(11, 5.2))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    draw_map(ax, table, ["32", "73"], "coverage", "id", labels=True)
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_legend().get_window_extent(renderer)
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform([[box.x0, box.y0], [box.x1, box.y1]])
+    shapes = load_boundaries("province").set_index("code").loc[table["code"], "geometry"]
+    assert not shapely.intersects(shapes.values, shapely.box(x0, y0, x1, y1)).any()
+    labels = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().startswith(("Kab.", "Kota"))]
+    assert labels and not any(lb.overlaps(box) for lb in labels)
