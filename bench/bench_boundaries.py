@@ -23,7 +23,9 @@ if shared.is_dir():
 
 def main() -> None:
     os.environ["PETA_MPP_CACHE"] = tempfile.mkdtemp(prefix="peta-mpp-bench-")
-    from geo import boundaries as bd
+    from geo import boundary_io as bd
+    from geo.sources import boundary_source
+    from geo.tables import to_geojson
 
     t = time.perf_counter()
     built = bd.builtin_boundaries()
@@ -36,10 +38,10 @@ def main() -> None:
     print(f"cold build (parse, reconcile, repair, de-overlap, simplify, cache): {cold:.2f} s")
     print(f"warm load from GeoParquet cache: median {sorted(warm)[2]:.3f} s (min {min(warm):.3f}, max {max(warm):.3f})")
     cols = ["code", "name", "geometry"]
-    raw = bd.to_geojson(bd.read_upstream_sql(bd.boundary_source().kab_files())[cols])
+    raw = to_geojson(bd.read_upstream_sql(boundary_source().kab_files())[cols])
     for label, gdf in (("unsimplified input", None), ("full (cleaned)", built.full), ("province level", built.province),
                        ("national level", built.national)):
-        text = raw if gdf is None else bd.to_geojson(gdf[cols])
+        text = raw if gdf is None else to_geojson(gdf[cols])
         data = text.encode()
 
         verts = "" if gdf is None else f", {int(shapely.get_num_coordinates(gdf.geometry.values).sum()):,} vertices"

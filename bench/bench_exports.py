@@ -32,16 +32,18 @@ def main() -> None:
         briefing_png,
         small_multiples_png,
     )
-    from geo.inputs import briefing_inputs, reference
+    from geo.inputs import briefing_inputs, map_inputs, reference
     from geo.registry import load_registry
     from geo.scores import load_scores
 
-    reg, sc, inputs = load_registry(), load_scores(), briefing_inputs()
+    reg, sc = load_registry(), load_scores()
+    inputs, sumut_inputs = briefing_inputs([]), briefing_inputs(["12"])
     sumut = date(2024, 7, 17)
-    timed("PDF briefing, Sumatera Utara 2024-07-17", lambda: briefing_pdf(briefing_data(sumut, ["12"], reg, sc, **inputs)))
+    timed("PDF briefing, Sumatera Utara 2024-07-17", lambda: briefing_pdf(briefing_data(sumut, ["12"], reg, sc, **sumut_inputs)))
     timed("PDF briefing, Indonesia 2025-12-31", lambda: briefing_pdf(briefing_data(date(2025, 12, 31), [], reg, sc, **inputs)))
     timed("PNG map, Indonesia 2025-12-31 (150 dpi)", lambda: briefing_png(briefing_data(date(2025, 12, 31), [], reg, sc, **inputs)))
-    timed("small multiples 2017-2025, Indonesia", lambda: small_multiples_png(reg, sc, [], until=date(2025, 12, 31), **reference()), 1)
+    timed("small multiples 2017-2025, Indonesia", lambda: small_multiples_png(reg, sc, [], until=date(2025, 12, 31), **reference(),
+                                                                                       **map_inputs([])), 1)
 
 
 if __name__ == "__main__":

@@ -29,11 +29,12 @@ def main() -> None:
     )
 
     from geo import assets
-    from geo.boundaries import (
-        attach_geometry,
+    from geo.boundaries import attach_geometry
+    from geo.boundary_io import (
         borders_for,
         load_boundaries,
         read_upstream_sql,
+        representative_points,
     )
     from geo.coverage import regency_coverage
     from geo.inputs import reference
@@ -50,7 +51,7 @@ def main() -> None:
         live = as_of(reg, when)
         if provinces:
             live = live[live["province_code"].isin(provinces)]
-        return coverage_map(gdf, "coverage", "id", mpps=mpp_points(live),
+        return coverage_map(gdf, "coverage", "id", mpps=mpp_points(live, representative_points()),
                             outlines=borders_for("province" if provinces else "national", tuple(provinces)))
 
     when = date(2025, 12, 31)

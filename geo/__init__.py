@@ -2,7 +2,8 @@
 
 Modules, in the order data flows (see ARCHITECTURE.md): ``settings`` (every setting), ``errors`` (one error base),
 ``sources`` (pinned upstream files), ``vectorio`` and ``tables`` (reading users' files safely), ``gazetteer``
-(regions and the name matcher), ``boundaries`` (polygons made fit for maps), ``population`` (residents and official
+(regions and the name matcher), ``boundaries`` (polygons made fit for maps, data in and out), ``boundary_io``
+(boundary files read, the built-in set cached), ``population`` (residents and official
 areas), ``registry`` (MPPs from statements; national batches), ``scores`` (RB / SAKIP), ``digital`` (MPP Digital),
 ``curation`` and ``schemas`` (rebuilding and checking the curated tables), ``uploads`` (analysts' files; add, replace,
 compare), ``coverage`` (the regency table, the counts defined once, gaps, the yearly series), ``maps`` (Folium),
@@ -21,12 +22,13 @@ _API = {
     "regency_coverage": "coverage", "summarise": "coverage", "CoverageSummary": "coverage", "gaps": "coverage",
     "province_ranking": "coverage", "yearly_series": "coverage", "regency_detail": "coverage",
     "load_registry": "registry", "build_registry": "registry", "as_of": "registry", "load_events": "registry",
-    "load_scores": "scores", "load_boundaries": "boundaries", "reconciliation_report": "boundaries",
+    "load_scores": "scores", "load_boundaries": "boundary_io", "reconciliation_report": "boundary_io",
     "read_vector": "vectorio", "read_vector_bytes": "vectorio", "read_table": "tables", "read_table_bytes": "tables",
     "read_mpp_file": "uploads", "merge_registry": "uploads", "compare_registry": "uploads", "region_stats": "population",
     "gazetteer": "gazetteer", "match_region": "gazetteer", "coverage_map": "maps", "briefing_pdf": "briefing",
     "Store": "store", "build_all": "curation", "PetaError": "errors", "get_setting": "settings",
-    "attach_geometry": "boundaries", "reference": "inputs", "briefing_inputs": "inputs", "translator": "i18n",
+    "attach_geometry": "boundaries", "reference": "inputs", "briefing_inputs": "inputs", "map_inputs": "inputs",
+    "translator": "i18n",
     "localize": "labels",
 }
 __all__ = sorted(_API)

@@ -3,7 +3,8 @@
 Pipeline: read (upstream SQL dumps or any vector file via pyogrio) -> reconcile (code first, else name within
 province; every feature accounted for) -> repair (make_valid) -> resolve overlaps (the smaller unit keeps a
 contested area) -> simplify per display level with shared edges kept shared (shapely ``coverage_simplify``) ->
-cache as GeoParquet keyed by the sources' checksums.
+the display levels. Everything here is data in, data out: reading files and the GeoParquet cache of the built-in set
+are in :mod:`geo.boundary_io`.
 
 Geometries are EPSG:4326 (lon, lat). Areas for reporting are computed in an equal-area projection.
 """
@@ -11,12 +12,9 @@ Geometries are EPSG:4326 (lon, lat). Areas for reporting are computed in an equa
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
@@ -27,8 +25,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from . import gazetteer as gz
 from .i18n import N_, message_frame
-from .sources import BoundarySource, boundary_source, cache_dir
-from .vectorio import BoundaryError, read_vector, read_vector_bytes
+from .vectorio import BoundaryError
 
 CRS = "EPSG:4326"
 EQUAL_AREA = "+proj=cea +lon_0=118 +datum=WGS84 +units=m"  # cylindrical equal-area centred on Indonesia
@@ -96,11 +93,13 @@ def path_to_geometry(path: list) -> Polygon | MultiPolygon | None:
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
-def read_upstream_sql(paths: list[Path]) -> gpd.GeoDataFrame:
-    """Parse the upstream MySQL INSERT scripts into features: code, name, feature (file:line), geometry."""
+def parse_upstream_sql(files: Iterable[tuple[str, str]]) -> gpd.GeoDataFrame:
+    """Parse the upstream MySQL INSERT scripts, given as (file name, text) pairs, into features: code, name, feature
+    (file:line), parse_problem, geometry."""
     rows = []
-    for p in paths:
-        text = p.read_text(encoding="utf-8")
+    names = []
+    for fname, text in files:
+        names.append(fname)
         for lineno, line in enumerate(text.splitlines(), start=1):
             m = _SQL_ROW.search(line)
             if not m:
@@ -115,13 +114,12 @@ def read_upstream_sql(paths: list[Path]) -> gpd.GeoDataFrame:
                         problem = "path has no polygon"
                 except (json.JSONDecodeError, ValueError, TypeError) as exc:
                     problem = f"unparsable path: {exc}"
-            rows.append({"feature": f"{p.name}:{lineno}", "code": m.group("code"),
+            rows.append({"feature": f"{fname}:{lineno}", "code": m.group("code"),
                          "name": m.group("name").replace("\\'", "'").replace("''", "'"),
                          "parse_problem": problem, "geometry": geom})
     if not rows:
         raise BoundaryError(N_("no INSERT rows found in {len_paths} SQL file(s): {join_p_name_for_p_in_paths_3}",
-                               len_paths=len(paths),
-                               join_p_name_for_p_in_paths_3=', '.join(p.name for p in paths[:3])))
+                               len_paths=len(names), join_p_name_for_p_in_paths_3=', '.join(names[:3])))
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
@@ -436,12 +434,12 @@ def clean(rec: Reconciliation, features_read: int) -> tuple[gpd.GeoDataFrame, di
     return out, report
 
 
-def build_from_source(source: BoundarySource) -> BoundarySet:
-    """Cold build of the cleaned, simplified boundaries from the upstream SQL files."""
-    raw = read_upstream_sql(source.kab_files())
+def build(raw: gpd.GeoDataFrame, source: dict[str, Any] | None = None) -> BoundarySet:
+    """The cleaned boundaries and their display levels from upstream features (:func:`parse_upstream_sql`), with
+    the reconciliation report (``source`` describes where they came from)."""
     rec = reconcile(raw, "code", "name")
     full, report = clean(rec, len(raw))
-    report["source"] = {"origin": source.origin, "root": str(source.root), "fingerprint": source.fingerprint()}
+    report["source"] = dict(source or {})
     levels = {}
     for level, params in LEVELS.items():
         geoms = simplify_level(np.asarray(full.geometry.values, dtype=object), params["tolerance"],
@@ -452,57 +450,6 @@ def build_from_source(source: BoundarySource) -> BoundarySet:
         report[f"{level}_overlap_share"] = round(overlap_share(geoms), 8)
         report[f"{level}_invalid"] = int((~shapely.is_valid(geoms)).sum())
     return BoundarySet(full, levels["national"], levels["province"], report)
-
-
-def _cache_folder(source: BoundarySource | None = None) -> Path:
-    from .sources import pinned_fingerprint
-
-    fingerprint = source.fingerprint() if source is not None else pinned_fingerprint()
-    return cache_dir() / "derived" / f"boundaries-{fingerprint}-v{PIPELINE_VERSION}"
-
-
-def cache_is_ready() -> bool:
-    """Whether the cleaned boundaries are cached (no download or build needed); never touches the network."""
-    folder = _cache_folder()
-    return all((folder / f).exists() for f in ("full.parquet", "national.parquet", "province.parquet", "report.json"))
-
-
-def builtin_boundaries(source: BoundarySource | None = None, rebuild: bool = False) -> BoundarySet:
-    """The built-in boundaries, from the GeoParquet cache when it matches the sources' checksums."""
-    source = source or boundary_source()
-    folder = _cache_folder(source)
-    files = {lvl: folder / f"{lvl}.parquet" for lvl in ("full", "national", "province")}
-    report_file = folder / "report.json"
-    if not rebuild and all(p.exists() for p in files.values()) and report_file.exists():
-        try:
-            loaded = {lvl: gpd.read_parquet(p) for lvl, p in files.items()}
-            return BoundarySet(loaded["full"], loaded["national"], loaded["province"],
-                               json.loads(report_file.read_text()))
-        except Exception:  # a corrupt cache is rebuilt
-            pass
-    built = build_from_source(source)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=folder))
-    for lvl, gdf in (("full", built.full), ("national", built.national), ("province", built.province)):
-        gdf.to_parquet(tmp / f"{lvl}.parquet")
-        os.replace(tmp / f"{lvl}.parquet", files[lvl])
-    report_file.write_text(json.dumps(built.report, indent=1, ensure_ascii=False))
-    tmp.rmdir()
-    return built
-
-
-@lru_cache(maxsize=4)
-def _builtin_cached(fingerprint: str) -> BoundarySet:
-    return builtin_boundaries()
-
-
-def load_boundaries(level: Level = "national") -> gpd.GeoDataFrame:
-    """Regency polygons keyed by code (code, name, type, province_code, province, geometry) at a display level.
-
-    Loaded once per process and source fingerprint; callers must not modify the result in place.
-    """
-    b = _builtin_cached(boundary_source().fingerprint())
-    return {"full": b.full, "national": b.national, "province": b.province}[level]
 
 
 def attach_geometry(table: pd.DataFrame, shapes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -541,19 +488,9 @@ def province_borders(regencies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"kind": ["province border"]}, geometry=[inner], crs=CRS)
 
 
-@lru_cache(maxsize=128)
-def borders_for(level: Level, provinces: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
-    """Province borders of the built-in boundaries at a display level, for a set of provinces (memoised)."""
-    gdf = load_boundaries(level)
-    if provinces:
-        gdf = gdf[gdf["province_code"].isin(provinces)]
-    return province_borders(gdf)
-
-
-@lru_cache(maxsize=8)
-def representative_points(level: Level = "full") -> gpd.GeoSeries:
-    """A point inside each regency (code-indexed), for markers and distances (memoised)."""
-    return load_boundaries(level).set_index("code").geometry.representative_point()
+def centres(regencies: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """A point inside each regency (indexed by code), for markers and distances."""
+    return regencies.set_index("code").geometry.representative_point()
 
 
 def area_vs_official(regencies: gpd.GeoDataFrame, official: pd.DataFrame, tolerance: float = 0.10) -> dict[str, Any]:
@@ -573,29 +510,11 @@ def area_vs_official(regencies: gpd.GeoDataFrame, official: pd.DataFrame, tolera
             "note": "official area: BIG (B-16.10/DIGD-BIG/IGD.04.04/12/2024); polygons are never adjusted to match"}
 
 
-def reconciliation_report(path: str | Path | bytes | None = None, code_column: str | None = None,
-                          name_column: str | None = None, province_column: str | None = None,
-                          name: str | None = None) -> dict[str, Any]:
-    """The reconciliation report for the built-in source (path None) or a user's boundary file (a path, or the
-    uploaded bytes with their file ``name``), with the polygon areas checked against BIG's official areas."""
-    from .population import regency_stats
-
-    if path is None:
-        built = builtin_boundaries()
-        report = dict(built.report)
-        report["area_vs_official"] = area_vs_official(built.full, regency_stats())
-        return report
-    if isinstance(path, (bytes, bytearray)):
-        raw = read_vector_bytes(bytes(path), name or "upload")
-    else:
-        raw = read_vector(path)
+def report(raw: gpd.GeoDataFrame, official: pd.DataFrame, code_column: str | None = None,
+           name_column: str | None = None, province_column: str | None = None) -> dict[str, Any]:
+    """The reconciliation report for a user's boundary features (as read by :func:`geo.vectorio.read_vector`), with
+    the polygon areas checked against the official areas (``official``: code, area_km2)."""
     rec = reconcile(raw, code_column, name_column, province_column)
-    cleaned, report = clean(rec, len(raw))
-    report["source"] = {"origin": "file", "path": str(name or path if not isinstance(path, (bytes, bytearray)) else name)}
-    report["area_vs_official"] = area_vs_official(cleaned, regency_stats())
-    return report
-
-
-def to_geojson(gdf: gpd.GeoDataFrame) -> str:
-    """Compact GeoJSON text (no spaces, no feature ids): the form maps and downloads ship."""
-    return json.dumps(json.loads(gdf.to_json(drop_id=True)), separators=(",", ":"), ensure_ascii=False)
+    cleaned, out = clean(rec, len(raw))
+    out["area_vs_official"] = area_vs_official(cleaned, official)
+    return out

@@ -21,7 +21,7 @@ from matplotlib.figure import (
 )
 from matplotlib.patches import Patch
 
-from .boundaries import attach_geometry, borders_for, load_boundaries, province_outlines
+from .boundaries import attach_geometry, province_outlines
 from .coverage import CoverageResult, coverage, gaps
 from .digital import completeness as digital_completeness
 from .i18n import fmt_date, fmt_int, fmt_pct, gettext, say
@@ -109,14 +109,15 @@ def _place_labels(ax: Any, items: list[tuple[float, float, str]], avoid: tuple[A
 
 def draw_map(ax: Any, table: pd.DataFrame, provinces: list[str], layer: str, lang: str,
              points: gpd.GeoDataFrame | None = None, labels: bool = True, legend: bool = True,
-             legend_size: float = 8, label_size: float | None = None) -> None:
-    """The coverage map on a matplotlib axis: same colours and classes as the web map."""
-    level = "province" if provinces else "national"
-    gdf = attach_geometry(table, load_boundaries(level))
+             legend_size: float = 8, label_size: float | None = None, *, shapes: gpd.GeoDataFrame,
+             borders: gpd.GeoDataFrame) -> None:
+    """The coverage map on a matplotlib axis: same colours and classes as the web map. ``shapes`` are the regency
+    polygons and ``borders`` the province borders to draw (:func:`geo.inputs.map_inputs` gives the built-in ones)."""
+    gdf = attach_geometry(table, shapes)
     colours, entries = layer_classes(gdf, layer, lang)
     gdf.plot(ax=ax, color=colours, edgecolor="#525252", linewidth=0.15 if not provinces else 0.3)
-    b = borders_for(level, tuple(provinces))
-    if not b.geometry.iloc[0].is_empty:
+    b = borders
+    if len(b) and not b.geometry.iloc[0].is_empty:
         b.plot(ax=ax, color="#252525", linewidth=0.7 if not provinces else 1.0)
     if points is not None and len(points):
         ax.scatter(points.geometry.x, points.geometry.y, s=14 if provinces else 5, facecolor="white",
@@ -167,29 +168,31 @@ class BriefingData:
     totals: pd.DataFrame
     data_as_of: date
     digital_note: Any
+    shapes: gpd.GeoDataFrame  # the regency polygons drawn (the scope's display level)
+    borders: gpd.GeoDataFrame  # the province borders drawn
 
 
 def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame, lang: str = "id",
                   *, totals: pd.DataFrame, negative: pd.DataFrame, digital: pd.DataFrame,
-                  digital_totals: pd.DataFrame, stats: pd.DataFrame) -> BriefingData:
+                  digital_totals: pd.DataFrame, stats: pd.DataFrame, shapes: gpd.GeoDataFrame,
+                  borders: gpd.GeoDataFrame, centres: gpd.GeoSeries) -> BriefingData:
     """What a briefing shows, computed from its inputs (:func:`geo.inputs.briefing_inputs` reads the built-in
-    ones)."""
+    ones for the same provinces)."""
     result = coverage(when, provinces, registry, scores, totals, digital=digital, stats=stats)
     live = as_of(registry, when)
-    all_points = mpp_points(live)
+    all_points = mpp_points(live, centres)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
     points = all_points[all_points["mpp_id"].isin(live["mpp_id"])] if len(all_points) else all_points
     current = data_as_of(registry, negative)
     dig = digital_completeness(digital, digital_totals)
-    return BriefingData(when, provinces, lang, result, gaps(result.table, None, all_points), live, points, registry,
-                        totals, current, dig[-1])
+    return BriefingData(when, provinces, lang, result, gaps(result.table, centres, all_points), live, points, registry,
+                        totals, current, dig[-1], shapes, borders)
 
 
 def _map_aspect(data: BriefingData) -> float:
     """Width over height of the area mapped (degrees, as drawn with an equal aspect)."""
-    minx, miny, maxx, maxy = attach_geometry(data.result.table, load_boundaries(
-        "province" if data.provinces else "national")).total_bounds
+    minx, miny, maxx, maxy = attach_geometry(data.result.table, data.shapes).total_bounds
     return max((maxx - minx) / max(maxy - miny, 1e-9), 0.5)
 
 
@@ -210,7 +213,8 @@ def map_figure(data: BriefingData, layer: str = "coverage", width: float = 11.69
     height = map_h + head + foot
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes([0.02, foot / height, 0.96, map_h / height])
-    draw_map(ax, data.result.table, data.provinces, layer, lang, data.points, label_size=6.5 if not data.provinces else 7)
+    draw_map(ax, data.result.table, data.provinces, layer, lang, data.points,
+             label_size=6.5 if not data.provinces else 7, shapes=data.shapes, borders=data.borders)
     fig.text(0.02, 1 - 0.18 / height, f"{layer_title(layer, lang)} — {scope_name(data.result.table, data.provinces, lang)}",
              fontsize=18, weight="bold", va="top")
     fig.text(0.02, 1 - 0.6 / height, _headline(data), fontsize=11, va="top")
@@ -296,7 +300,8 @@ def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
                  weight="bold", va="top", color="#08306b")
         fig.text(x, 0.872, textwrap.fill(small, 32), fontsize=7, va="top", color="#333333")
     ax = fig.add_axes([0.04, 0.405, 0.92, 0.44])
-    draw_map(ax, table, data.provinces, layer, lang, data.points, legend_size=7)
+    draw_map(ax, table, data.provinces, layer, lang, data.points, legend_size=7, shapes=data.shapes,
+             borders=data.borders)
     mpps = data.mpps.sort_values(["province_code", "name"])
     if len(mpps) <= 24:
         mpp_lines = [f"{r.name} — {r.opened_on or ('≤ ' + r.known_by if r.known_by else '?')}"
@@ -374,7 +379,8 @@ def national_figures(data: BriefingData, layer: str = "coverage") -> list[Figure
     top, chart_bottom = 0.81, 0.145  # below the chart: the rotated province names and the source line
     map_h = min((W * 0.96) / _map_aspect(data) / H, top - chart_bottom - 0.16)  # the chart keeps the rest
     ax = fig.add_axes([0.02, top - map_h, 0.96, map_h])
-    draw_map(ax, data.result.table, [], layer, lang, data.points, legend_size=7, label_size=6)
+    draw_map(ax, data.result.table, [], layer, lang, data.points, legend_size=7, label_size=6, shapes=data.shapes,
+             borders=data.borders)
     chart = fig.add_axes([0.05, chart_bottom, 0.93, top - map_h - 0.05 - chart_bottom])
     province_chart(chart, data)
     _footer(fig, data, 200)
@@ -448,7 +454,7 @@ def briefing_png(data: BriefingData, layer: str = "coverage", dpi: int = 150) ->
 
 def small_multiples_png(registry: pd.DataFrame, scores: pd.DataFrame, provinces: list[str], lang: str = "id",
                         until: date | None = None, dpi: int = 110, *, digital: pd.DataFrame,
-                        stats: pd.DataFrame) -> bytes:
+                        stats: pd.DataFrame, shapes: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> bytes:
     """One small coverage map per year from the first MPPs to ``until`` (31 December of each year, ``until`` in its
     own year: the rule of :func:`geo.coverage.yearly_series`), for print."""
     from .coverage import regency_coverage
@@ -464,7 +470,7 @@ def small_multiples_png(registry: pd.DataFrame, scores: pd.DataFrame, provinces:
     for ax, y in zip(axes.flat, years):
         when = date(y, 12, 31) if y < until.year else until
         t = regency_coverage(when, provinces, registry, scores, digital=digital, stats=stats)
-        draw_map(ax, t, provinces, "coverage", lang, labels=False, legend=False)
+        draw_map(ax, t, provinces, "coverage", lang, labels=False, legend=False, shapes=shapes, borders=borders)
         ax.set_title(f"{fmt_date(when, lang) if y == until.year else y}: {int(t['has_mpp'].sum())}/{len(t)}",
                      fontsize=10)
     title = gettext(lang, "MPP coverage over the years")

@@ -25,7 +25,7 @@ def _print_json(obj: Any) -> None:
 
 
 def cmd_boundaries(args: argparse.Namespace) -> int:
-    from .boundaries import reconciliation_report
+    from .boundary_io import reconciliation_report
 
     report = reconciliation_report(args.path, args.code_column, args.name_column, args.province_column)
     if args.json:
@@ -231,25 +231,25 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def cmd_render_map(args: argparse.Namespace) -> int:
     from .assets import standalone_html
-    from .boundaries import attach_geometry, borders_for, load_boundaries
+    from .boundaries import attach_geometry
     from .coverage import coverage
-    from .inputs import reference
+    from .inputs import centres, map_inputs, reference
     from .maps import coverage_map, layer_title, mpp_points
     from .registry import as_of
 
     when, provinces = _scope(args)
     registry, scores, totals, _ = _load_inputs(args)
     result = coverage(when, provinces, registry, scores, totals, **reference())
-    gdf = attach_geometry(result.table, load_boundaries("province" if provinces else "national"))
+    drawn = map_inputs(provinces)
+    gdf = attach_geometry(result.table, drawn["shapes"])
     live = as_of(registry, when)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
-    points = mpp_points(live)
+    points = mpp_points(live, centres())
     lang = args.lang
     scope = ", ".join(result.table["province"].unique()) if provinces else ("Indonesia")
     title = f"{layer_title(args.layer, lang)} — {scope} — {when.isoformat()}"
-    level = "province" if provinces else "national"
-    m = coverage_map(gdf, args.layer, lang, mpps=points, title=title, outlines=borders_for(level, tuple(provinces)))
+    m = coverage_map(gdf, args.layer, lang, mpps=points, title=title, outlines=drawn["borders"])
     html = standalone_html(m)
     Path(args.out).write_text(html, encoding="utf-8")
     s = result.summary
@@ -268,7 +268,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     registry, scores, totals, _ = _load_inputs(args)
     fmt = args.format or ("png" if str(args.out).lower().endswith(".png") else "pdf")
     t = time.perf_counter()
-    data = briefing_data(when, provinces, registry, scores, args.lang, **{**briefing_inputs(), "totals": totals})
+    data = briefing_data(when, provinces, registry, scores, args.lang,
+                         **{**briefing_inputs(provinces), "totals": totals})
     blob = briefing_pdf(data, args.layer) if fmt == "pdf" else briefing_png(data, args.layer)
     Path(args.out).write_bytes(blob)
     print(f"wrote {args.out}: {fmt.upper()}, {len(blob) / 1e3:.0f} kB in {time.perf_counter() - t:.1f} s", file=sys.stderr)

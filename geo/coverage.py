@@ -257,9 +257,10 @@ def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
-def nearest_mpp(table: pd.DataFrame, regencies: gpd.GeoDataFrame | None, mpp_points: gpd.GeoDataFrame) -> pd.DataFrame:
+def nearest_mpp(table: pd.DataFrame, centres: gpd.GeoSeries, mpp_points: gpd.GeoDataFrame) -> pd.DataFrame:
     """For each row of ``table``: the nearest MPP (name, regency) and the geodesic distance in km from the regency's
-    representative point to the MPP's location (its coordinates, or the representative point of its regency).
+    centre (``centres``: code-indexed points, :func:`geo.boundaries.centres`) to the MPP's location (its
+    coordinates, or the centre of its regency).
 
     ``mpp_points`` comes from :func:`geo.maps.mpp_points`; an empty set gives empty columns.
     """
@@ -272,12 +273,7 @@ def nearest_mpp(table: pd.DataFrame, regencies: gpd.GeoDataFrame | None, mpp_poi
     out["nearest_mpp_km"] = np.nan
     if mpp_points is None or len(mpp_points) == 0 or table.empty:
         return out
-    if regencies is None:
-        from .boundaries import representative_points
-
-        rep = representative_points()
-    else:
-        rep = regencies.set_index("code").geometry.representative_point()
+    rep = centres
     src = rep.reindex(table["code"])
     lon1, lat1 = src.x.values, src.y.values
     # Distances per distinct location (many MPPs may share a regency centre), candidates from a k-d tree on unit
@@ -303,11 +299,11 @@ def nearest_mpp(table: pd.DataFrame, regencies: gpd.GeoDataFrame | None, mpp_poi
     return out
 
 
-def gaps(table: pd.DataFrame, regencies: gpd.GeoDataFrame | None, mpp_points: gpd.GeoDataFrame) -> pd.DataFrame:
+def gaps(table: pd.DataFrame, centres: gpd.GeoSeries, mpp_points: gpd.GeoDataFrame) -> pd.DataFrame:
     """Regencies without any MPP service (neither their own nor a province-run MPP serving them), with scores and
     the nearest MPP (km). A regency served by a province-run MPP is never listed as having no service."""
     g = table[~(table["has_mpp"] | table["province_run_mpp"])].copy()
-    near = nearest_mpp(g, regencies, mpp_points)
+    near = nearest_mpp(g, centres, mpp_points)
     g = g.merge(near, on="code", how="left")
     cols = ["code", "name", "province", "presence", "population", "nearest_mpp_km", "nearest_mpp",
             "nearest_mpp_regency", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]

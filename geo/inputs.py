@@ -3,11 +3,15 @@ file; this module (and the loaders it calls) is where the app, the command line 
 
 ``reference()`` gives the tables every coverage computation joins besides the registry and the scores:
 ``digital`` (MPP Digital statements) and ``stats`` (registered residents and official areas, per regency).
+``map_inputs()`` gives what a static map draws besides the table: the regency polygons and province borders at the
+display level of a scope, and the regency centres where MPPs without coordinates are placed.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -27,11 +31,28 @@ def reference() -> dict[str, pd.DataFrame]:
     return {"digital": digital, "stats": stats}
 
 
-def briefing_inputs() -> dict[str, pd.DataFrame]:
+def map_inputs(provinces: Sequence[str] = ()) -> dict[str, Any]:
+    """``{"shapes": …, "borders": …}`` for a static map of ``provinces`` (all of Indonesia when empty): the built-in
+    regency polygons at the scope's display level and the province borders between them."""
+    from .boundary_io import borders_for, load_boundaries
+
+    level = "province" if provinces else "national"
+    return {"shapes": load_boundaries(level), "borders": borders_for(level, tuple(provinces))}
+
+
+def centres() -> Any:
+    """The built-in regencies' centres (code-indexed points), where an MPP without coordinates is placed."""
+    from .boundary_io import representative_points
+
+    return representative_points("full")
+
+
+def briefing_inputs(provinces: Sequence[str] = ()) -> dict[str, Any]:
     """Everything :func:`geo.briefing.briefing_data` needs besides the registry and the scores: the official
-    totals, the 'no MPP yet' statements, MPP Digital's statements and stated totals, and the regency statistics."""
+    totals, the 'no MPP yet' statements, MPP Digital's statements and stated totals, the regency statistics, and
+    the map's polygons, borders and regency centres for ``provinces``."""
     from .digital import load_digital_totals
     from .registry import load_curation_report, load_official_totals
 
     return {"totals": load_official_totals(), "negative": load_curation_report("negative_evidence"),
-            "digital_totals": load_digital_totals(), **reference()}
+            "digital_totals": load_digital_totals(), **reference(), **map_inputs(provinces), "centres": centres()}

@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry import Point
 
 from . import settings
-from .boundaries import province_borders, representative_points
+from .boundaries import province_borders
 from .i18n import N_, fmt_int, gettext, say
 from .labels import VALUES, value_label
 from .settings import FIRST_MPP_YEAR
@@ -375,10 +375,10 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
 PRECISION_LABELS = {"month": N_(" (month)"), "year": N_(" (year)")}
 
 
-def mpp_points(mpps: pd.DataFrame, regencies: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
-    """MPP locations: the analyst's coordinates where given, else the representative point of the regency it stands
-    in (``location`` says which). Without ``regencies``, the built-in boundaries' points (memoised)."""
-    rep = regencies.set_index("code").geometry.representative_point() if regencies is not None else representative_points()
+def mpp_points(mpps: pd.DataFrame, centres: gpd.GeoSeries) -> gpd.GeoDataFrame:
+    """MPP locations: the analyst's coordinates where given, else the centre of the regency it stands in
+    (``centres``: code-indexed points, :func:`geo.boundaries.centres`; ``location`` says which)."""
+    rep = centres
     rows = []
     for r in mpps.itertuples():
         lat, lon = getattr(r, "latitude", None), getattr(r, "longitude", None)

@@ -1,4 +1,4 @@
-"""Tables in and out: analysts' CSV/XLSX files, and exports that are safe to open in a spreadsheet.
+"""Tables in and out: analysts' CSV/XLSX files, and exports (CSV/XLSX safe to open in a spreadsheet, GeoJSON).
 
 Reading checks the content, not only the extension (an XLSX is a zip with ``xl/workbook.xml``), handles UTF-8 and
 Windows-1252/Latin-1 text, comma/semicolon/tab separators and Indonesian decimal commas, and keeps every cell as
@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import settings
 from .errors import PetaError
 from .i18n import N_, Msg
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 class TableError(PetaError):
@@ -400,3 +405,6 @@ def write_table(df: pd.DataFrame, path: str | Path) -> None:
     p.write_bytes(data)
 
 
+def to_geojson(gdf: gpd.GeoDataFrame) -> str:
+    """Compact GeoJSON text (no spaces, no feature ids): the form maps and downloads ship."""
+    return json.dumps(json.loads(gdf.to_json(drop_id=True)), separators=(",", ":"), ensure_ascii=False)

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries, coverage, gazetteer, registry, scores
+from geo import boundaries, boundary_io, coverage, gazetteer, registry, scores
 from geo.i18n import Translator, fmt_short_date, translator
 from geo.inputs import reference
 from geo.labels import column_label, localize
@@ -32,7 +32,7 @@ def tr() -> Translator:
 
 def prepare_boundaries() -> None:
     """First start on a new machine: download (with progress) and clean the boundaries once, visibly."""
-    if boundaries.cache_is_ready():
+    if boundary_io.cache_is_ready():
         return
     from geo.sources import boundary_source
 
@@ -47,13 +47,13 @@ def prepare_boundaries() -> None:
         st.error(plain(exc.say(lang())))
         st.stop()
     bar.progress(0.5, text=_("Cleaning and simplifying 514 regencies (about 20 s)…"))
-    boundaries.builtin_boundaries(src)
+    boundary_io.builtin_boundaries(src)
     bar.empty()
 
 
 @st.cache_resource(show_spinner=False)
 def boundaries_at(level: str) -> gpd.GeoDataFrame:
-    return boundaries.load_boundaries(level)  # type: ignore[arg-type]
+    return boundary_io.load_boundaries(level)  # type: ignore[arg-type]
 
 
 @st.cache_data(show_spinner=False)
@@ -147,7 +147,7 @@ def _yearly(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFram
 
 
 def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
-    return boundaries.borders_for("province" if provinces else "national", provinces)
+    return boundary_io.borders_for("province" if provinces else "national", provinces)
 
 
 def coverage_gdf(table: pd.DataFrame, provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -245,13 +245,14 @@ def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame,
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _mpp_points_as_of(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame) -> gpd.GeoDataFrame:
+    from geo.inputs import centres
     from geo.maps import mpp_points
 
     reg = _reg
     live = registry.as_of(reg, when)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
-    return mpp_points(live)
+    return mpp_points(live, centres())
 
 
 @st.cache_data(show_spinner=False)
@@ -266,7 +267,7 @@ def curation_report(name: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def boundary_report() -> dict:
-    return boundaries.reconciliation_report()
+    return boundary_io.reconciliation_report()
 
 
 @st.cache_data(show_spinner=False)
@@ -312,7 +313,7 @@ def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverag
 
     def make(fmt: str):
         def build() -> bytes:
-            data = briefing_data(when, list(provinces), reg, sc, language, **briefing_inputs())
+            data = briefing_data(when, list(provinces), reg, sc, language, **briefing_inputs(provinces))
             return briefing_pdf(data, layer) if fmt == "pdf" else briefing_png(data, layer)
         return build
 

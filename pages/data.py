@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo.boundaries import reconciliation_report
+from geo.boundary_io import reconciliation_report
 from geo.i18n import N_, message_frame
 from geo.labels import VALUES, localize
 from geo.registry import completeness

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.boundaries import to_geojson
 from geo.coverage import gaps, province_ranking
+from geo.inputs import centres
 from geo.labels import localize
-from geo.tables import to_csv_bytes, to_xlsx_bytes
+from geo.tables import to_csv_bytes, to_geojson, to_xlsx_bytes
 from pages._shared import (
     active_registry,
     active_scores,
@@ -25,7 +25,7 @@ reg = active_registry()
 table = coverage_table(when, provinces, reg, active_scores())
 _ = tr()
 st.title(_("Gaps"))
-gap = gaps(table, None, mpp_points_as_of(when, (), reg))
+gap = gaps(table, centres(), mpp_points_as_of(when, (), reg))
 served_by_province = int((~table["has_mpp"] & table["province_run_mpp"]).sum())
 people = gap["population"].sum()
 st.write(_("{n} of {total} regencies have no MPP service as of {date}: {people} registered residents", n=len(gap),

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.briefing import draw_map, small_multiples_png, to_bytes
-from geo.inputs import reference
+from geo.inputs import map_inputs, reference
 from pages._shared import (
     active_registry,
     active_scores,
@@ -35,7 +35,7 @@ def year_map(end: date, provinces: tuple[str, ...], language: str, _reg: pd.Data
     t = coverage_table(end, provinces, _reg, _sc)
     fig = Figure(figsize=(11, 5.2))
     ax = fig.subplots()
-    draw_map(ax, t, list(provinces), "coverage", language, labels=bool(provinces))
+    draw_map(ax, t, list(provinces), "coverage", language, labels=bool(provinces), **map_inputs(provinces))
     ax.set_title(f"{year}: {int(t['has_mpp'].sum())} / {len(t)}", fontsize=16, weight="bold")
     fig.tight_layout()
     return to_bytes(fig, "png", 90)
@@ -65,6 +65,7 @@ else:
     with st.spinner("…"):
         frame.image(year_map(ends[year], provinces, lang(), reg, sc, reg_key), width="stretch")
 st.download_button(_("Small maps per year (PNG)"),
-                   lambda: small_multiples_png(reg, sc, list(provinces), lang(), **reference()),
+                   lambda: small_multiples_png(reg, sc, list(provinces), lang(), **reference(),
+                                               **map_inputs(provinces)),
                    file_name=f"peta-mpp_linimasa_{'-'.join(provinces) or 'indonesia'}.png", mime="image/png",
                    on_click="ignore")

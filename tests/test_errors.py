@@ -65,11 +65,11 @@ def _upload_failure(kind: str) -> None:
 
             read_mpp_file(b"", "berkas.csv")
         elif kind == "boundaries":
-            from geo.boundaries import reconciliation_report
+            from geo.boundary_io import reconciliation_report
 
             reconciliation_report(b"{not json", name="batas.geojson")
         elif kind == "zip":
-            from geo.boundaries import reconciliation_report
+            from geo.boundary_io import reconciliation_report
 
             reconciliation_report(b"PK\x03\x04 broken", name="batas.zip")
         elif kind == "store":

@@ -183,7 +183,8 @@ def test_the_indonesian_national_pdf_has_no_english(builtin):
     from geo.registry import load_registry
     from geo.scores import load_scores
 
-    pdf = briefing_pdf(briefing_data(date(2025, 12, 31), [], load_registry(), load_scores(), "id", **briefing_inputs()))
+    data = briefing_data(date(2025, 12, 31), [], load_registry(), load_scores(), "id", **briefing_inputs([]))
+    pdf = briefing_pdf(data)
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     assert len(reader.pages) == 2

@@ -8,7 +8,8 @@ import geopandas as gpd
 import pytest
 
 from geo.assets import standalone_html
-from geo.boundaries import CRS, load_boundaries
+from geo.boundaries import CRS
+from geo.boundary_io import load_boundaries
 from geo.coverage import regency_coverage
 from geo.inputs import reference
 from geo.maps import LAYERS, coverage_map, layer_classes, legend_html

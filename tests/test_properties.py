@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from geo import gazetteer as gz
-from geo.boundaries import BoundaryError, read_vector
 from geo.gazetteer import match_region, normalize, split_type
 from geo.tables import TableError, read_table_bytes
 from geo.uploads import read_mpp_file, read_scores_file
+from geo.vectorio import BoundaryError, read_vector
 
 REGENCIES = gz.regencies()
 OFFICIAL = list(REGENCIES.itertuples(index=False))
