@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from geo import boundaries as bd
-from geo.boundary_io import cache_is_ready, reconciliation_report
+from geo.boundary_io import reconciliation_report
 from geo.tables import to_geojson
 from geo.vectorio import read_vector
 
@@ -234,11 +234,12 @@ def test_invalid_geometry_is_repaired_and_overlaps_resolved():
     assert out[1].equals(small)  # the smaller keeps the contested area
 
 
-def test_cache_readiness_is_known_without_touching_the_sources(tmp_path, monkeypatch, builtin):
-    assert cache_is_ready()  # the session's cache holds the built boundaries
-    monkeypatch.setenv("PETA_MPP_CACHE", str(tmp_path))
-    monkeypatch.setenv("PETA_MPP_BOUNDARIES", str(tmp_path / "nowhere"))  # would fail if it were read
-    assert not cache_is_ready()
+_SQUARE = "[[[3.5,98.6],[3.5,98.8],[3.7,98.8],[3.7,98.6],[3.5,98.6]]]"  # [lat, lng] as upstream writes them
+_OTHER = "[[[3.5,98.8],[3.5,99.0],[3.7,99.0],[3.7,98.8],[3.5,98.8]]]"
+#: SYNTHETIC upstream rows: two real codes with made-up squares that share an edge, and a NULL path.
+SYNTHETIC_SQL = (f"INSERT INTO wilayah_boundaries VALUES ('12.71','Kota Medan',3.6,98.7,'{_SQUARE}'),\n"
+                 f"('12.07','Deli Serdang',3.6,98.9,'{_OTHER}'),\n"
+                 "('12.75','Binjai',3.6,98.5,NULL);\n")
 
 
 def test_the_pipeline_is_data_in_data_out(monkeypatch):
@@ -254,12 +255,7 @@ def test_the_pipeline_is_data_in_data_out(monkeypatch):
         raise AssertionError(f"a file was opened: {args[:1]}")
     for target, name in ((builtins, "open"), (io, "open"), (pathlib.Path, "open"), (pathlib.Path, "read_text")):
         monkeypatch.setattr(target, name, refuse)
-    square = "[[[3.5,98.6],[3.5,98.8],[3.7,98.8],[3.7,98.6],[3.5,98.6]]]"  # [lat, lng] as upstream writes them
-    other = "[[[3.5,98.8],[3.5,99.0],[3.7,99.0],[3.7,98.8],[3.5,98.8]]]"
-    text = (f"INSERT INTO wilayah_boundaries VALUES ('12.71','Kota Medan',3.6,98.7,'{square}'),\n"
-            f"('12.07','Deli Serdang',3.6,98.9,'{other}'),\n"
-            "('12.75','Binjai',3.6,98.5,NULL);\n")
-    raw = bd.parse_upstream_sql([("synthetic.sql", text)])
+    raw = bd.parse_upstream_sql([("synthetic.sql", SYNTHETIC_SQL)])
     assert list(raw["feature"]) == ["synthetic.sql:1", "synthetic.sql:2", "synthetic.sql:3"]
     built = bd.build(raw, {"origin": "test"})
     assert list(built.full["code"]) == ["12.07", "12.71"] and len(built.national) == len(built.province) == 2

@@ -99,6 +99,7 @@ def test_no_computation_opens_a_file(monkeypatch, builtin):
 
     import pandas as pd
 
+    from geo.briefing import briefing_data
     from geo.coverage import (
         coverage,
         gaps,
@@ -107,7 +108,6 @@ def test_no_computation_opens_a_file(monkeypatch, builtin):
         summarise,
         yearly_series,
     )
-    from geo.briefing import briefing_data
     from geo.inputs import briefing_inputs, centres, reference
     from geo.maps import mpp_points
     from geo.registry import as_of, load_official_totals, load_registry
