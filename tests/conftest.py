@@ -14,10 +14,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SHARED_BOUNDARIES = SHARED / "data" / "boundaries" / "cahyadsn__wilayah_boundaries"
 
-if not os.environ.get("PETA_MPP_BOUNDARIES") and SHARED_BOUNDARIES.is_dir():
-    os.environ["PETA_MPP_BOUNDARIES"] = str(SHARED_BOUNDARIES)
-os.environ.setdefault("PETA_MPP_CACHE", str(ROOT / ".cache"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helpers (load_driver)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def environment():
+    """The settings every test runs with, unless the caller set them: the shared upstream boundary files (offline)
+    and a cache folder inside the checkout. Set for the session, undone at its end; the app and command-line
+    processes the tests start inherit them. A test that needs another value sets it with ``monkeypatch``."""
+    with pytest.MonkeyPatch.context() as mp:
+        if not os.environ.get("PETA_MPP_BOUNDARIES") and SHARED_BOUNDARIES.is_dir():
+            mp.setenv("PETA_MPP_BOUNDARIES", str(SHARED_BOUNDARIES))
+        if not os.environ.get("PETA_MPP_CACHE"):
+            mp.setenv("PETA_MPP_CACHE", str(ROOT / ".cache"))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +38,7 @@ def shared() -> Path:
 
 
 @pytest.fixture(scope="session")
-def builtin():
+def builtin(environment):
     """The built-in boundary set (cold build once per cache folder, then warm)."""
     from geo.boundary_io import builtin_boundaries
 
@@ -144,7 +154,7 @@ def listener():
     """A local HTTP server that records every request: a hostile file must never make the app call it."""
     Recorder.hits = []
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     t.start()
     yield f"http://127.0.0.1:{srv.server_address[1]}"
     srv.shutdown()

@@ -1,28 +1,52 @@
-"""Helpers shared by the test files: the command line in a subprocess, synthetic statement rows, small zips."""
+"""Helpers shared by the test files: the command line (in this process, or as a program), synthetic statement rows,
+small zips."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
 COLS = ["region_name", "province", "mpp_name", "inaugurated_on", "event", "source_url", "note"]
 
 
-def run(*args: str, tmp: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """``python -m geo ARGS`` in a subprocess (with TMPDIR set to ``tmp`` when given)."""
+def run(*args: str, tmp: Path | None = None, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """``python -m geo ARGS``, run in this process: ``geo.cli.main`` as ``geo/__main__.py`` calls it, with its output
+    and exit status captured, the settings in ``env`` and ``tmp`` as the temporary folder for this call only (a new
+    interpreter per call cost about a second; :func:`program` runs the real one)."""
+    from geo.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in (env or {}).items():
+            mp.setenv(key, value)
+        if tmp is not None:
+            mp.setenv("TMPDIR", str(tmp))
+            mp.setattr(tempfile, "tempdir", str(tmp))
+        mp.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: usage errors and --help
+                code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(["python", "-m", "geo", *args], code, out.getvalue(), err.getvalue())
+
+
+def program(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """``python -m geo ARGS`` as a program, in a new interpreter."""
     e = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    if tmp is not None:
-        e["TMPDIR"] = str(tmp)
-    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True, env=e,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=cwd, capture_output=True, text=True, env=e,
+                          timeout=300)
 
 
 def one_line_exit_2(p: subprocess.CompletedProcess) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import run
 from PIL import Image
 from pypdf import PdfReader
 
@@ -47,18 +46,15 @@ def test_sumut_pdf_names_the_five_mpps_and_the_28_regencies_without(sumut):
     assert "Kelengkapan data" in flat and "MIT" in flat and "MPP Digital" in flat
 
 
-@pytest.mark.slow
 def test_english_briefing_and_the_command_line(tmp_path, builtin):
     out = tmp_path / "b.pdf"
-    p = subprocess.run([sys.executable, "-m", "geo", "briefing", "--province", "Sumut", "--as-of", "2024-07-17",
-                        "--lang", "en", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    p = run("briefing", "--province", "Sumut", "--as-of", "2024-07-17", "--lang", "en", "--out", str(out))
     assert p.returncode == 0, p.stderr
     pages, text = pdf_text(out.read_bytes())
     flat = " ".join(text.split())
     assert pages == 1 and "As of 17 July 2024" in flat and "No MPP yet (28)" in flat
     png = tmp_path / "m.png"
-    p = subprocess.run([sys.executable, "-m", "geo", "briefing", "--year", "2025", "--format", "png", "--out",
-                        str(png)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    p = run("briefing", "--year", "2025", "--format", "png", "--out", str(png))
     assert p.returncode == 0, p.stderr
     with Image.open(png) as im:  # A4 landscape's width at 150 dpi, cropped to Indonesia's shape
         assert im.format == "PNG" and im.size[0] == 1753 and 700 < im.size[1] < 950, im.size

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
 
-
-@pytest.mark.slow
 def test_boundaries_json_on_builtin_data(builtin):
     p = run("boundaries", "--json")
     assert p.returncode == 0, p.stderr
@@ -31,7 +24,6 @@ def test_boundaries_json_on_builtin_data(builtin):
     assert r["overlap_share"] < 0.0001
 
 
-@pytest.mark.slow
 def test_boundaries_text_report(builtin):
     p = run("boundaries")
     assert p.returncode == 0 and "Regencies matched:    514 of 514" in p.stdout
@@ -77,7 +69,6 @@ def test_unreadable_input_exits_2_with_one_line(tmp_path, content, message):
     assert len(lines) == 1 and "bad.csv" in lines[0] and message in lines[0]
 
 
-@pytest.mark.slow
 def test_missing_column_and_file(tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("nama\nMedan\n")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import synthetic
+from helpers import run, synthetic
 
 from geo import registry as rg
 from geo.inputs import reference
@@ -18,10 +16,8 @@ from geo.scores import load_scores
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.slow
 def test_seed_case_north_sumatra_on_2024_07_17():
-    p = subprocess.run([sys.executable, "-m", "geo", "coverage", "--as-of", "2024-07-17", "--province",
-                        "Sumatera Utara", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    p = run("coverage", "--as-of", "2024-07-17", "--province", "Sumatera Utara", "--json")
     assert p.returncode == 0, p.stderr
     d = json.loads(p.stdout)
     assert d["as_of"] == "2024-07-17" and len(d["regencies"]) == 33

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-from helpers import ROOT
+from helpers import ROOT, run
 
 
 @pytest.mark.slow
 def test_build_registry_check_passes_without_shared(tmp_path):
     """The repository alone rebuilds every curated table (no ../shared needed)."""
-    p = subprocess.run([sys.executable, "-m", "geo", "build-registry", "--check"], cwd=ROOT, capture_output=True,
-                       text=True, timeout=300, env={**__import__("os").environ, "PYTHONPATH": str(ROOT),
-                                                    "PETA_MPP_SHARED": str(tmp_path / "no-shared")})
+    p = run("build-registry", "--check", env={"PETA_MPP_SHARED": str(tmp_path / "no-shared")})
     assert p.returncode == 0, p.stdout + p.stderr
     assert "ok: every curated table" in p.stdout
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import one_line_exit_2, program, run
 
 import geo
 from geo.errors import PetaError, one_line
@@ -29,26 +30,25 @@ def test_every_project_error_shares_one_base():
     assert len(errors) >= 8 and all(issubclass(e, PetaError) for e in errors), errors
 
 
-@pytest.mark.slow
 def test_each_kind_of_failure_is_one_line_and_exit_2(tmp_path):
     cases = [(["boundaries", str(tmp_path / "missing.geojson")], "no such file"),
              (["coverage", "--mpp-file", str(tmp_path)], "is a folder"),
              (["coverage", "--province", "Atlantis"], "Atlantis"),
              (["build-registry", "--check", "--sources", str(tmp_path)], "not found")]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for args, words in cases:
-        p = subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True, env=env,
-                           timeout=120)
-        lines = [x for x in p.stderr.splitlines() if x.strip()]
-        assert p.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: ") and words in lines[0], \
-            (args, p.returncode, p.stderr[-500:])
-    p = subprocess.run([sys.executable, "-m", "geo", "coverage"], cwd=ROOT, capture_output=True, text=True,
-                       env={**env, "PETA_MPP_MAX_ROWS": "many"}, timeout=120)
+        assert words in one_line_exit_2(run(*args)), args
+    p = run("coverage", env={"PETA_MPP_MAX_ROWS": "many"})  # a setting this command does not use: no traceback
     assert "Traceback" not in p.stderr
     # The same failure in the reader's language (PETA_MPP_LANG=id).
-    p = subprocess.run([sys.executable, "-m", "geo", "boundaries", str(tmp_path / "missing.geojson")], cwd=ROOT,
-                       capture_output=True, text=True, env={**env, "PETA_MPP_LANG": "id"}, timeout=120)
-    assert p.returncode == 2 and p.stderr.strip().endswith("missing.geojson: berkas tidak ada"), p.stderr
+    p = run("boundaries", str(tmp_path / "missing.geojson"), env={"PETA_MPP_LANG": "id"})
+    assert one_line_exit_2(p).endswith("missing.geojson: berkas tidak ada"), p.stderr
+
+
+def test_python_m_geo_is_the_program_the_tests_call_in_process(tmp_path):
+    """The command line as a real program: its exit status and its one line, as the in-process calls see them."""
+    p = program("boundaries", str(tmp_path / "missing.geojson"), env={"PETA_MPP_LANG": "id"})
+    assert one_line_exit_2(p).endswith("missing.geojson: berkas tidak ada"), p.stderr
+    assert program("settings").stdout == run("settings").stdout
 
 
 def _upload_failure(kind: str) -> None:

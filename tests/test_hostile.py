@@ -30,7 +30,6 @@ def vrt(src: str, layer: str = "x", geometry: bool = True) -> str:
 
 # --- 1. server files and network through GDAL --------------------------------------------------------------------
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", ["evil.geojson", "evil.json", "evil.gpkg", "evil.shp"])
 def test_vrt_disguised_as_a_boundary_file_reads_nothing(tmp_path, listener, name):
     for src in ("CSV:/etc/passwd", "/etc/passwd", f"/vsicurl/{listener}/x.csv", f"CSV:/vsicurl/{listener}/y.csv"):
@@ -46,7 +45,6 @@ def test_vrt_disguised_as_a_boundary_file_reads_nothing(tmp_path, listener, name
     assert Recorder.hits == []
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("member", ["evil.json", "evil.geojson", "evil.gpkg"])
 def test_vrt_inside_a_zip_reads_nothing(tmp_path, listener, member):
     z = tmp_path / "evil.zip"
@@ -78,7 +76,6 @@ def test_gdal_is_left_with_only_the_drivers_we_read(tmp_path, listener):
 
 # --- 2. script in names (the HTML half; hovering and opening is in the browser tests) ------------------------------
 
-@pytest.mark.slow
 def test_script_in_mpp_names_is_never_html_in_a_rendered_map(tmp_path):
     f = tmp_path / "mpp.csv"
     f.write_text('wilayah,nama_mpp,tanggal\nKota Medan,"<img src=x onerror=""window.__xss=1"">",2024-01-02\n'
@@ -108,7 +105,6 @@ def test_one_long_line_is_refused_quickly_not_sniffed_for_seconds(tmp_path):
 
 # --- 4. bounded work ------------------------------------------------------------------------------------------------
 
-@pytest.mark.slow
 def test_too_many_rows_or_features_are_refused_at_once(tmp_path):
     rows = tmp_path / "rows.csv"
     rows.write_text("wilayah,tanggal\n" + "Kota Medan,2024-01-01\n" * 60_000)
@@ -162,7 +158,6 @@ def test_many_mpps_in_one_city_need_no_regency_by_mpp_matrix(builtin):
 
 # --- 5. zip bombs and leftovers ---------------------------------------------------------------------------------------
 
-@pytest.mark.slow
 def test_zip_bomb_is_refused_before_extraction_and_nothing_is_left(tmp_path):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
@@ -179,7 +174,6 @@ def test_zip_bomb_is_refused_before_extraction_and_nothing_is_left(tmp_path):
     assert list(tmp.iterdir()) == []
 
 
-@pytest.mark.slow
 def test_a_good_zip_leaves_no_temporary_folder(tmp_path):
     tmp = tmp_path / "tmp"
     tmp.mkdir()
@@ -195,7 +189,6 @@ def test_a_good_zip_leaves_no_temporary_folder(tmp_path):
     assert list(tmp.iterdir()) == []
 
 
-@pytest.mark.slow
 def test_zip_with_a_symlink_or_a_path_out_is_refused(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -232,7 +225,6 @@ def test_control_characters_are_removed_everywhere_and_exports_survive():
 
 # --- 7. tracebacks --------------------------------------------------------------------------------------------------
 
-@pytest.mark.slow
 def test_malformed_input_is_one_line_and_exit_2(tmp_path):
     f = tmp_path / "extra.csv"
     f.write_text("wilayah,tanggal\nKota Medan,2024-01-01\nKota Binjai,2024-01-01,surplus\n")
@@ -253,7 +245,6 @@ def test_malformed_input_is_one_line_and_exit_2(tmp_path):
 
 # --- 8. silent loss ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.slow
 def test_mixed_utf8_and_windows_1252_is_decoded_per_row_and_said(tmp_path):
     f = tmp_path / "mixed.csv"
     f.write_bytes("wilayah,nama_mpp\nKota Medan,MPP Medan Merdéka\n".encode("utf-8")

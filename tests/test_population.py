@@ -4,14 +4,12 @@ the people layer, and the polygons checked against BIG's official areas."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import run
 
 from geo.coverage import regency_coverage, summarise
 from geo.inputs import reference
@@ -22,10 +20,6 @@ from geo.scores import load_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
 
 
 def test_every_row_of_the_real_files_is_accounted_for():
@@ -55,7 +49,6 @@ def test_unknown_and_unmatched_rows_are_reported_not_dropped(tmp_path):
     assert "12.72" in pop["missing_official"] and not pop["sums_to_national"]
 
 
-@pytest.mark.slow
 def test_people_in_the_summary_for_the_seed_case_and_nationally():
     p = run("coverage", "--as-of", "2024-07-17", "--province", "Sumatera Utara", "--json")
     assert p.returncode == 0, p.stderr
@@ -92,7 +85,6 @@ def test_people_layer_keeps_no_mpp_and_no_data_apart():
     assert [c for c, _ in legend][-2:] == [SERVED_COLOUR, NO_DATA_COLOUR]
 
 
-@pytest.mark.slow
 def test_boundaries_report_compares_every_polygon_with_its_official_area(builtin):
     p = run("boundaries", "--json")
     r = json.loads(p.stdout)["area_vs_official"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import run
 
 from geo import settings
 
@@ -23,9 +21,7 @@ def test_the_readme_lists_every_setting():
 
 
 def test_settings_command_prints_every_setting_with_its_source(monkeypatch):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PETA_MPP_MAX_ROWS": "123"}
-    p = subprocess.run([sys.executable, "-m", "geo", "settings"], cwd=ROOT, capture_output=True, text=True, env=env,
-                       timeout=60)
+    p = run("settings", env={"PETA_MPP_MAX_ROWS": "123"})
     assert p.returncode == 0
     for s in settings.SETTINGS.values():
         assert s.env in p.stdout

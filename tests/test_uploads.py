@@ -128,21 +128,16 @@ def test_merge_adds_only_what_the_registry_lacks_and_compare_lists_the_differenc
     assert (comp["comparison"] == "only in the registry").sum() == reg[~reg["province_run"]]["code"].nunique() - 1
 
 
-@pytest.mark.slow
 def test_cli_merge_raises_the_covered_count_by_exactly_two(tmp_path):
     import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    from helpers import run
+
     f = tmp_path / "mpp.csv"
     f.write_bytes(W1252)
 
     def covered(*extra: str) -> int:
-        p = subprocess.run([sys.executable, "-m", "geo", "coverage", "--json", *extra], cwd=root, capture_output=True,
-                           text=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=300)
+        p = run("coverage", "--json", *extra)
         assert p.returncode == 0, p.stderr
         return json.loads(p.stdout)["summary"]["covered"], p.stderr
 

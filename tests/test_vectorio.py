@@ -6,14 +6,12 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
 from helpers import one_line_exit_2, run, zip_bytes
 from shapely.geometry import box
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.slow
 def test_zip_with_several_layers_is_refused_listing_them(tmp_path):
     a = gpd.GeoDataFrame({"nama": ["Kota Medan"]}, geometry=[box(98.6, 3.5, 98.7, 3.6)], crs=4326)
     gj = a.to_json().encode()
@@ -28,7 +26,6 @@ def test_zip_with_several_layers_is_refused_listing_them(tmp_path):
     assert "2 layers" in line and "one" in line and "two" in line
 
 
-@pytest.mark.slow
 def test_metres_labelled_as_degrees_and_swapped_axes_are_refused(tmp_path):
     medan = gpd.GeoDataFrame({"nama": ["Kota Medan"]}, geometry=[box(98.6, 3.5, 98.7, 3.6)], crs=4326)
     merc = json.loads(medan.to_crs(3857).to_json())
@@ -47,7 +44,6 @@ def test_metres_labelled_as_degrees_and_swapped_axes_are_refused(tmp_path):
     assert r["matched"] == 1 and "outside Indonesia" in json.dumps(r["no_geometry"])
 
 
-@pytest.mark.slow
 def test_a_geojson_naming_its_utm_crs_is_reprojected(tmp_path):
     medan = gpd.GeoDataFrame({"nama": ["Kota Medan"]}, geometry=[box(98.6, 3.5, 98.7, 3.6)], crs=4326)
     utm = json.loads(medan.to_crs(32647).to_json())
