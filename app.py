@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages._filters import filters
+from pages._language import tr
+from pages._loaders import prepare_boundaries
 from pages._reroute import leave_legacy_page_router
-from pages._shared import filters, prepare_boundaries, tr
 from pages._views import warm_default_views
 
 leave_legacy_page_router()  # concurrent first sessions of a fresh server, too

@@ -64,7 +64,7 @@ def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, lan
            reg: pd.DataFrame, sc: pd.DataFrame, key: str) -> Any:
     from geo.assets import served
     from geo.maps import coverage_map
-    from pages._shared import borders, coverage_gdf, coverage_table, mpp_points_as_of
+    from pages._loaders import borders, coverage_gdf, coverage_table, mpp_points_as_of
 
     table = coverage_table(when, provinces, reg, sc, key)
     mpps = mpp_points_as_of(when, provinces, reg, key) if variant in ("map", "present") else None
@@ -81,7 +81,7 @@ def _payload(variant: str, when: date, provinces: tuple[str, ...], layer: str, l
 
 def view(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str) -> dict:
     """The rendered view for this session's data (built on the first request, then shared)."""
-    from pages._shared import active_registry, active_scores
+    from pages._loaders import active_registry, active_scores
 
     return _payload(variant, when, provinces, layer, language, data_key(), active_registry(), active_scores())
 
@@ -111,7 +111,7 @@ def warm_default_views() -> None:
     if _warmed.is_set():
         return
     _warmed.set()
-    from pages._shared import builtin_registry, builtin_scores
+    from pages._loaders import builtin_registry, builtin_scores
 
     reg, sc = builtin_registry(), builtin_scores()
     ctx = None

@@ -20,23 +20,20 @@ from geo.uploads import (
     read_scores_file,
     table_columns,
 )
-from pages._shared import (
+from pages._errors import input_errors, plain
+from pages._filters import current_filters
+from pages._language import lang, tr
+from pages._loaders import (
     active_registry,
     boundary_report,
     builtin_registry,
     builtin_scores,
     curation_report,
-    current_filters,
-    input_errors,
-    lang,
     official_totals,
-    plain,
     population_report,
-    show_report,
-    show_table,
     store,
-    tr,
 )
+from pages._widgets import show_report, show_table
 
 current_filters()
 _ = tr()

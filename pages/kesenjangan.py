@@ -8,17 +8,16 @@ from geo.coverage import gaps, province_ranking
 from geo.inputs import centres
 from geo.labels import localize
 from geo.tables import to_csv_bytes, to_geojson, to_xlsx_bytes
-from pages._shared import (
+from pages._filters import current_filters
+from pages._language import lang, tr
+from pages._loaders import (
     active_registry,
     active_scores,
     coverage_gdf,
     coverage_table,
-    current_filters,
-    lang,
     mpp_points_as_of,
-    show_table,
-    tr,
 )
+from pages._widgets import show_table
 
 when, provinces = current_filters()
 reg = active_registry()

@@ -10,15 +10,9 @@ import streamlit as st
 
 from geo.briefing import draw_map, small_multiples_png, to_bytes
 from geo.inputs import map_inputs, reference
-from pages._shared import (
-    active_registry,
-    active_scores,
-    coverage_table,
-    current_filters,
-    lang,
-    tr,
-    yearly,
-)
+from pages._filters import current_filters
+from pages._language import lang, tr
+from pages._loaders import active_registry, active_scores, coverage_table, yearly
 
 when, provinces = current_filters()
 reg, sc = active_registry(), active_scores()

@@ -6,18 +6,16 @@ import streamlit as st
 
 from geo.coverage import regency_detail
 from geo.maps import LAYERS, layer_table
-from pages._shared import (
+from pages._filters import current_filters
+from pages._language import lang, tr
+from pages._loaders import (
     active_registry,
     active_scores,
     coverage_table,
     curation_report,
-    current_filters,
-    export_buttons,
-    lang,
-    show_table,
-    tr,
 )
 from pages._views import show_view, view
+from pages._widgets import export_buttons, show_table
 
 when, provinces = current_filters()
 reg = active_registry()

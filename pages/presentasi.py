@@ -11,14 +11,9 @@ import streamlit as st
 
 from geo.briefing import scope_name, source_line
 from geo.maps import LAYERS, layer_title
-from pages._shared import (
-    active_registry,
-    active_scores,
-    coverage_table,
-    current_filters,
-    lang,
-    tr,
-)
+from pages._filters import current_filters
+from pages._language import lang, tr
+from pages._loaders import active_registry, active_scores, coverage_table
 from pages._views import show_view, view
 
 when, provinces = current_filters()

@@ -7,18 +7,17 @@ from datetime import date
 import streamlit as st
 
 from geo.coverage import summary
-from pages._shared import (
+from pages._filters import current_filters
+from pages._language import lang, tr
+from pages._loaders import (
     active_registry,
     active_scores,
     coverage_table,
-    current_filters,
-    export_buttons,
-    lang,
     official_totals,
-    tr,
     yearly,
 )
 from pages._views import show_view, view
+from pages._widgets import export_buttons
 
 when, provinces = current_filters()
 reg, sc, totals = active_registry(), active_scores(), official_totals()

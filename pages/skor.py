@@ -6,14 +6,10 @@ import streamlit as st
 
 from geo.coverage import presence_by_predikat, province_scores
 from geo.scores import PREDIKAT_BANDS, RB_METHOD_NOTE
-from pages._shared import (
-    active_registry,
-    active_scores,
-    coverage_table,
-    current_filters,
-    show_table,
-    tr,
-)
+from pages._filters import current_filters
+from pages._language import tr
+from pages._loaders import active_registry, active_scores, coverage_table
+from pages._widgets import show_table
 
 when, provinces = current_filters()
 sc = active_scores()

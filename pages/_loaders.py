@@ -1,0 +1,160 @@
+"""Cached loaders: the built-in data and this session's data (uploads, saved datasets), and the tables computed
+from them, cached by a short data key (never by hashing frames). The work itself is done by geo/."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import boundaries, boundary_io, coverage, registry, scores
+from geo.inputs import reference
+from pages._errors import plain
+from pages._language import lang, tr
+
+
+def prepare_boundaries() -> None:
+    """First start on a new machine: download (with progress) and clean the boundaries once, visibly."""
+    if boundary_io.cache_is_ready():
+        return
+    from geo.sources import boundary_source
+
+    _ = tr()
+    bar = st.progress(0.0, text=_("Preparing the regency boundaries (first start only)…"))
+    from geo.sources import SourceError
+
+    try:
+        src = boundary_source(progress=lambda i, n, rel: bar.progress(i / n * 0.5, text=f"{i}/{n} {rel}"))
+    except SourceError as exc:
+        bar.empty()
+        st.error(plain(exc.say(lang())))
+        st.stop()
+    bar.progress(0.5, text=_("Cleaning and simplifying 514 regencies (about 20 s)…"))
+    boundary_io.builtin_boundaries(src)
+    bar.empty()
+
+
+@st.cache_resource(show_spinner=False)
+def boundaries_at(level: str) -> gpd.GeoDataFrame:
+    return boundary_io.load_boundaries(level)  # type: ignore[arg-type]
+
+
+@st.cache_data(show_spinner=False)
+def builtin_registry() -> pd.DataFrame:
+    return registry.load_registry()
+
+
+@st.cache_data(show_spinner=False)
+def builtin_scores() -> pd.DataFrame:
+    return scores.load_scores()
+
+
+@st.cache_data(show_spinner=False)
+def official_totals() -> pd.DataFrame:
+    return registry.load_official_totals()
+
+
+def active_scores() -> pd.DataFrame:
+    """The analyst's uploaded scores for this session if any, else the built-in table."""
+    return st.session_state.get("uploaded_scores", builtin_scores())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _with_analyst(key: str, _reg: pd.DataFrame, _rows: pd.DataFrame, mode: str) -> pd.DataFrame:
+    from geo.uploads import apply_mode
+
+    return apply_mode(_reg, _rows, mode)
+
+
+def active_registry() -> pd.DataFrame:
+    """The registry this session uses: the built-in one, with the analyst's MPPs added (the default) or replaced
+    by them, from this session's upload or a saved dataset opened by its link."""
+    rows = st.session_state.get("uploaded_registry")
+    if rows is None:
+        return builtin_registry()
+    from pages._views import data_key
+
+    return _with_analyst(data_key(), builtin_registry(), rows, st.session_state.get("upload_mode", "add"))
+
+
+def store():
+    from geo.store import Store
+
+    return Store()
+
+
+def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame,
+                   key: str | None = None) -> pd.DataFrame:
+    """The coverage table for a view, cached by this session's short data key (never by hashing the frames)."""
+    from pages._views import data_key
+
+    return _coverage_table(when, provinces, key or data_key(), reg, sc)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _coverage_table(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame,
+                    _sc: pd.DataFrame) -> pd.DataFrame:
+    return coverage.regency_coverage(when, list(provinces), _reg, _sc, **reference())
+
+
+def yearly(until: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
+    """The one per-year series (geo.coverage.yearly_series), shared by the overview and the timeline."""
+    from pages._views import data_key
+
+    return _yearly(until, provinces, data_key(), reg, sc)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _yearly(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame, _sc: pd.DataFrame) -> pd.DataFrame:
+    return coverage.yearly_series(until, list(provinces), _reg, _sc, official_totals(), **reference())
+
+
+def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
+    return boundary_io.borders_for("province" if provinces else "national", provinces)
+
+
+def coverage_gdf(table: pd.DataFrame, provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
+    return boundaries.attach_geometry(table, boundaries_at("province" if provinces else "national"))
+
+
+def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame,
+                     key: str | None = None) -> gpd.GeoDataFrame:
+    from pages._views import data_key
+
+    return _mpp_points_as_of(when, provinces, key or data_key(), reg)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _mpp_points_as_of(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame) -> gpd.GeoDataFrame:
+    from geo.inputs import centres
+    from geo.maps import mpp_points
+
+    reg = _reg
+    live = registry.as_of(reg, when)
+    if provinces:
+        live = live[live["province_code"].isin(provinces)]
+    return mpp_points(live, centres())
+
+
+@st.cache_data(show_spinner=False)
+def data_as_of() -> date:
+    return registry.data_as_of(builtin_registry(), curation_report("negative_evidence"))
+
+
+@st.cache_data(show_spinner=False)
+def curation_report(name: str) -> pd.DataFrame:
+    return registry.load_curation_report(name)
+
+
+@st.cache_data(show_spinner=False)
+def boundary_report() -> dict:
+    return boundary_io.reconciliation_report()
+
+
+@st.cache_data(show_spinner=False)
+def population_report() -> dict:
+    from geo.population import region_stats
+
+    return region_stats().report
