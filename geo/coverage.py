@@ -310,6 +310,16 @@ def gaps(table: pd.DataFrame, centres: gpd.GeoSeries, mpp_points: gpd.GeoDataFra
     return g[cols].sort_values(["province", "name"]).reset_index(drop=True)
 
 
+def gap_features(table: pd.DataFrame, gap: pd.DataFrame, shapes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The regencies without any MPP service as map features (the GeoJSON download): their rows of the coverage
+    ``table``, the nearest MPP and its distance from :func:`gaps`, and their polygons from ``shapes``."""
+    from .boundaries import attach_geometry
+
+    served = table["has_mpp"] | table["province_run_mpp"]
+    rows = table[~served].drop(columns=["regency_type"], errors="ignore")
+    return attach_geometry(rows, shapes).merge(gap[["code", "nearest_mpp", "nearest_mpp_km"]], on="code")
+
+
 def province_ranking(table: pd.DataFrame) -> pd.DataFrame:
     """Per province: regencies, covered (own MPP), served (own or province-run), without (no service),
     coverage_rate (own) and served_rate; the least served first."""

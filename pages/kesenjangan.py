@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.coverage import gaps, province_ranking
+from geo.coverage import gap_features, gaps, province_ranking
 from geo.inputs import centres
 from geo.labels import localize
 from geo.tables import to_csv_bytes, to_geojson, to_xlsx_bytes
@@ -13,7 +13,7 @@ from pages._language import lang, tr
 from pages._loaders import (
     active_registry,
     active_scores,
-    coverage_gdf,
+    boundaries_at,
     coverage_table,
     mpp_points_as_of,
 )
@@ -60,10 +60,8 @@ c2.download_button("CSV (;)", to_csv_bytes(out, sep=";"), file_name=f"{stem}_tit
                    help=_("For Excel set to Indonesian (semicolon separator, decimal comma)"))
 c3.download_button("XLSX", to_xlsx_bytes(out, _("Gaps"), about=about, about_sheet=_("About")), file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-served = table["has_mpp"] | table["province_run_mpp"]
-geo = coverage_gdf(table[~served].drop(columns=["regency_type"]), provinces)
-geo = geo.merge(gap[["code", "nearest_mpp", "nearest_mpp_km"]], on="code")
-c4.download_button("GeoJSON", to_geojson(geo).encode("utf-8"), file_name=f"{stem}.geojson",
+features = gap_features(table, gap, boundaries_at("province" if provinces else "national"))
+c4.download_button("GeoJSON", to_geojson(features).encode("utf-8"), file_name=f"{stem}.geojson",
                    mime="application/geo+json")
 show_table(gap[["code", "name", "province", "population", "nearest_mpp_km", "nearest_mpp", "nearest_mpp_regency",
                 "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]], height=min(36 * (len(gap) + 1) + 3, 720))

@@ -146,3 +146,23 @@ def test_overview_timeline_and_briefing_agree_on_a_date(day, builtin):
     assert point["as_of"] == day
     assert card.with_own_mpp == point["with_own_mpp"] == pdf["covered"]
     assert card.population_covered == point["population_covered"] == pdf["population_covered"]
+
+
+def test_gap_features_are_the_gaps_with_their_polygons(builtin):
+    from geo.boundary_io import load_boundaries
+    from geo.coverage import gap_features, gaps, regency_coverage
+    from geo.inputs import centres
+    from geo.maps import mpp_points
+    from geo.registry import as_of, load_registry
+
+    reg = load_registry()
+    t = regency_coverage(date(2024, 7, 17), ["12"], reg, load_scores(), **reference())
+    gap = gaps(t, centres(), mpp_points(as_of(reg, "2024-07-17"), centres()))
+    shapes = load_boundaries("province")
+    f = gap_features(t, gap, shapes)
+    assert len(f) == 28 and set(f["code"]) == set(gap["code"]) and "regency_type" not in f
+    assert f.crs == shapes.crs and f.geometry.notna().all()
+    assert f.set_index("code").geometry.geom_equals(shapes.set_index("code").geometry.loc[f["code"]]).all()
+    near = gap.set_index("code")["nearest_mpp_km"]
+    assert (f.set_index("code")["nearest_mpp_km"] == near.loc[f["code"]]).all()
+    assert not f["has_mpp"].any() and not f["province_run_mpp"].any()
