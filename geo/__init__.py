@@ -19,7 +19,8 @@ import importlib
 from typing import Any
 
 _API = {
-    "regency_coverage": "coverage", "summarise": "coverage", "CoverageSummary": "coverage", "gaps": "coverage",
+    "regency_coverage": "coverage", "summarise": "coverage", "CoverageSummary": "coverage", "RegencyDetail": "coverage",
+    "gaps": "coverage",
     "province_ranking": "coverage", "yearly_series": "coverage", "regency_detail": "coverage",
     "load_registry": "registry", "build_registry": "registry", "as_of": "registry", "load_events": "registry",
     "load_scores": "scores", "load_boundaries": "boundary_io", "reconciliation_report": "boundary_io",

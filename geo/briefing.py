@@ -199,8 +199,8 @@ def _map_aspect(data: BriefingData) -> float:
 def _headline(data: BriefingData) -> str:
     s, lang = data.result.summary, data.lang
     return gettext(lang, "As of {date} · {covered} of {regencies} regencies with an MPP ({share})",
-                   date=fmt_date(data.when, lang), covered=s["covered"], regencies=s["regencies"],
-                   share=fmt_pct(s["coverage_rate"], lang, 0))
+                   date=fmt_date(data.when, lang), covered=s.with_own_mpp, regencies=s.regencies,
+                   share=fmt_pct(s.coverage_rate, lang, 0))
 
 
 def map_figure(data: BriefingData, layer: str = "coverage", width: float = 11.69) -> Figure:
@@ -231,24 +231,24 @@ def _lines(items: list[str], limit: int, lang: str) -> list[str]:
 def _boxes(data: BriefingData) -> list[tuple[str, str]]:
     """The headline figures: (big number, what it is)."""
     s, lang = data.result.summary, data.lang
-    boxes = [(f"{s['covered']} / {s['regencies']}",
-              gettext(lang, "regencies with an MPP ({share})", share=fmt_pct(s["coverage_rate"], lang, 0)))]
-    if s["population_total"]:
-        boxes.append((fmt_int(s["population_covered"], lang),
+    boxes = [(f"{s.with_own_mpp} / {s.regencies}",
+              gettext(lang, "regencies with an MPP ({share})", share=fmt_pct(s.coverage_rate, lang, 0)))]
+    if s.population_total:
+        boxes.append((fmt_int(s.population_covered, lang),
                       gettext(lang, "registered residents of regencies with an MPP ({share} of {total}; not a census)",
-                              share=fmt_pct(s["population_covered"] / s["population_total"], lang, 0),
-                              total=fmt_int(s["population_total"], lang))))
-    if s["official_total"]:
-        boxes.append((f"{s['registry_named_nationally']} / {s['official_total']}",
+                              share=fmt_pct(s.population_covered / s.population_total, lang, 0),
+                              total=fmt_int(s.population_total, lang))))
+    if s.official_total:
+        boxes.append((f"{s.registry_named_nationally} / {s.official_total}",
                       gettext(lang, "MPPs named of the official national count ({date})",
-                              date=fmt_date(date.fromisoformat(s["official_total_as_of"]), lang))))
+                              date=fmt_date(date.fromisoformat(s.official_total_as_of), lang))))
     if data.provinces:
         ps = data.result.province_scores
         txt = " · ".join(f"{r.assessment} {r.predikat or (f'{r.score:g}' if r.score == r.score else '–')} ({r.year})"
                          for r in ps.sort_values("assessment").itertuples()) or "–"
         boxes.append((txt, gettext(lang, "Province scores")))
     else:
-        boxes.append((f"{s['provinces_fully_covered']} / {s['provinces']}", gettext(lang, "provinces fully covered")))
+        boxes.append((f"{s.provinces_fully_covered} / {s.provinces}", gettext(lang, "provinces fully covered")))
     return boxes
 
 
@@ -258,12 +258,12 @@ def _completeness(data: BriefingData) -> list[str]:
     lines = [gettext(lang, "Data as of {date} (latest dated statement).", date=fmt_date(current, lang))]
     if (data.when - current).days > 183:
         lines[0] += " " + gettext(lang, "The chosen date is more than six months later: newer MPPs may be missing.")
-    if s["official_total"]:
+    if s.official_total:
         lines.append(gettext(lang, "The registry names {named} MPPs nationwide on {date}; KemenPAN-RB's latest count: "
                                    "{total} ({total_date}). Year-only dates count from the end of their year.",
-                             named=s["registry_named_nationally"], date=fmt_date(data.when, lang),
-                             total=s["official_total"],
-                             total_date=fmt_date(date.fromisoformat(s["official_total_as_of"]), lang)))
+                             named=s.registry_named_nationally, date=fmt_date(data.when, lang),
+                             total=s.official_total,
+                             total_date=fmt_date(date.fromisoformat(s.official_total_as_of), lang)))
     known = int(table["sakip_predikat"].notna().sum())
     lines.append(gettext(lang, "SAKIP predikat known for {known} of {n} regencies; the rest are unknown, not low. "
                                "The RB method changed in 2023.", known=known, n=len(table)))

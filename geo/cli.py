@@ -209,19 +209,19 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(f"wrote {len(table)} regencies to {args.csv}", file=sys.stderr)
     if args.json:
         _print_json({"as_of": when.isoformat(), "provinces": provinces, "regencies": to_json_records(table),
-                     "province_scores": to_json_records(result.province_scores), "summary": result.summary})
+                     "province_scores": to_json_records(result.province_scores), "summary": result.summary.as_dict()})
     elif not args.csv:
         s = result.summary
-        print(f"As of {when.isoformat()} ({s['scope']}): {s['covered']} of {s['regencies']} regencies have their own "
-              f"MPP ({s['coverage_rate']:.1%}); {s['served']} are served (own or province-run); "
-              f"{s['without_service']} have no MPP service")
-        print(f"MPPs as KemenPAN-RB counts them: {s['mpps_counted']}; MPPs in the registry: {s['mpps_in_registry']}")
-        if s["population_total"]:
-            print(f"Registered residents (Dukcapil 2025, not a census): {s['population_covered']:,} of "
-                  f"{s['population_total']:,} live in a regency with its own MPP; {s['population_served']:,} are served")
-        if s["official_total"] is not None:
-            print(f"KemenPAN-RB's national count on {s['official_total_as_of']}: {s['official_total']}; "
-                  f"the registry names {s['registry_named_nationally']} of them (national)")
+        print(f"As of {when.isoformat()} ({s.scope}): {s.with_own_mpp} of {s.regencies} regencies have their own "
+              f"MPP ({s.coverage_rate:.1%}); {s.served} are served (own or province-run); "
+              f"{s.without_service} have no MPP service")
+        print(f"MPPs as KemenPAN-RB counts them: {s.mpps_counted}; MPPs in the registry: {s.mpps_in_registry}")
+        if s.population_total:
+            print(f"Registered residents (Dukcapil 2025, not a census): {s.population_covered:,} of "
+                  f"{s.population_total:,} live in a regency with its own MPP; {s.population_served:,} are served")
+        if s.official_total is not None:
+            print(f"KemenPAN-RB's national count on {s.official_total_as_of}: {s.official_total}; "
+                  f"the registry names {s.registry_named_nationally} of them (national)")
         for r in result.province_scores.itertuples():
             print(f"Province {r.name}: {r.assessment} {r.predikat or '-'} {'' if r.score != r.score else r.score} ({r.year})")
         cols = ["code", "name", "has_mpp", "first_mpp_on", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]
@@ -253,7 +253,7 @@ def cmd_render_map(args: argparse.Namespace) -> int:
     html = standalone_html(m)
     Path(args.out).write_text(html, encoding="utf-8")
     s = result.summary
-    print(f"wrote {args.out}: {len(gdf)} regencies, {s['covered']} with an MPP, {len(points)} MPP markers, "
+    print(f"wrote {args.out}: {len(gdf)} regencies, {s.with_own_mpp} with an MPP, {len(points)} MPP markers, "
           f"{len(html.encode()) / 1e6:.2f} MB", file=sys.stderr)
     return 0
 

@@ -200,17 +200,19 @@ def summary(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.
 
 @dataclass
 class CoverageResult:
+    """A view's coverage: one row per regency, its headline figures and its provinces' own scores."""
+
     as_of: date
     provinces: list[str]
     table: pd.DataFrame
-    summary: dict[str, Any]
+    summary: CoverageSummary
     province_scores: pd.DataFrame
 
 
 def coverage(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame,
              totals: pd.DataFrame, *, digital: pd.DataFrame, stats: pd.DataFrame) -> CoverageResult:
     table = regency_coverage(when, provinces, registry, scores, digital=digital, stats=stats)
-    return CoverageResult(when, provinces, table, summary(table, when, registry, totals),
+    return CoverageResult(when, provinces, table, summarise(table, when, registry, totals),
                           province_scores(when, provinces, scores))
 
 
@@ -351,8 +353,21 @@ def presence_by_predikat(table: pd.DataFrame, assessment: str) -> pd.DataFrame:
     return ct.loc[order, ["with MPP", "without MPP"]]
 
 
+@dataclass
+class RegencyDetail:
+    """Everything known about one regency, each fact with its source (see :func:`regency_detail`)."""
+
+    code: str
+    name: str
+    province: str
+    mpps: pd.DataFrame             # its own MPPs and the province-run MPPs serving it (display_name added)
+    scores: pd.DataFrame           # the regency's own RB / SAKIP results over the years
+    province_scores: pd.DataFrame  # its province government's results, apart (never the regency's)
+    negative: pd.DataFrame         # "no MPP yet" statements
+
+
 def regency_detail(code: str, registry: pd.DataFrame, scores: pd.DataFrame,
-                   negative: pd.DataFrame | None = None) -> dict[str, Any]:
+                   negative: pd.DataFrame | None = None) -> RegencyDetail:
     """Everything known about one regency: its MPPs (and province-run MPPs serving it), scores over the years,
     and "no MPP yet" statements, each with sources."""
     reg = gz.regencies().set_index("code")
@@ -365,11 +380,12 @@ def regency_detail(code: str, registry: pd.DataFrame, scores: pd.DataFrame,
     own = scores[(scores["code"] == code) & (scores["level"] == "regency")].sort_values(["assessment", "year"])
     prov = scores[(scores["code"] == code[:2]) & (scores["level"] == "province")].sort_values(["assessment", "year"])
     neg = negative[negative["code"] == code] if negative is not None and "code" in negative else pd.DataFrame()
-    return {"code": code, "name": reg.at[code, "name"], "province": reg.at[code, "province"],
-            "mpps": mpps.assign(display_name=[display_name(n, r) for n, r in zip(mpps["mpp_name"], mpps["name"])])
-            .reset_index(drop=True),
-            "scores": own.reset_index(drop=True), "province_scores": prov.reset_index(drop=True),
-            "negative": neg.reset_index(drop=True)}
+    return RegencyDetail(
+        code=code, name=str(reg.at[code, "name"]), province=str(reg.at[code, "province"]),
+        mpps=mpps.assign(display_name=[display_name(n, r) for n, r in zip(mpps["mpp_name"], mpps["name"])])
+        .reset_index(drop=True),
+        scores=own.reset_index(drop=True), province_scores=prov.reset_index(drop=True),
+        negative=neg.reset_index(drop=True))
 
 
 def display_name(mpp_name: object, region: object) -> str:

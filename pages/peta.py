@@ -38,26 +38,26 @@ st.caption(_("Click a regency on the map for its detail."))
 code = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
 if code:
     d = regency_detail(code, reg, active_scores(), curation_report("negative_evidence"))
-    st.subheader(_("Regency detail: {name} ({code}), {province}", name=d["name"], code=d["code"],
-                   province=d["province"]))
-    if d["mpps"].empty:
+    st.subheader(_("Regency detail: {name} ({code}), {province}", name=d.name, code=d.code,
+                   province=d.province))
+    if d.mpps.empty:
         st.write(_("No MPP recorded."))
     else:
-        show_table(d["mpps"][["display_name", "status", "opened_on", "date_precision", "date_basis", "known_by",
+        show_table(d.mpps[["display_name", "status", "opened_on", "date_precision", "date_basis", "known_by",
                               "province_run", "sources", "conflicts", "notes"]])
-        if (d["mpps"]["mpp_name"].fillna("") == "").any():
+        if (d.mpps["mpp_name"].fillna("") == "").any():
             st.caption(_("The sources give no name for the MPP; it is shown by its regency."))
-    if not d["negative"].empty:
+    if not d.negative.empty:
         st.write(_("'No MPP yet' statements:"))
-        show_table(d["negative"][["stated_on", "event", "source_url"]])
+        show_table(d.negative[["stated_on", "event", "source_url"]])
     st.write(_("This regency's reform scores over the years:"))
-    if d["scores"].empty:
+    if d.scores.empty:
         st.write(_("No score data for this regency."))
     else:
-        show_table(d["scores"][["assessment", "year", "predikat", "score", "quality", "selected", "conflict",
+        show_table(d.scores[["assessment", "year", "predikat", "score", "quality", "selected", "conflict",
                                 "source_url"]])
-    if not d["province_scores"].empty:
+    if not d.province_scores.empty:
         with st.expander(_("Results of the {province} provincial government (not this regency's)",
-                           province=d["province"])):
-            show_table(d["province_scores"][["assessment", "year", "predikat", "score", "quality", "selected",
+                           province=d.province)):
+            show_table(d.province_scores[["assessment", "year", "predikat", "score", "quality", "selected",
                                              "source_url"]])

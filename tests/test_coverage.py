@@ -122,12 +122,12 @@ def test_no_computation_opens_a_file(monkeypatch, builtin):
         monkeypatch.setattr(target, name, refuse)
     t = regency_coverage(date(2024, 7, 17), ["12"], reg, sc, **ref)
     assert summarise(t, date(2024, 7, 17), reg, totals).with_own_mpp == 5
-    assert coverage(date(2024, 7, 17), ["12"], reg, sc, totals, **ref).summary["covered"] == 5
+    assert coverage(date(2024, 7, 17), ["12"], reg, sc, totals, **ref).summary.with_own_mpp == 5
     assert yearly_series(date(2024, 7, 17), ["12"], reg, sc, totals, **ref).iloc[-1]["with_own_mpp"] == 5
     points = mpp_points(as_of(reg, "2024-07-17"), where)
     assert len(gaps(t, where, points)) == 28 and province_ranking(t).iloc[0]["without"] == 28
     brief = briefing_data(date(2024, 7, 17), ["12"], reg, sc, "id", **inputs)
-    assert brief.result.summary["covered"] == 5 and len(brief.gaps) == 28 and len(brief.points) == 5
+    assert brief.result.summary.with_own_mpp == 5 and len(brief.gaps) == 28 and len(brief.points) == 5
 
 
 @pytest.mark.parametrize("day", [date(2021, 12, 31), date(2024, 7, 17), date(2025, 12, 31)])
@@ -144,8 +144,8 @@ def test_overview_timeline_and_briefing_agree_on_a_date(day, builtin):
     point = yearly_series(day, [], reg, sc, totals, **reference()).iloc[-1]
     pdf = briefing_data(day, [], reg, sc, "id", **briefing_inputs([])).result.summary
     assert point["as_of"] == day
-    assert card.with_own_mpp == point["with_own_mpp"] == pdf["covered"]
-    assert card.population_covered == point["population_covered"] == pdf["population_covered"]
+    assert card.with_own_mpp == point["with_own_mpp"] == pdf.with_own_mpp
+    assert card.population_covered == point["population_covered"] == pdf.population_covered
 
 
 def test_gap_features_are_the_gaps_with_their_polygons(builtin):

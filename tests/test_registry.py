@@ -236,7 +236,7 @@ def test_known_by_counts_on_its_date_everywhere():
     assert rg.effective_date(b.registry).iloc[0] == pd.Timestamp("2022-01-31")
     t = regency_coverage(date(2022, 12, 31), ["73"], b.registry, load_scores(), **reference())
     assert bool(t.set_index("code").at["73.71", "has_mpp"])
-    assert len(regency_detail("73.71", b.registry, load_scores())["mpps"]) == 1
+    assert len(regency_detail("73.71", b.registry, load_scores()).mpps) == 1
 
 
 def test_an_inference_is_a_lead_never_an_mpp():
