@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import gettext as _gettext
 import io
+import string
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,10 +98,28 @@ def N_(msgid: str, /, **params: Any) -> Msg:
     return Msg(msgid, **params)
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` with the language's digit grouping for ``{n:,}`` (50.000 in Bahasa Indonesia)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "," and isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}".replace(",", _group_symbol(self.lang))
+        return super().format_field(value, format_spec)
+
+
+@functools.cache
+def _formatter(lang: str) -> _Formatter:
+    return _Formatter(lang)
+
+
 def gettext(lang: str, msgid: str, /, **params: Any) -> str:
-    """``msgid`` in ``lang``, with its named parameters filled in (each itself said in ``lang``)."""
+    """``msgid`` in ``lang``, with its named parameters filled in (each itself said in ``lang``; whole numbers
+    written ``{n:,}`` grouped as the language groups them)."""
     text = catalog(lang).gettext(msgid)
-    return text.format(**{k: say(lang, v) for k, v in params.items()}) if params else text
+    return _formatter(lang).format(text, **{k: say(lang, v) for k, v in params.items()}) if params else text
 
 
 def say(lang: str, text: Any) -> Any:

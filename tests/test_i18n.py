@@ -82,6 +82,17 @@ def test_messages_made_early_are_said_in_the_readers_language():
     assert translator("en")("Gaps") == "Gaps" and translator("id")("Gaps") == "Kesenjangan"
 
 
+def test_numbers_in_messages_are_grouped_as_the_reader_groups_them():
+    from geo.tables import TableError, read_table_bytes
+
+    with pytest.raises(TableError) as exc:
+        read_table_bytes(("a,b\n" + "1,2\n" * 50_001).encode(), "besar.csv")
+    assert "more than 50,000 data rows" in str(exc.value)  # English where no language is known
+    assert "lebih dari 50.000 baris data" in exc.value.say("id")
+    assert "more than 50,000 data rows" in exc.value.say("en")
+    assert gettext("id", "{name!r} {n}", name="Medan", n=1234) == "'Medan' 1234"  # other fields as str.format
+
+
 # ------------------------------------------------------------------------------------------------------------------
 # Every page, both languages
 # ------------------------------------------------------------------------------------------------------------------
