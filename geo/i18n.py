@@ -176,6 +176,11 @@ def _group_symbol(lang: str) -> str:
     return get_group_symbol(locale(lang))
 
 
+def fmt_decimal(x: float, lang: str, pattern: str = "#,##0.0") -> str:
+    """A number with the language's decimal and grouping symbols (Babel ``pattern``: 182,4 / 182.4)."""
+    return format_decimal(x, format=pattern, locale=locale(lang))
+
+
 def fmt_pct(x: float, lang: str, digits: int = 1) -> str:
     return format_percent(x, format="#,##0." + "0" * digits + "%" if digits else "#,##0%", locale=locale(lang))
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .i18n import N_, Msg, catalog, say
+from .i18n import N_, Msg, catalog, fmt_decimal, fmt_int, fmt_pct, say
 
 #: Column → its label (translated through the catalog).
 COLUMNS: dict[str, Msg] = {
@@ -71,6 +71,15 @@ VALUES: dict[str, dict[Any, Msg]] = {
 CATALOG_TEXT_COLUMNS = ("reason",)
 BOOLEAN_COLUMNS = ("has_mpp", "province_run", "province_run_mpp", "selected", "mpp_in_registry", "counted_nationally")
 YES, NO, NO_DATA = N_("yes"), N_("no"), N_("no data")
+#: How a column's numbers are written for people, in the reader's language: ``int`` grouped (4.140.295), a Babel
+#: pattern for decimals (182,4 km), ``pct`` a share (12,3%). Other numbers (years, codes, small counts) as they are.
+NUMBER_FORMATS: dict[str, str] = {
+    **dict.fromkeys(("population", "people_without", "population_covered", "population_total"), "int"),
+    **dict.fromkeys(("nearest_mpp_km", "polygon_km2", "official_km2", "area_km2"), "#,##0.0"),
+    **dict.fromkeys(("score", "rb_score", "sakip_score"), "#,##0.0#"),
+    "ratio": "#,##0.0##",
+    **dict.fromkeys(("coverage_rate", "served_rate", "share_named"), "pct"),
+}
 
 
 def column_label(column: str, lang: str) -> str:
@@ -90,6 +99,23 @@ def value_label(column: str, value: Any, lang: str) -> Any:
     if column in CATALOG_TEXT_COLUMNS and isinstance(value, str) and value:
         return catalog(lang).gettext(value)  # a fixed reason of our rules, stored as text; anything else unchanged
     return value
+
+
+def number_text(column: str, value: Any, lang: str) -> Any:
+    """A number of ``column`` written for people in ``lang`` (:data:`NUMBER_FORMATS`); a missing one as "no data";
+    a column without a format, or a value that is not a number, unchanged."""
+    kind = NUMBER_FORMATS.get(column)
+    if kind is None:
+        return value
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return say(lang, NO_DATA)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not pd.api.types.is_number(value):
+        return value
+    if kind == "int":
+        return fmt_int(value, lang)
+    if kind == "pct":
+        return fmt_pct(float(value), lang)
+    return fmt_decimal(float(value), lang, kind)
 
 
 def localize(df: pd.DataFrame, lang: str, english: bool = False, missing: bool = True) -> pd.DataFrame:

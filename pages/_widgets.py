@@ -2,39 +2,45 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from geo.labels import column_label, localize
+from geo.labels import NUMBER_FORMATS, localize, number_text
 from pages._language import lang, tr
 from pages._loaders import (
     active_registry,
     active_scores,
 )
 
+#: Up to this many rows, numbers are written in the reader's language (a pandas Styler's display values, the numbers
+#: kept for sorting); a longer table (an upload's report) shows them as the browser writes them.
+STYLED_ROWS = 5_000
+
 
 def show_table(df: pd.DataFrame, **kwargs) -> None:
     """A dataframe for people (geo.labels.localize): columns and coded values in words, unknown text as "no data",
-    numbers formatted by column; long reasons wrap in a wide column."""
+    numbers written in the reader's language (4.140.295; 182,4 km; 12,3%) and still sorted as numbers, a missing
+    number as a dash (not "None"); long reasons wrap in a wide column."""
     language = lang()
     shown = localize(df, language)
     config: dict[str, Any] = {}
-    for col in df.columns:
-        label = column_label(col, language)
-        if col == "nearest_mpp_km":
-            config[label] = st.column_config.NumberColumn(label, format="%.1f")
-        elif col in ("coverage_rate", "served_rate", "share_named"):
-            config[label] = st.column_config.NumberColumn(label, format="percent")
-        elif col in ("population", "people_without", "population_covered", "population_total"):
+    formats: dict[str, Any] = {}
+    for col, label in zip(df.columns, shown.columns):
+        if col in NUMBER_FORMATS and len(df) <= STYLED_ROWS:
+            formats[label] = functools.partial(number_text, col, lang=language)
+            config[label] = st.column_config.NumberColumn(label)  # no format: the Styler's text is shown
+        elif col in NUMBER_FORMATS:
             config[label] = st.column_config.NumberColumn(label, format="localized")
         elif col in ("row", "code", "status"):
             config[label] = st.column_config.Column(label, width="small")
         elif col == "reason":
             config[label] = st.column_config.TextColumn(label, width="large")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+    data = shown.style.format(formats) if formats else shown
+    st.dataframe(data, hide_index=True, width="stretch", column_config=config, placeholder="–", **kwargs)
 
 
 def show_report(report: pd.DataFrame) -> None:

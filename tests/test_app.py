@@ -117,6 +117,27 @@ def test_gaps_page_table_and_downloads_match_geo():
     assert ranking.iloc[0][col("without")] == 28
 
 
+def shown_text(at: AppTest, i: int):
+    """The text a person reads in the i-th table (the Styler's display values), beside ``at.dataframe[i].value``."""
+    import pyarrow as pa
+
+    styler = at.dataframe[i].proto.arrow_data.styler
+    return pa.ipc.open_stream(styler.display_values).read_all().to_pandas()
+
+
+@pytest.mark.parametrize("lang, people, km, share", [("id", "369.817", "182,4", "15,2%"),
+                                                      ("en", "369,817", "182.4", "15.2%")])
+def test_numbers_in_tables_are_written_in_the_readers_language_and_sorted_as_numbers(lang, people, km, share):
+    at = run("pages/kesenjangan.py", as_of="2024-07-17", province="12", lang=lang)
+    data, text = at.dataframe[0].value, shown_text(at, 0)
+    row = list(data[col("code", lang)]).index("12.14")  # Kabupaten Nias Selatan, the farthest from an MPP
+    assert text.at[row, col("population", lang)] == people and text.at[row, col("nearest_mpp_km", lang)] == km
+    assert data[col("population", lang)].dtype.kind in "iuf"  # the numbers themselves, so sorting stays numeric
+    assert at.dataframe[0].proto.placeholder == "–"  # a missing number is a dash, never "None"
+    ranking = shown_text(at, 1)
+    assert ranking.at[0, col("served_rate", lang)] == share  # 5 of 33 served
+
+
 def test_scores_page_states_what_is_unknown():
     at = run("pages/skor.py", as_of="2024-07-17")
     text = " ".join(m.value for m in at.markdown)

@@ -44,3 +44,15 @@ def test_every_curated_table_downloads_with_words_for_headers_and_codes():
     assert set(reg["Dasar tanggal"]) <= {"peresmian nasional", "pembukaan daerah", "hanya diketahui ada",
                                          "uji coba atau peluncuran terbatas"}
     assert set(reg["Dihitung secara nasional"]) <= {"ya", "tidak"}
+
+
+def test_numbers_are_written_per_column_in_the_readers_language():
+    from geo.labels import NUMBER_FORMATS, number_text
+
+    assert number_text("population", 4140295, "id") == "4.140.295" and number_text("population", 4140295, "en") == "4,140,295"
+    assert number_text("nearest_mpp_km", 182.44, "id") == "182,4" and number_text("nearest_mpp_km", 182.44, "en") == "182.4"
+    assert number_text("score", 72.35, "id") == "72,35" and number_text("rb_score", 68.1, "id") == "68,1"
+    assert number_text("coverage_rate", 0.1515, "id") == "15,2%"
+    assert number_text("population", None, "id") == "tidak ada data"
+    assert number_text("year", 2024, "id") == 2024 and "year" not in NUMBER_FORMATS  # years are never grouped
+    assert number_text("code", "12.14", "id") == "12.14"
