@@ -32,7 +32,7 @@ clicked = show_view(view("map", when, provinces, layer, lang()), 640, f"map-{lay
 with st.expander(_("This map as a table")):
     show_table(layer_table(table, layer), height=420)
 export_buttons(when, provinces, layer)
-st.page_link("pages/presentasi.py", label=_("Presentation mode"), icon="🖥️",
+st.page_link("pages/presentasi.py", label=_("Presentation mode"), icon=":material/slideshow:",
              query_params={"layer": layer, "as_of": when.isoformat(), "lang": lang(), "province": list(provinces)})
 st.caption(_("Click a regency on the map for its detail."))
 code = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
