@@ -5,12 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-# Offline here and in CI: read the pinned upstream boundary files from ../shared when that folder exists.
-# Elsewhere the app downloads the same files once (verified by sha256) and caches them.
-SHARED_BOUNDARIES := $(abspath ../shared/data/boundaries/cahyadsn__wilayah_boundaries)
-ifneq ($(wildcard $(SHARED_BOUNDARIES)/db),)
-export PETA_MPP_BOUNDARIES ?= $(SHARED_BOUNDARIES)
-endif
+# Offline here and in CI, the app reads the pinned upstream files from ../shared when that folder exists (geo.sources);
+# elsewhere it downloads the same files once (verified by sha256) and caches them.
 
 .PHONY: run test test-quick bench serve system-packages chromium messages
 

@@ -15,10 +15,7 @@ from pathlib import Path
 import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-shared = ROOT.parent / "shared" / "data" / "boundaries" / "cahyadsn__wilayah_boundaries"
-if shared.is_dir():
-    os.environ.setdefault("PETA_MPP_BOUNDARIES", str(shared))
+sys.path.insert(0, str(ROOT))  # the upstream files: ../shared when it exists, else the download cache (geo.sources)
 
 
 def main() -> None:

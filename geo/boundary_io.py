@@ -54,8 +54,9 @@ def cache_is_ready() -> bool:
 
 
 def builtin_boundaries(source: BoundarySource | None = None, rebuild: bool = False) -> BoundarySet:
-    """The built-in boundaries, from the GeoParquet cache when it matches the sources' checksums."""
-    source = source or boundary_source()
+    """The built-in boundaries, from the GeoParquet cache when it matches the sources' checksums (the pinned ones,
+    known without reading the files: a warm cache needs no source files), else built from ``source`` (default: the
+    resolved pinned files, see :func:`geo.sources.boundary_source`)."""
     folder = _cache_folder(source)
     files = {lvl: folder / f"{lvl}.parquet" for lvl in LEVEL_FILES}
     report_file = folder / "report.json"
@@ -66,7 +67,7 @@ def builtin_boundaries(source: BoundarySource | None = None, rebuild: bool = Fal
                                json.loads(report_file.read_text()))
         except Exception:  # a corrupt cache is rebuilt
             pass
-    built = build_from_source(source)
+    built = build_from_source(source or boundary_source())
     folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder))
     for lvl, gdf in (("full", built.full), ("national", built.national), ("province", built.province)):
@@ -87,7 +88,7 @@ def load_boundaries(level: Level = "national") -> gpd.GeoDataFrame:
 
     Loaded once per process and source fingerprint; callers must not modify the result in place.
     """
-    b = _builtin_cached(boundary_source().fingerprint())
+    b = _builtin_cached(pinned_fingerprint())
     return {"full": b.full, "national": b.national, "province": b.province}[level]
 
 

@@ -23,7 +23,7 @@ from typing import Callable
 
 from . import settings
 from .errors import PetaError
-from .i18n import N_
+from .i18n import N_, Msg
 
 
 @dataclass(frozen=True)
@@ -95,11 +95,11 @@ UPSTREAM_FILES: dict[str, str] = {
     "db/prov/wilayah_boundaries_prov_8.sql": "600f347431d4083980d9be57f1f46ecebd518091110cf6f922e760054bea343c",
 }
 
-BOUNDARIES = PinnedSource("regency boundaries", "cahyadsn/wilayah_boundaries", "3c5a7960f4d227a38489094d84252bdbb3f978a5",
+BOUNDARIES = PinnedSource(N_("regency boundaries"), "cahyadsn/wilayah_boundaries", "3c5a7960f4d227a38489094d84252bdbb3f978a5",
                           "MIT, Copyright (c) 2024 Cahya DSN", "boundaries",
                           "boundaries/cahyadsn__wilayah_boundaries", UPSTREAM_FILES)
 REGION_STATS = PinnedSource(
-    "population and official areas", "cahyadsn/wilayah", "b7ad440a1322e7be3189a16a8cac35f7d4c3d7f7",
+    N_("population and official areas"), "cahyadsn/wilayah", "b7ad440a1322e7be3189a16a8cac35f7d4c3d7f7",
     "MIT, Copyright (c) 2017-2025 Cahya DSN", "region_stats", "regions_stats/cahyadsn__wilayah",
     {"db/wilayah_penduduk.sql": "b0b6b9dc70fa6a4fdb9e05bf00ec549ed8f6cf0bb82f6407281dfac674b10447",
      "db/wilayah_luas.sql": "3ffd506eaabaa2bfa101fb24c5e40582cf9548be38adba53a561d0ed7478c043"})
@@ -171,10 +171,12 @@ def verify_folder(root: Path, source: PinnedSource = BOUNDARIES) -> dict[str, Pa
     if missing or wrong:
         parts = []
         if missing:
-            parts.append(f"{len(missing)} missing (first: {missing[0]})")
+            parts.append(N_("{n} missing (first: {first})", n=len(missing), first=missing[0]))
         if wrong:
-            parts.append(f"{len(wrong)} with a checksum that differs from commit {source.commit[:7]} (first: {wrong[0]})")
-        raise SourceError(f"{source.name} folder {root}: " + "; ".join(parts), where=str(root))
+            parts.append(N_("{n} with a checksum that differs from commit {commit} (first: {first})", n=len(wrong),
+                            commit=source.commit[:7], first=wrong[0]))
+        raise SourceError(N_("{source_name} folder {root}: {problems}", source_name=source.name, root=root,
+                             problems=Msg.join("; ", parts)), where=str(root))
     return files
 
 

@@ -11,20 +11,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SHARED_BOUNDARIES = SHARED / "data" / "boundaries" / "cahyadsn__wilayah_boundaries"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helpers (load_driver)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def environment():
-    """The settings every test runs with, unless the caller set them: the shared upstream boundary files (offline)
-    and a cache folder inside the checkout. Set for the session, undone at its end; the app and command-line
-    processes the tests start inherit them. A test that needs another value sets it with ``monkeypatch``."""
+    """The settings every test runs with, unless the caller set them: a cache folder inside the checkout (the
+    upstream files come from ``../shared``, which geo.sources finds by itself). Set for the session, undone at its
+    end; the app and command-line processes the tests start inherit it. A test that needs another value sets it
+    with ``monkeypatch``."""
     with pytest.MonkeyPatch.context() as mp:
-        if not os.environ.get("PETA_MPP_BOUNDARIES") and SHARED_BOUNDARIES.is_dir():
-            mp.setenv("PETA_MPP_BOUNDARIES", str(SHARED_BOUNDARIES))
         if not os.environ.get("PETA_MPP_CACHE"):
             mp.setenv("PETA_MPP_CACHE", str(ROOT / ".cache"))
         yield
@@ -32,9 +29,13 @@ def environment():
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} is missing: the tests run on the shared reference data beside the checkout")
-    return SHARED
+    """The shared reference data beside the checkout (setting ``shared``, ``../shared`` by default)."""
+    from geo import settings
+
+    folder = settings.get("shared")
+    if not folder.is_dir():
+        pytest.fail(f"{folder} is missing: the tests run on the shared reference data beside the checkout")
+    return folder
 
 
 @pytest.fixture(scope="session")
