@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import gazetteer as gz
+from .i18n import N_
 from .registry import as_of as registry_as_of
 from .registry import effective_date, official_total_on
 from .scores import latest_scores
@@ -40,7 +41,7 @@ def parse_as_of(as_of: str | date | None = None, year: int | None = None) -> dat
     try:
         return date.fromisoformat(str(as_of))
     except ValueError as exc:
-        raise ValueError(f"{as_of!r} is not a date (YYYY-MM-DD)") from exc
+        raise ValueError(N_("{value!r} is not a date (YYYY-MM-DD)", value=as_of)) from exc
 
 
 def regency_coverage(when: date, provinces: Iterable[str] | None, registry: pd.DataFrame,

@@ -477,7 +477,8 @@ def resolve_provinces(values: Iterable[str] | None) -> list[str]:
     for v in values or []:
         codes = province_codes(v)
         if codes is None:
-            raise ValueError(f"unknown province {v!r}: give a province name, code (e.g. 12) or abbreviation (e.g. Sumut)")
+            raise ValueError(N_("unknown province {value!r}: give a province name, code (e.g. 12) or abbreviation "
+                                "(e.g. Sumut)", value=v))
         out.extend(sorted(codes))
     return list(dict.fromkeys(out))
 

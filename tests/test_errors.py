@@ -42,6 +42,10 @@ def test_each_kind_of_failure_is_one_line_and_exit_2(tmp_path):
     # The same failure in the reader's language (PETA_MPP_LANG=id).
     p = run("boundaries", str(tmp_path / "missing.geojson"), env={"PETA_MPP_LANG": "id"})
     assert one_line_exit_2(p).endswith("missing.geojson: berkas tidak ada"), p.stderr
+    p = run("coverage", "--province", "Atlantis", env={"PETA_MPP_LANG": "id"})
+    assert "provinsi 'Atlantis' tidak dikenal" in one_line_exit_2(p)
+    p = run("coverage", "--as-of", "2024-13-01", env={"PETA_MPP_LANG": "id"})
+    assert one_line_exit_2(p) == "error: '2024-13-01' bukan tanggal (TTTT-BB-HH)"
 
 
 def test_python_m_geo_is_the_program_the_tests_call_in_process(tmp_path):
