@@ -20,6 +20,14 @@ class CliError(PetaError):
     """An input problem to report in one line (exit status 2)."""
 
 
+def _words() -> Any:
+    """The translator for the command line's language (setting ``cli_lang``, ``PETA_MPP_LANG``)."""
+    from . import settings
+    from .i18n import translator
+
+    return translator(settings.get("cli_lang"))
+
+
 def _print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=1, ensure_ascii=False, default=str))
 
@@ -31,26 +39,35 @@ def cmd_boundaries(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
         return 0
+    _ = _words()
     src = report.get("source", {})
-    print(f"Boundary source: {src.get('path') or src.get('root')} ({src.get('origin')})")
+    origin = {"local folder": _("local folder"), "download cache": _("download cache"), "file": _("file")}
+    print(_("Boundary source: {where} ({origin})", where=src.get("path") or src.get("root"),
+            origin=origin.get(src.get("origin"), src.get("origin"))))
     for note in report.get("notes", []):
-        print(f"Note: {note}")
-    print(f"Features read:        {report['features_read']}")
-    print(f"Regencies matched:    {report['matched']} of 514")
-    acc = report["accounting"]
-    print("Features:             " + ", ".join(f"{v} {k}" for k, v in acc.items()))
-    print(f"Geometries repaired:  {report['repaired']}; invalid after cleaning: {report['invalid']}")
-    print(f"Overlap share:        {report['overlap_share_before']:.4%} before, {report['overlap_share']:.4%} after")
-    if report["missing_official"]:
-        print(f"Official regencies without a polygon ({len(report['missing_official'])}): "
-              + ", ".join(report["missing_official"][:30]) + (" ..." if len(report["missing_official"]) > 30 else ""))
-    for title, key in (("Unmatched", "unmatched"), ("Duplicates", "duplicates"), ("No geometry", "no_geometry"),
-                       ("Remapped", "remapped")):
+        print(_("Note: {note}", note=_.say(note)))
+    print(_("Features read: {n}", n=report["features_read"]))
+    print(_("Regencies matched: {matched} of {total}", matched=report["matched"], total=514))
+    outcomes = {"matched": _("matched"), "duplicate": _("duplicate"), "unmatched": _("unmatched"),
+                "ambiguous": _("ambiguous"), "no geometry": _("no geometry")}
+    print(_("Features: {counts}", counts=", ".join(f"{v} {outcomes.get(k, k)}" for k, v in report["accounting"].items())))
+    print(_("Geometries repaired: {repaired}; invalid after cleaning: {invalid}", repaired=report["repaired"],
+            invalid=report["invalid"]))
+    print(_("Overlap share: {before} before, {after} after", before=_.pct(report["overlap_share_before"], 4),
+            after=_.pct(report["overlap_share"], 4)))
+    missing = report["missing_official"]
+    if missing:
+        print(_("Official regencies without a polygon ({n}): {codes}", n=len(missing),
+                codes=", ".join(missing[:30]) + (" ..." if len(missing) > 30 else "")))
+    titles = {"unmatched": _("Unmatched"), "duplicates": _("Duplicates"), "no_geometry": _("No geometry"),
+              "remapped": _("Remapped")}
+    for key, title in titles.items():
         rows = report[key]
         if rows:
             print(f"{title} ({len(rows)}):")
             for r in rows:
-                print(f"  {r['feature']}: {r.get('name')!r} code {r.get('code') or r.get('code_in')!r}: {r['reason']}")
+                print("  " + _("{feature}: {name!r} code {code!r}: {reason}", feature=r["feature"], name=r.get("name"),
+                               code=r.get("code") or r.get("code_in"), reason=_.say(r["reason"])))
     return 0
 
 
@@ -58,9 +75,10 @@ def cmd_match(args: argparse.Namespace) -> int:
     from .gazetteer import match_table
     from .tables import read_table
 
+    _ = _words()
     df = read_table(args.file)
     for note in df.attrs.get("notes", []):
-        print(f"note: {note}", file=sys.stderr)
+        print(_("note: {note}", note=_.say(note)), file=sys.stderr)
     try:
         out = match_table(df, args.name_column, args.province_column)
     except KeyError as exc:
@@ -70,14 +88,13 @@ def cmd_match(args: argparse.Namespace) -> int:
         from .tables import write_table
 
         write_table(out, args.out)
-        print(f"Wrote {len(out)} rows to {args.out}", file=sys.stderr)
+        print(_("Wrote {n} rows to {path}", n=len(out), path=args.out), file=sys.stderr)
     else:
         from .tables import safe_for_spreadsheet
 
         safe_for_spreadsheet(out).to_csv(sys.stdout, index=False)
-    print("Matched {m}, ambiguous {a}, unmatched {u} of {n} rows".format(
-        m=counts.get("matched", 0), a=counts.get("ambiguous", 0), u=counts.get("unmatched", 0), n=len(out)),
-        file=sys.stderr)
+    print(_("Matched {m}, ambiguous {a}, unmatched {u} of {n} rows", m=counts.get("matched", 0),
+            a=counts.get("ambiguous", 0), u=counts.get("unmatched", 0), n=len(out)), file=sys.stderr)
     return 0
 
 
@@ -163,20 +180,20 @@ def _load_inputs(args: argparse.Namespace):
 
         result = read_mpp_file(args.mpp_file)
         report = result
-        print(f"{args.mpp_file}: {result.accepted} rows accepted ({result.warnings} with a warning), "
-              f"{result.rejected} rejected", file=sys.stderr)
-        from . import settings
-        from .i18n import say
-
-        lang = settings.get("cli_lang")
+        _ = _words()
+        print(_("{file}: {accepted} rows accepted ({warnings} with a warning), {rejected} rejected", file=args.mpp_file,
+                accepted=result.accepted, warnings=result.warnings, rejected=result.rejected), file=sys.stderr)
+        status = {"warning": _("warning"), "rejected": _("rejected")}
         for note in result.notes:
-            print(f"  note: {say(lang, note)}", file=sys.stderr)
+            print("  " + _("note: {note}", note=_.say(note)), file=sys.stderr)
         for r in result.report[result.report["status"] != "accepted"].itertuples():
-            print(f"  row {r.row}: {r.status}: {say(lang, r.reason)}", file=sys.stderr)
+            print("  " + _("row {row}: {status}: {reason}", row=r.row, status=status.get(r.status, r.status),
+                           reason=_.say(r.reason)), file=sys.stderr)
         if getattr(args, "merge", False):
             registry, outcome = merge_registry(registry, result.data)
-            print(f"  merged into the built-in registry: {int((outcome['outcome'] == 'added').sum())} MPP(s) added, "
-                  f"{int((outcome['outcome'] != 'added').sum())} already there", file=sys.stderr)
+            print("  " + _("merged into the built-in registry: {added} MPP(s) added, {there} already there",
+                           added=int((outcome["outcome"] == "added").sum()),
+                           there=int((outcome["outcome"] != "added").sum())), file=sys.stderr)
         else:
             registry = result.data
     return registry, load_scores(), load_official_totals(), report
@@ -199,31 +216,37 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from .inputs import reference
 
     when, provinces = _scope(args)
-    registry, scores, totals, _ = _load_inputs(args)
+    registry, scores, totals, _report = _load_inputs(args)
     result = coverage(when, provinces, registry, scores, totals, **reference())
     table = result.table.drop(columns=["regency_type"])
     if args.csv:
         from .tables import write_table
 
         write_table(table, args.csv)
-        print(f"wrote {len(table)} regencies to {args.csv}", file=sys.stderr)
+        _ = _words()
+        print(_("wrote {n} regencies to {path}", n=len(table), path=args.csv), file=sys.stderr)
     if args.json:
         _print_json({"as_of": when.isoformat(), "provinces": provinces, "regencies": to_json_records(table),
                      "province_scores": to_json_records(result.province_scores), "summary": result.summary.as_dict()})
     elif not args.csv:
-        s = result.summary
-        print(f"As of {when.isoformat()} ({s.scope}): {s.with_own_mpp} of {s.regencies} regencies have their own "
-              f"MPP ({s.coverage_rate:.1%}); {s.served} are served (own or province-run); "
-              f"{s.without_service} have no MPP service")
-        print(f"MPPs as KemenPAN-RB counts them: {s.mpps_counted}; MPPs in the registry: {s.mpps_in_registry}")
+        s, _ = result.summary, _words()
+        scope = _("national") if s.scope == "national" else _("provinces")
+        print(_("As of {date} ({scope}): {covered} of {regencies} regencies have their own MPP ({share}); {served} are "
+                "served (own or province-run); {without} have no MPP service", date=when.isoformat(), scope=scope,
+                covered=s.with_own_mpp, regencies=s.regencies, share=_.pct(s.coverage_rate), served=s.served,
+                without=s.without_service))
+        print(_("MPPs as KemenPAN-RB counts them: {counted}; MPPs in the registry: {registry}", counted=s.mpps_counted,
+                registry=s.mpps_in_registry))
         if s.population_total:
-            print(f"Registered residents (Dukcapil 2025, not a census): {s.population_covered:,} of "
-                  f"{s.population_total:,} live in a regency with its own MPP; {s.population_served:,} are served")
+            print(_("Registered residents (Dukcapil 2025, not a census): {covered} of {total} live in a regency with "
+                    "its own MPP; {served} are served", covered=_.int(s.population_covered),
+                    total=_.int(s.population_total), served=_.int(s.population_served)))
         if s.official_total is not None:
-            print(f"KemenPAN-RB's national count on {s.official_total_as_of}: {s.official_total}; "
-                  f"the registry names {s.registry_named_nationally} of them (national)")
+            print(_("KemenPAN-RB's national count on {date}: {total}; the registry names {named} of them (national)",
+                    date=s.official_total_as_of, total=s.official_total, named=s.registry_named_nationally))
         for r in result.province_scores.itertuples():
-            print(f"Province {r.name}: {r.assessment} {r.predikat or '-'} {'' if r.score != r.score else r.score} ({r.year})")
+            result = " ".join(str(x) for x in (r.assessment, r.predikat or "-", r.score) if x == x and x is not None)
+            print(_("Province {name}: {result} ({year})", name=r.name, result=result, year=r.year))
         cols = ["code", "name", "has_mpp", "first_mpp_on", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]
         print(table[cols].to_string(index=False))
     return 0
@@ -238,7 +261,7 @@ def cmd_render_map(args: argparse.Namespace) -> int:
     from .registry import as_of
 
     when, provinces = _scope(args)
-    registry, scores, totals, _ = _load_inputs(args)
+    registry, scores, totals, _report = _load_inputs(args)
     result = coverage(when, provinces, registry, scores, totals, **reference())
     drawn = map_inputs(provinces)
     gdf = attach_geometry(result.table, drawn["shapes"])
@@ -253,8 +276,10 @@ def cmd_render_map(args: argparse.Namespace) -> int:
     html = standalone_html(m)
     Path(args.out).write_text(html, encoding="utf-8")
     s = result.summary
-    print(f"wrote {args.out}: {len(gdf)} regencies, {s.with_own_mpp} with an MPP, {len(points)} MPP markers, "
-          f"{len(html.encode()) / 1e6:.2f} MB", file=sys.stderr)
+    _ = _words()
+    print(_("wrote {path}: {n} regencies, {covered} with an MPP, {markers} MPP markers, {mb} MB", path=args.out,
+            n=len(gdf), covered=s.with_own_mpp, markers=len(points), mb=f"{len(html.encode()) / 1e6:.2f}"),
+          file=sys.stderr)
     return 0
 
 
@@ -265,14 +290,16 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     from .inputs import briefing_inputs
 
     when, provinces = _scope(args)
-    registry, scores, totals, _ = _load_inputs(args)
+    registry, scores, totals, _report = _load_inputs(args)
     fmt = args.format or ("png" if str(args.out).lower().endswith(".png") else "pdf")
     t = time.perf_counter()
     data = briefing_data(when, provinces, registry, scores, args.lang,
                          **{**briefing_inputs(provinces), "totals": totals})
     blob = briefing_pdf(data, args.layer) if fmt == "pdf" else briefing_png(data, args.layer)
     Path(args.out).write_bytes(blob)
-    print(f"wrote {args.out}: {fmt.upper()}, {len(blob) / 1e3:.0f} kB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    _ = _words()
+    print(_("wrote {path}: {fmt}, {kb} kB in {seconds} s", path=args.out, fmt=fmt.upper(), kb=f"{len(blob) / 1e3:.0f}",
+            seconds=f"{time.perf_counter() - t:.1f}"), file=sys.stderr)
     return 0
 
 

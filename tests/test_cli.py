@@ -26,7 +26,22 @@ def test_boundaries_json_on_builtin_data(builtin):
 
 def test_boundaries_text_report(builtin):
     p = run("boundaries")
-    assert p.returncode == 0 and "Regencies matched:    514 of 514" in p.stdout
+    assert p.returncode == 0 and "Regencies matched: 514 of 514" in p.stdout
+    assert "Features: 514 matched, 0 duplicate, 0 unmatched, 0 ambiguous, 0 no geometry" in p.stdout
+    p = run("boundaries", env={"PETA_MPP_LANG": "id"})  # the same report for an Indonesian reader
+    assert "Kabupaten/kota cocok: 514 dari 514" in p.stdout and "Geometri diperbaiki: 124" in p.stdout
+    assert "Bagian tumpang tindih: 0,3496% sebelum" in p.stdout
+
+
+def test_coverage_summary_in_either_language(builtin):
+    en = run("coverage", "--province", "Sumut", "--as-of", "2024-07-17").stdout.splitlines()
+    assert en[0].startswith("As of 2024-07-17 (provinces): 5 of 33 regencies have their own MPP (15.2%)")
+    assert "4,140,295 of 15,640,905 live in a regency with its own MPP" in en[2]
+    idn = run("coverage", "--province", "Sumut", "--as-of", "2024-07-17", env={"PETA_MPP_LANG": "id"}).stdout
+    lines = idn.splitlines()
+    assert lines[0].startswith("Per 2024-07-17 (provinsi): 5 dari 33 kabupaten/kota memiliki MPP sendiri (15,2%)")
+    assert "4.140.295 dari 15.640.905 tinggal di kabupaten/kota dengan MPP sendiri" in lines[2]
+    assert "Provinsi Sumatera Utara: SAKIP B (2023)" in idn
 
 
 def test_match_keeps_rows_and_adds_columns(tmp_path):
@@ -42,6 +57,8 @@ def test_match_keeps_rows_and_adds_columns(tmp_path):
     assert list(df["status"]) == ["matched", "ambiguous", "unmatched"]
     assert df.loc[0, "code"] == "32.04"
     assert "Matched 1, ambiguous 1, unmatched 1 of 3 rows" in p.stderr
+    p = run("match", str(src), "--name-column", "nama", "--province-column", "prov", env={"PETA_MPP_LANG": "id"})
+    assert "Cocok 1, ambigu 1, tidak cocok 1 dari 3 baris" in p.stderr
 
 
 def test_match_xlsx_to_xlsx(tmp_path):
