@@ -30,14 +30,9 @@ def main() -> None:
 
     from geo import assets
     from geo.boundaries import attach_geometry
-    from geo.boundary_io import (
-        borders_for,
-        load_boundaries,
-        read_upstream_sql,
-        representative_points,
-    )
+    from geo.boundary_io import read_upstream_sql
     from geo.coverage import regency_coverage
-    from geo.inputs import reference
+    from geo.inputs import centres, map_inputs, reference
     from geo.maps import coverage_map, mpp_points
     from geo.registry import as_of, load_registry
     from geo.scores import load_scores
@@ -47,12 +42,12 @@ def main() -> None:
 
     def build(when: date, provinces: list[str]) -> folium.Map:
         table = regency_coverage(when, provinces, reg, sc, **reference())
-        gdf = attach_geometry(table, load_boundaries("province" if provinces else "national"))
+        drawn = map_inputs(provinces)
+        gdf = attach_geometry(table, drawn["shapes"])
         live = as_of(reg, when)
         if provinces:
             live = live[live["province_code"].isin(provinces)]
-        return coverage_map(gdf, "coverage", "id", mpps=mpp_points(live, representative_points()),
-                            outlines=borders_for("province" if provinces else "national", tuple(provinces)))
+        return coverage_map(gdf, "coverage", "id", mpps=mpp_points(live, centres()), outlines=drawn["borders"])
 
     when = date(2025, 12, 31)
     m = assets.served(build(when, []))

@@ -1,10 +1,10 @@
-"""Regency boundaries: read any source, reconcile every feature to the gazetteer, make the result fit for maps.
+"""Regency boundaries: reconcile every feature of any source to the gazetteer, make the result fit for maps.
 
-Pipeline: read (upstream SQL dumps or any vector file via pyogrio) -> reconcile (code first, else name within
-province; every feature accounted for) -> repair (make_valid) -> resolve overlaps (the smaller unit keeps a
-contested area) -> simplify per display level with shared edges kept shared (shapely ``coverage_simplify``) ->
-the display levels. Everything here is data in, data out: reading files and the GeoParquet cache of the built-in set
-are in :mod:`geo.boundary_io`.
+Pipeline: parse (the upstream SQL dumps; other vector files are read by :mod:`geo.vectorio`) -> reconcile (code
+first, else name within province; every feature accounted for) -> repair (make_valid) -> resolve overlaps (the
+smaller unit keeps a contested area) -> simplify per display level with shared edges kept shared (shapely
+``coverage_simplify``). Everything here is data in, data out: reading files and the GeoParquet cache of the built-in
+set are in :mod:`geo.boundary_io`.
 
 Geometries are EPSG:4326 (lon, lat). Areas for reporting are computed in an equal-area projection.
 """
@@ -454,7 +454,7 @@ def build(raw: gpd.GeoDataFrame, source: dict[str, Any] | None = None) -> Bounda
 
 def attach_geometry(table: pd.DataFrame, shapes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The one join of a table keyed by regency ``code`` with its polygons (``shapes``, e.g. from
-    :func:`load_boundaries`): the table's rows and order, each with its regency's geometry."""
+    :func:`geo.boundary_io.load_boundaries`): the table's rows and order, each with its regency's geometry."""
     geoms = shapes.set_index("code")["geometry"]
     return gpd.GeoDataFrame(table, geometry=table["code"].map(geoms).values, crs=shapes.crs or CRS)
 

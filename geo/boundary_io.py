@@ -70,8 +70,8 @@ def builtin_boundaries(source: BoundarySource | None = None, rebuild: bool = Fal
     built = build_from_source(source or boundary_source())
     folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder))
-    for lvl, gdf in (("full", built.full), ("national", built.national), ("province", built.province)):
-        gdf.to_parquet(tmp / f"{lvl}.parquet")
+    for lvl in LEVEL_FILES:
+        getattr(built, lvl).to_parquet(tmp / f"{lvl}.parquet")
         os.replace(tmp / f"{lvl}.parquet", files[lvl])
     report_file.write_text(json.dumps(built.report, indent=1, ensure_ascii=False))
     tmp.rmdir()
@@ -88,8 +88,7 @@ def load_boundaries(level: Level = "national") -> gpd.GeoDataFrame:
 
     Loaded once per process and source fingerprint; callers must not modify the result in place.
     """
-    b = _builtin_cached(pinned_fingerprint())
-    return {"full": b.full, "national": b.national, "province": b.province}[level]
+    return getattr(_builtin_cached(pinned_fingerprint()), level)
 
 
 @lru_cache(maxsize=128)
@@ -120,7 +119,8 @@ def reconciliation_report(path: str | Path | bytes | None = None, code_column: s
         out = dict(built.report)
         out["area_vs_official"] = area_vs_official(built.full, regency_stats())
         return out
-    raw = read_vector_bytes(bytes(path), name or "upload") if isinstance(path, (bytes, bytearray)) else read_vector(path)
+    uploaded = isinstance(path, (bytes, bytearray))
+    raw = read_vector_bytes(bytes(path), name or "upload") if uploaded else read_vector(path)
     out = boundary_report(raw, regency_stats(), code_column, name_column, province_column)
-    out["source"] = {"origin": "file", "path": str(name if isinstance(path, (bytes, bytearray)) else (name or path))}
+    out["source"] = {"origin": "file", "path": str(name if uploaded else (name or path))}
     return out

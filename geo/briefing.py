@@ -116,9 +116,8 @@ def draw_map(ax: Any, table: pd.DataFrame, provinces: list[str], layer: str, lan
     gdf = attach_geometry(table, shapes)
     colours, entries = layer_classes(gdf, layer, lang)
     gdf.plot(ax=ax, color=colours, edgecolor="#525252", linewidth=0.15 if not provinces else 0.3)
-    b = borders
-    if len(b) and not b.geometry.iloc[0].is_empty:
-        b.plot(ax=ax, color="#252525", linewidth=0.7 if not provinces else 1.0)
+    if len(borders) and not borders.geometry.iloc[0].is_empty:
+        borders.plot(ax=ax, color="#252525", linewidth=0.7 if not provinces else 1.0)
     if points is not None and len(points):
         ax.scatter(points.geometry.x, points.geometry.y, s=14 if provinces else 5, facecolor="white",
                    edgecolor="#08306b", linewidth=0.8, zorder=5)

@@ -219,17 +219,17 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     registry, scores, totals, _report = _load_inputs(args)
     result = coverage(when, provinces, registry, scores, totals, **reference())
     table = result.table.drop(columns=["regency_type"])
+    _ = _words()
     if args.csv:
         from .tables import write_table
 
         write_table(table, args.csv)
-        _ = _words()
         print(_("wrote {n} regencies to {path}", n=len(table), path=args.csv), file=sys.stderr)
     if args.json:
         _print_json({"as_of": when.isoformat(), "provinces": provinces, "regencies": to_json_records(table),
                      "province_scores": to_json_records(result.province_scores), "summary": result.summary.as_dict()})
     elif not args.csv:
-        s, _ = result.summary, _words()
+        s = result.summary
         scope = _("national") if s.scope == "national" else _("provinces")
         print(_("As of {date} ({scope}): {covered} of {regencies} regencies have their own MPP ({share}); {served} are "
                 "served (own or province-run); {without} have no MPP service", date=when.isoformat(), scope=scope,
@@ -245,8 +245,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             print(_("KemenPAN-RB's national count on {date}: {total}; the registry names {named} of them (national)",
                     date=s.official_total_as_of, total=s.official_total, named=s.registry_named_nationally))
         for r in result.province_scores.itertuples():
-            result = " ".join(str(x) for x in (r.assessment, r.predikat or "-", r.score) if x == x and x is not None)
-            print(_("Province {name}: {result} ({year})", name=r.name, result=result, year=r.year))
+            said = " ".join(str(x) for x in (r.assessment, r.predikat or "-", r.score) if x == x and x is not None)
+            print(_("Province {name}: {result} ({year})", name=r.name, result=said, year=r.year))
         cols = ["code", "name", "has_mpp", "first_mpp_on", "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]
         print(table[cols].to_string(index=False))
     return 0

@@ -276,8 +276,7 @@ def nearest_mpp(table: pd.DataFrame, centres: gpd.GeoSeries, mpp_points: gpd.Geo
     out["nearest_mpp_km"] = np.nan
     if mpp_points is None or len(mpp_points) == 0 or table.empty:
         return out
-    rep = centres
-    src = rep.reindex(table["code"])
+    src = centres.reindex(table["code"])
     lon1, lat1 = src.x.values, src.y.values
     # Distances per distinct location (many MPPs may share a regency centre), candidates from a k-d tree on unit
     # vectors (chord order = great-circle order), then geodesic distances for the few nearest: O(n log m) time and
@@ -318,8 +317,7 @@ def gap_features(table: pd.DataFrame, gap: pd.DataFrame, shapes: gpd.GeoDataFram
     ``table``, the nearest MPP and its distance from :func:`gaps`, and their polygons from ``shapes``."""
     from .boundaries import attach_geometry
 
-    served = table["has_mpp"] | table["province_run_mpp"]
-    rows = table[~served].drop(columns=["regency_type"], errors="ignore")
+    rows = table[table["code"].isin(gap["code"])].drop(columns=["regency_type"], errors="ignore")
     return attach_geometry(rows, shapes).merge(gap[["code", "nearest_mpp", "nearest_mpp_km"]], on="code")
 
 

@@ -106,7 +106,7 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "," and isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}".replace(",", _group_symbol(self.lang))
+            return fmt_int(value, self.lang)
         return super().format_field(value, format_spec)
 
 

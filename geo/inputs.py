@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 @functools.cache
@@ -40,7 +43,7 @@ def map_inputs(provinces: Sequence[str] = ()) -> dict[str, Any]:
     return {"shapes": load_boundaries(level), "borders": borders_for(level, tuple(provinces))}
 
 
-def centres() -> Any:
+def centres() -> gpd.GeoSeries:
     """The built-in regencies' centres (code-indexed points), where an MPP without coordinates is placed."""
     from .boundary_io import representative_points
 

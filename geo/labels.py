@@ -109,7 +109,7 @@ def number_text(column: str, value: Any, lang: str) -> Any:
         return value
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return say(lang, NO_DATA)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not pd.api.types.is_number(value):
+    if isinstance(value, bool) or not pd.api.types.is_number(value):
         return value
     if kind == "int":
         return fmt_int(value, lang)

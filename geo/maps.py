@@ -378,7 +378,6 @@ PRECISION_LABELS = {"month": N_(" (month)"), "year": N_(" (year)")}
 def mpp_points(mpps: pd.DataFrame, centres: gpd.GeoSeries) -> gpd.GeoDataFrame:
     """MPP locations: the analyst's coordinates where given, else the centre of the regency it stands in
     (``centres``: code-indexed points, :func:`geo.boundaries.centres`; ``location`` says which)."""
-    rep = centres
     rows = []
     for r in mpps.itertuples():
         lat, lon = getattr(r, "latitude", None), getattr(r, "longitude", None)
@@ -386,10 +385,10 @@ def mpp_points(mpps: pd.DataFrame, centres: gpd.GeoSeries) -> gpd.GeoDataFrame:
             pt, where = (float(lon), float(lat)), "coordinates"
         else:
             codes = [c for c in str(r.serves).split(";") if c] if r.province_run and not r.code else [r.code]
-            codes = [c for c in codes if c in rep.index]
+            codes = [c for c in codes if c in centres.index]
             if not codes:
                 continue
-            p = rep[codes[0]]
+            p = centres[codes[0]]
             pt, where = (p.x, p.y), "regency centre"
         rows.append({**r._asdict(), "location": where, "geometry": Point(pt)})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else gpd.GeoDataFrame(

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import boundaries, boundary_io, coverage, registry, scores
-from geo.inputs import reference
+from geo.inputs import map_inputs, reference
 from pages._errors import plain
 from pages._language import lang, tr
 
@@ -34,11 +34,6 @@ def prepare_boundaries() -> None:
     bar.progress(0.5, text=_("Cleaning and simplifying 514 regencies (about 20 s)…"))
     boundary_io.builtin_boundaries(src)
     bar.empty()
-
-
-@st.cache_resource(show_spinner=False)
-def boundaries_at(level: str) -> gpd.GeoDataFrame:
-    return boundary_io.load_boundaries(level)  # type: ignore[arg-type]
 
 
 @st.cache_data(show_spinner=False)
@@ -112,11 +107,11 @@ def _yearly(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFram
 
 
 def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
-    return boundary_io.borders_for("province" if provinces else "national", provinces)
+    return map_inputs(provinces)["borders"]
 
 
 def coverage_gdf(table: pd.DataFrame, provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
-    return boundaries.attach_geometry(table, boundaries_at("province" if provinces else "national"))
+    return boundaries.attach_geometry(table, map_inputs(provinces)["shapes"])
 
 
 def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame,
@@ -131,8 +126,7 @@ def _mpp_points_as_of(when: date, provinces: tuple[str, ...], key: str, _reg: pd
     from geo.inputs import centres
     from geo.maps import mpp_points
 
-    reg = _reg
-    live = registry.as_of(reg, when)
+    live = registry.as_of(_reg, when)
     if provinces:
         live = live[live["province_code"].isin(provinces)]
     return mpp_points(live, centres())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.coverage import gap_features, gaps, province_ranking
-from geo.inputs import centres
+from geo.inputs import centres, map_inputs
 from geo.labels import localize
 from geo.tables import to_csv_bytes, to_geojson, to_xlsx_bytes
 from pages._filters import current_filters
@@ -13,7 +13,6 @@ from pages._language import lang, tr
 from pages._loaders import (
     active_registry,
     active_scores,
-    boundaries_at,
     coverage_table,
     mpp_points_as_of,
 )
@@ -60,7 +59,7 @@ c2.download_button("CSV (;)", to_csv_bytes(out, sep=";"), file_name=f"{stem}_tit
                    help=_("For Excel set to Indonesian (semicolon separator, decimal comma)"))
 c3.download_button("XLSX", to_xlsx_bytes(out, _("Gaps"), about=about, about_sheet=_("About")), file_name=f"{stem}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-features = gap_features(table, gap, boundaries_at("province" if provinces else "national"))
+features = gap_features(table, gap, map_inputs(provinces)["shapes"])
 c4.download_button("GeoJSON", to_geojson(features).encode("utf-8"), file_name=f"{stem}.geojson",
                    mime="application/geo+json")
 show_table(gap[["code", "name", "province", "population", "nearest_mpp_km", "nearest_mpp", "nearest_mpp_regency",
