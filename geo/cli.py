@@ -303,6 +303,29 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_datasets(args: argparse.Namespace) -> int:
+    """Operators' view of the saved-dataset store: migrate it, list what it holds, remove one dataset."""
+    from .store import Store
+
+    store = Store()
+    if args.action == "migrate":
+        store.engine  # creates or migrates the schema under the store's lock
+        print(f"store ready: {store.count()} datasets")
+    elif args.action == "list":
+        listing = store.listing()
+        if args.json:
+            print(listing.to_json(orient="records", date_format="iso"))
+        else:
+            print(listing.to_string(index=False) if len(listing) else "no saved datasets")
+    else:
+        if not args.id:
+            raise PetaError("give the id of the dataset to remove")
+        if not store.remove(args.id):
+            raise PetaError(f"no saved dataset {args.id!r}")
+        print(f"removed {args.id}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Peta MPP: regions, boundaries, MPP coverage.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -336,6 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("file", help="CSV or XLSX: region, date, event, source (URL); optional province, mpp_name, note")
     a.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
     a.set_defaults(func=cmd_add_statements)
+
+    ds = sub.add_parser("datasets", help="the saved-dataset store: migrate, list, or remove a dataset (operators)")
+    ds.add_argument("action", choices=["migrate", "list", "remove"])
+    ds.add_argument("id", nargs="?", help="with remove: the dataset's id")
+    ds.add_argument("--json", action="store_true")
+    ds.set_defaults(func=cmd_datasets)
 
     st = sub.add_parser("settings", help="every setting with its value, default and where it is read from")
     st.set_defaults(func=cmd_settings)

@@ -30,9 +30,10 @@ def one_line(message: str) -> str:
     return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in message).split())
 
 
-def log_bug(exc: BaseException) -> str:
-    """Log an unexpected exception with its traceback (to ``peta-mpp.log`` in the cache folder); return a short
-    reference to show the user instead."""
+def log_bug(exc: BaseException, what: str = "internal error") -> str:
+    """Log an exception with its traceback (to ``peta-mpp.log`` in the cache folder, and to the process's standard
+    error when it runs under a supervisor); return a short reference to show the user instead. ``what`` names the
+    kind in the log ("internal error", "store unavailable")."""
     import logging
     import uuid
 
@@ -50,5 +51,5 @@ def log_bug(exc: BaseException) -> str:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         log.propagate = False
-    log.error("internal error %s", ref, exc_info=exc)
+    log.error("%s %s", what, ref, exc_info=exc)
     return ref

@@ -36,12 +36,16 @@ def filters() -> tuple[date, tuple[str, ...]]:
     when = date_filter(qp.get("as_of"))
     st.query_params.update({"lang": st.session_state["lang"], "as_of": when.isoformat()})
     st.query_params["province"] = chosen
-    open_saved_dataset(qp.get("dataset"))
+    open_saved_dataset(qp.get("dataset"), qp.get("owner"))
     if "uploaded_registry" in st.session_state:
         mode = st.session_state.get("upload_mode", "add")
         what = st.session_state.get("dataset_name")
         st.sidebar.info((_("Uploaded MPPs added to the registry") if mode == "add" else
-                         _("Using the uploaded MPP data (replacing the registry)")) + (f": {plain(what)}" if what else ""))
+                         _("Using the uploaded MPP data (replacing the registry)")) + (":" if what else ""))
+        if what:
+            st.sidebar.text(what)  # the dataset's name as typed: plain text, never Markdown or a link
+        if st.session_state.get(f"owner-{st.session_state.get('dataset_id')}"):
+            st.sidebar.caption(_("You own this saved dataset: the Data page has its links and lets you delete it."))
         if st.session_state.get("dataset_id"):
             st.query_params["dataset"] = st.session_state["dataset_id"]
     if "uploaded_scores" in st.session_state:
@@ -102,15 +106,28 @@ def current_filters() -> tuple[date, tuple[str, ...]]:
     return st.session_state["filters"]
 
 
-def open_saved_dataset(dataset_id: str | None) -> None:
-    """A ``?dataset=<id>`` link: load that saved dataset into this session (once), or say it does not exist."""
-    if not dataset_id or st.session_state.get("dataset_id") == dataset_id:
+def dataset_link(dataset_id: str, owner: str | None = None) -> str:
+    """The app's address opening a saved dataset (with ``owner``: its private owner link)."""
+    from urllib.parse import urlencode, urlsplit
+
+    url = urlsplit(st.context.url or "http://localhost:8501/")
+    query = {"dataset": dataset_id, **({"owner": owner} if owner else {})}
+    return f"{url.scheme}://{url.netloc}/?{urlencode(query)}"
+
+
+def open_saved_dataset(dataset_id: str | None, owner: str | None = None) -> None:
+    """A ``?dataset=<id>`` link: load that saved dataset into this session (once), or say it does not exist. With
+    ``&owner=<token>`` (the owner link, from any browser) this session may delete it; the token leaves the URL."""
+    if owner is not None and "owner" in st.query_params:
+        del st.query_params["owner"]
+    if not dataset_id or (st.session_state.get("dataset_id") == dataset_id and not owner):
         return
     from geo.store import StoreError
 
     _ = tr()
     try:
         d = store().get(dataset_id)
+        is_owner = bool(owner) and d is not None and store().is_owner(dataset_id, owner)
     except StoreError as exc:
         st.sidebar.error(plain(exc.say(lang())))
         return
@@ -120,3 +137,5 @@ def open_saved_dataset(dataset_id: str | None) -> None:
         return
     st.session_state.update({"uploaded_registry": d.rows, "upload_mode": d.mode, "dataset_id": d.id,
                              "dataset_name": d.name})
+    if is_owner:
+        st.session_state[f"owner-{d.id}"] = owner

@@ -80,6 +80,17 @@ def store():
     return Store()
 
 
+def visitor() -> str | None:
+    """This session's client address, for the store's per-visitor quota: behind our own proxy (a loopback peer)
+    the address nginx appended last to X-Forwarded-For, which a client cannot forge."""
+    ip = st.context.ip_address
+    if ip in (None, "127.0.0.1", "::1"):
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")
+        if forwarded[-1].strip():
+            return forwarded[-1].strip()
+    return ip
+
+
 def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame,
                    key: str | None = None) -> pd.DataFrame:
     """The coverage table for a view, cached by this session's short data key (never by hashing the frames)."""

@@ -127,6 +127,12 @@ def warm_default_views() -> None:
 
         if ctx is not None:
             add_script_run_ctx(threading.current_thread(), ctx)
+        try:  # the store's schema is created or migrated now, not in a visitor's first save
+            from geo.store import Store
+
+            Store().engine
+        except Exception:  # noqa: BLE001  (an unreachable store is said where it is used)
+            pass
         for language in ("id", "en"):
             for variant in ("overview", "map"):
                 try:

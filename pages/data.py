@@ -21,7 +21,7 @@ from geo.uploads import (
     table_columns,
 )
 from pages._errors import input_errors, plain
-from pages._filters import current_filters
+from pages._filters import current_filters, dataset_link
 from pages._language import lang, tr
 from pages._loaders import (
     active_registry,
@@ -32,6 +32,7 @@ from pages._loaders import (
     official_totals,
     population_report,
     store,
+    visitor,
 )
 from pages._widgets import show_report, show_table
 
@@ -194,22 +195,43 @@ if up is not None:
                         ds_name = st.text_input(_("Dataset name"), value=up.name, max_chars=120)
                         if st.form_submit_button(_("Save")):
                             with input_errors(up.name):
-                                ds_id, token = store().save(ds_name, up.name, raw, result.data, mode, columns=choice)
+                                ds_id, token = store().save(ds_name, up.name, raw, result.data, mode, columns=choice,
+                                                            visitor=visitor())
                                 st.session_state.update({"dataset_id": ds_id, "dataset_name": ds_name,
                                                          f"owner-{ds_id}": token})
                                 st.query_params["dataset"] = ds_id
-                                st.success(_("Saved. Share this page's link (it ends in ?dataset=…)."))
+                                st.success(_("Saved."))
             else:
                 st.warning(_("No row was accepted: the data in use did not change."))
+if flash := st.session_state.pop("data_flash", None):
+    st.success(_.say(flash))
 ds = st.session_state.get("dataset_id")
 if ds and st.session_state.get(f"owner-{ds}"):
-    st.caption(_("Saved dataset: {name}", name=plain(st.session_state.get("dataset_name", ""))))
+    token = st.session_state[f"owner-{ds}"]
+    st.subheader(_("Your saved dataset"))
+    st.text(_("Name: {name}", name=st.session_state.get("dataset_name", "")))  # plain text, never Markdown
+    st.caption(_("The link to share: anyone who opens it sees the app with this data."))
+    st.code(dataset_link(ds), language=None)
+    st.caption(_("Your private owner link: keep it. Opened in any browser, it lets you delete this dataset. It is "
+                 "shown only to you, here."))
+    st.code(dataset_link(ds, token), language=None)
     if st.button(_("Delete this saved dataset"), key="delete-dataset"):
-        store().delete(ds, st.session_state[f"owner-{ds}"])
-        for k in ("dataset_id", "dataset_name", "uploaded_registry", "upload_mode", f"owner-{ds}"):
-            st.session_state.pop(k, None)
-        del st.query_params["dataset"]
-        st.rerun()
+        from geo.store import StoreError
+
+        try:
+            deleted = store().delete(ds, token)
+        except StoreError as exc:
+            st.error(plain(exc.say(lang())))  # stays on screen: the button is still there to try again
+        else:
+            if deleted:
+                for k in ("dataset_id", "dataset_name", "uploaded_registry", "upload_mode", f"owner-{ds}"):
+                    st.session_state.pop(k, None)
+                if "dataset" in st.query_params:
+                    del st.query_params["dataset"]
+                st.session_state["data_flash"] = N_("The saved dataset was deleted; its link no longer opens it.")
+                st.rerun()
+            st.warning(_("Nothing was deleted: no saved dataset with this link and owner token exists (it may have "
+                         "been deleted already, or it expired)."))
 for key, label in (("uploaded_registry", _("Use the built-in MPP registry")),
                    ("uploaded_scores", _("Use the built-in scores"))):
     if key in st.session_state and st.button(label, key=f"reset-{key}"):

@@ -193,9 +193,10 @@ def database_url(request, tmp_path):
 
     eng = sqlalchemy.create_engine(POSTGRES_URL)
     with eng.begin() as conn:
-        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema"))
+        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema, peta_meta"))
     eng.dispose()
-    from geo.store import _engine
+    from geo.store import _engine, _raw_engine
 
     _engine.cache_clear()  # the next Store() migrates the fresh database
+    _raw_engine.cache_clear()
     yield POSTGRES_URL

@@ -18,6 +18,10 @@ pytestmark = [pytest.mark.browser,
                                  reason="Debian's chromium is not installed (make test installs it)")]
 
 
+#: A dataset name with HTML and Markdown in it: shown as typed everywhere, never as markup or a link.
+NAME = "Data kantor <b>uji</b> [klik](http://evil.example/x)"
+
+
 def covered_today() -> int:
     from geo.coverage import regency_coverage
     from geo.inputs import reference
@@ -49,10 +53,14 @@ def test_a_saved_dataset_link_survives_a_restart(browser, builtin, database_url,
         warning = pg.locator('[data-testid="stMain"] [data-testid="stAlert"]').first.inner_text()
         assert "1 baris memiliki tanggal yang tidak dapat dipakai" in warning  # a warning box, in Indonesian
         name = pg.locator('[data-testid="stForm"] input[type="text"]').first
-        name.fill("Data kantor <b>uji</b>")
+        name.fill(NAME)
         pg.get_by_role("button", name="Simpan").click()
         pg.get_by_text("Tersimpan.", exact=False).wait_for(timeout=60_000)
         dataset = parse_qs(urlparse(pg.url).query)["dataset"][0]
+        links = pg.locator('[data-testid="stCode"]')  # the share link and the private owner link, as plain text
+        links.nth(1).wait_for(timeout=30_000)
+        share, owner = links.nth(0).inner_text().strip(), links.nth(1).inner_text().strip()
+        assert share == f"{app.base}/?dataset={dataset}" and owner.startswith(share + "&owner=")
         pg.locator('[data-testid="stSidebarNav"]').get_by_text("Ringkasan").click()
         pg.wait_for_timeout(1500)
         assert first_metric(pg) == expected
@@ -66,12 +74,28 @@ def test_a_saved_dataset_link_survives_a_restart(browser, builtin, database_url,
         pg = fresh.page
         pg.goto(f"{app.base}/?dataset={dataset}")
         assert first_metric(pg) == expected
-        info = pg.locator('[data-testid="stSidebar"] [data-testid="stAlert"]').filter(has_text="ditambahkan").inner_text()
-        assert "Data kantor <b>uji</b>" in info  # escaped: shown as typed
+        sidebar = pg.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text(NAME, exact=True).wait_for(timeout=30_000)  # shown as typed
+        assert sidebar.locator("a[href*='evil'], b").count() == 0  # no link, no markup from the name
         shot(pg, f"dataset_link_{database_url.split(':')[0]}.png")
         pg.goto(f"{app.base}/?dataset=unknown-dataset-id-123")
         pg.get_by_text("Tidak ada data tersimpan dengan tautan ini", exact=False).wait_for(timeout=60_000)
         assert fresh.external == [] and fresh.errors == []
     finally:
         fresh.close()
+    owner_browser = Page(browser)  # another browser, with nothing but the owner link
+    try:
+        pg = owner_browser.page
+        pg.goto(owner.replace(share.split("/?")[0], app.base))
+        assert first_metric(pg) == expected
+        pg.get_by_text("Anda pemilik data tersimpan ini", exact=False).wait_for(timeout=30_000)
+        assert "owner=" not in pg.url  # the token leaves the address bar
+        pg.locator('[data-testid="stSidebarNav"]').get_by_text("Data").click()
+        pg.get_by_role("button", name="Hapus data tersimpan ini").click()
+        pg.get_by_text("Data tersimpan telah dihapus", exact=False).wait_for(timeout=60_000)
+        pg.goto(share.replace(share.split("/?")[0], app.base))
+        pg.get_by_text("Tidak ada data tersimpan dengan tautan ini", exact=False).wait_for(timeout=60_000)
+        assert owner_browser.external == [] and owner_browser.errors == []
+    finally:
+        owner_browser.close()
         stop_app(app)

@@ -79,7 +79,9 @@ def _upload_failure(kind: str) -> None:
         elif kind == "store":
             from geo.store import Store
 
-            Store("sqlite:////nonexistent-folder/x/y.db").save("x", "x.csv", b"a", None, "add")
+            import pandas as pd
+
+            Store("sqlite:////nonexistent-folder/x/y.db").save("x", "x.csv", b"a", pd.DataFrame({"code": ["12.06"]}))
         elif kind == "bug":
             raise RuntimeError("an unexpected failure\nwith a second line")
 
@@ -87,7 +89,7 @@ def _upload_failure(kind: str) -> None:
 @pytest.mark.parametrize("kind, words", [("table", "berkas.csv: berkasnya kosong"),
                                          ("boundaries", "batas.geojson: bukan JSON yang sah"),
                                          ("zip", "batas.zip: bukan berkas zip yang terbaca"),
-                                         ("store", "penyimpanan data tidak dapat"),
+                                         ("store", "penyimpanan data sedang tidak menjawab"),
                                          ("bug", "Tidak dapat membaca berkas.csv: terjadi galat internal (rujukan")])
 def test_each_kind_of_failure_on_the_data_page_is_one_translated_line(kind, words):
     from streamlit.testing.v1 import AppTest

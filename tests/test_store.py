@@ -65,3 +65,48 @@ def test_default_store_is_sqlite_in_the_data_folder(tmp_path, monkeypatch):
     assert default_url() == f"sqlite:///{tmp_path / 'peta-mpp.sqlite'}"
     monkeypatch.setenv("PETA_MPP_DATABASE_URL", "postgresql+psycopg://u@h/db")
     assert default_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_operators_list_and_remove_datasets(tmp_path, monkeypatch):
+    from helpers import run
+
+    monkeypatch.setenv("PETA_MPP_DATABASE_URL", f"sqlite:///{tmp_path / 'ops.sqlite'}")
+    assert run("datasets", "migrate").stdout.strip() == "store ready: 0 datasets"
+    ds_id, _ = Store().save("kept <b>x</b>", "mine.csv", RAW, parsed())
+    listing = run("datasets", "list").stdout
+    assert ds_id in listing and "kept <b>x</b>" in listing
+    assert run("datasets", "remove", ds_id).stdout.strip() == f"removed {ds_id}"
+    again = run("datasets", "remove", ds_id)
+    assert again.returncode == 2 and "no saved dataset" in again.stderr
+    assert run("datasets", "list").stdout.strip() == "no saved datasets"
+
+
+def test_a_version_1_store_is_migrated_in_place(database_url):
+    """A store written by the first schema keeps its datasets, which gain a size and a last visit."""
+    import sqlalchemy
+
+    from geo.store import _engine, _raw_engine
+
+    eng = sqlalchemy.create_engine(database_url)
+    ts = "TIMESTAMP WITH TIME ZONE" if database_url.startswith("postgresql") else "TIMESTAMP"
+    with eng.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE peta_schema (version INTEGER NOT NULL)")
+        conn.exec_driver_sql("INSERT INTO peta_schema VALUES (1)")
+        conn.exec_driver_sql(
+            "CREATE TABLE datasets (id VARCHAR(40) PRIMARY KEY, name VARCHAR(120) NOT NULL, kind VARCHAR(20) NOT NULL, "
+            "mode VARCHAR(10) NOT NULL, filename VARCHAR(255) NOT NULL, raw BYTEA NOT NULL, sha256 VARCHAR(64) NOT "
+            f"NULL, columns_json TEXT NOT NULL, rows_csv TEXT NOT NULL, row_count INTEGER NOT NULL, owner_hash "
+            f"VARCHAR(64) NOT NULL, created_at {ts} NOT NULL)".replace(
+                "BYTEA", "BYTEA" if database_url.startswith("postgresql") else "BLOB"))
+        conn.execute(sqlalchemy.text(
+            "INSERT INTO datasets VALUES ('old-dataset-0001', 'lama', 'mpp', 'add', 'x.csv', :raw, :sha, '{}', "
+            "'code\n12.06\n', 1, 'h', :at)"), {"raw": b"SYNTHETIC", "sha": "0" * 64, "at": "2026-01-02 03:04:05+00"})
+    eng.dispose()
+    _engine.cache_clear()
+    _raw_engine.cache_clear()
+    s = Store(database_url)
+    assert migrate(s.engine) == SCHEMA_VERSION == 2
+    d = s.get("old-dataset-0001")
+    assert d.name == "lama" and list(d.rows["code"]) == ["12.06"]
+    listing = s.listing()
+    assert int(listing.loc[0, "size_bytes"]) == len(b"SYNTHETIC") + len("code\n12.06\n")
