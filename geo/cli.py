@@ -176,9 +176,10 @@ def _load_inputs(args: argparse.Namespace):
     registry = load_registry()
     report = None
     if getattr(args, "mpp_file", None):
+        from .inputs import regency_extents
         from .uploads import merge_registry, read_mpp_file
 
-        result = read_mpp_file(args.mpp_file)
+        result = read_mpp_file(args.mpp_file, extents=regency_extents())
         report = result
         _ = _words()
         print(_("{file}: {accepted} rows accepted ({warnings} with a warning), {rejected} rejected", file=args.mpp_file,
@@ -194,6 +195,8 @@ def _load_inputs(args: argparse.Namespace):
             print("  " + _("merged into the built-in registry: {added} MPP(s) added, {there} already there",
                            added=int((outcome["outcome"] == "added").sum()),
                            there=int((outcome["outcome"] != "added").sum())), file=sys.stderr)
+            for r in outcome[outcome["outcome"] != "added"].itertuples():
+                print("  " + _("row {row}: not added: {reason}", row=r.row, reason=_.say(r.reason)), file=sys.stderr)
         else:
             registry = result.data
     return registry, load_scores(), load_official_totals(), report

@@ -22,6 +22,7 @@ from typing import Literal
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from . import settings
 from .i18n import N_, Msg
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -286,6 +287,11 @@ class Gazetteer:
                                     N_("province {province!r} is not a known province name, code or abbreviation",
                                        province=prov_text))
         raw = query.strip()
+        longest = settings.get("max_cell_chars")
+        if len(raw) > longest:  # before any work: a name's cost must not grow with what a file puts in it
+            return self._result(query[:80] + "…", "unmatched", [], 0, "",
+                                N_("the name is {n:,} characters long, over the limit of {limit:,} (setting {env})",
+                                   n=len(raw), limit=longest, env=settings.SETTINGS["max_cell_chars"].env))
         if not normalize(raw):
             return self._result(query, "unmatched", [], 0, "", N_("empty name"))
         # A code written as the name ("12.76", "1276").
@@ -483,6 +489,19 @@ def resolve_provinces(values: Iterable[str] | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def check_distinct_names(seen: int, where: str) -> None:
+    """Raise :class:`geo.tables.TableError` before matching one more different name past ``max_distinct_names``
+    (each may cost a fuzzy search over the 514 regencies)."""
+    limit = settings.get("max_distinct_names")
+    if seen >= limit:
+        from .tables import TableError
+
+        raise TableError(N_("{where}: more than {limit:,} different region names to match (setting {env}); "
+                            "Indonesia has 514 regencies, so split the file or correct the names",
+                            where=where or "file", limit=limit, env=settings.SETTINGS["max_distinct_names"].env),
+                         where=where)
+
+
 MATCH_COLUMNS = ["code", "official_name", "province_code", "status", "score", "candidates", "match_reason"]
 
 
@@ -498,6 +517,7 @@ def match_table(df: pd.DataFrame, name_column: str, province_column: str | None 
     for name, prov in zip(df[name_column], df[province_column] if province_column else [None] * len(df)):
         k = (str(name), str(prov))
         if k not in cache:
+            check_distinct_names(len(cache), str(df.attrs.get("where", "")))
             cache[k] = g.match(name, prov)
         results.append(cache[k])
     out = df.copy()

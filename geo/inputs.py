@@ -50,6 +50,15 @@ def centres() -> gpd.GeoSeries:
     return representative_points("full")
 
 
+@functools.cache
+def regency_extents() -> pd.DataFrame:
+    """Each built-in regency's bounding box (code-indexed minx, miny, maxx, maxy, degrees), to check that an MPP's
+    coordinates lie in the regency it is given for."""
+    from .boundary_io import load_boundaries
+
+    return load_boundaries("full").set_index("code").geometry.bounds
+
+
 def briefing_inputs(provinces: Sequence[str] = ()) -> dict[str, Any]:
     """Everything :func:`geo.briefing.briefing_data` needs besides the registry and the scores: the official
     totals, the 'no MPP yet' statements, MPP Digital's statements and stated totals, the regency statistics, and

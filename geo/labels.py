@@ -44,7 +44,7 @@ COLUMNS: dict[str, Msg] = {
     "file_source": N_("Source in your file"), "registry_sources": N_("Sources in the registry"),
     "with_own_mpp": N_("Regencies with their own MPP"), "population_covered": N_("People covered"),
     "population_total": N_("Registered residents"), "total": N_("Total"), "source_rows": N_("Source rows"),
-    "statement": N_("Statement (as compiled)"),
+    "statement": N_("Statement (as compiled)"), "outcome": N_("Outcome"),
 }
 
 #: Coded values → their words, per column (``None`` is a value's missing form).
@@ -58,6 +58,8 @@ VALUES: dict[str, dict[Any, Msg]] = {
     "quality": {"direct": N_("direct statement"), "outside-scope": N_("outside the scope"),
                 "blanket": N_("blanket statement"), "names-supplied": N_("names supplied by the compiler"),
                 "current": N_("current, undated"), "year-doubtful": N_("year doubtful")},
+    "outcome": {"added": N_("added"), "already in the registry": N_("already in the registry"),
+                "same MPP as another row": N_("same MPP as another row")},
     "comparison": {"same": N_("same"), "only in your file": N_("only in your file"),
                    "only in the registry": N_("only in the registry"), "dates differ": N_("dates differ")},
     "digital_platform": {"national": N_("national platform"), "local": N_("regency's own platform"),

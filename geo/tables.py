@@ -147,6 +147,7 @@ def _records(text: str, sep: str, where: str, legacy_lines: list[int]) -> tuple[
     notes: list[str] = []
     legacy = set(legacy_lines)
     last = 0
+    lines: list[str] | None = None  # the text's lines, split only when a record spans several
     try:
         for rec in reader:
             start, end = last + 1, reader.line_num
@@ -157,6 +158,15 @@ def _records(text: str, sep: str, where: str, legacy_lines: list[int]) -> tuple[
                 header = rec
                 continue
             if end > start:
+                if lines is None:
+                    lines = text.split("\n")
+                swallowed = [n for n in range(start + 1, end + 1)
+                             if len(header) > 1 and lines[n - 1].count(sep) >= len(header) - 1]
+                if swallowed:
+                    raise TableError(N_("{where}, row {start}: a quote opened on line {start} closes only on line "
+                                        "{end}, taking in line {line}, which looks like a row of its own; check the "
+                                        "quotes (\") on line {start}", where=where, start=start, end=end,
+                                        line=swallowed[0]), where=where)
                 notes.append(N_("row {start}: a quoted cell spans lines {start}–{end}", start=start, end=end))
             if len(rec) > len(header):
                 extra = rec[len(header):]
@@ -200,26 +210,46 @@ def _check_zip_budget(data: bytes, where: str) -> None:
 
 
 def _xlsx_records(data: bytes, name: str, sheet: str | None) -> tuple[str, list[str], list[list[str]], list[int], list[str]]:
-    """(where, header, rows, row numbers, notes) of the chosen sheet (the first with data), streamed row by row."""
+    """(where, header, rows, row numbers, notes) of the chosen sheet (the first with data), streamed row by row.
+
+    The workbook's declared dimension is not trusted (a one-row sheet may claim A1:XFD1048576): it is reset, and
+    the cells actually produced are counted against ``max_cells`` as they stream."""
     import openpyxl
 
     _check_zip_budget(data, name)
-    limit = settings.get("max_rows")
+    _workbook_parts(data, name)
+    limit, cell_budget, max_sheets = settings.get("max_rows"), settings.get("max_cells"), settings.get("max_sheets")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise TableError(N_("{name}: cannot open the workbook ({type_exc_name})", name=name,
                             type_exc_name=type(exc).__name__), where=name) from exc
     try:
-        sheets = book.sheetnames
+        sheets = [ws.title for ws in book.worksheets]  # worksheets only: a chartsheet holds no cells
+        if not sheets:
+            raise TableError(N_("{name}: the workbook has no worksheet with cells (only charts, or nothing)",
+                                name=name), where=name)
+        if len(sheets) > max_sheets:
+            raise TableError(N_("{name}: the workbook has {n:,} sheets, over the limit of {limit:,} "
+                                "({limit_hint}); keep the sheet with the data", name=name, n=len(sheets),
+                                limit=max_sheets, limit_hint=_limit_hint("max_sheets")), where=name)
+        listing = _listing(sheets)
         if sheet is not None and sheet not in sheets:
             raise TableError(N_("{name}: no sheet {sheet!r}; sheets are: {join_sheets}", name=name, sheet=sheet,
-                                join_sheets=', '.join(sheets)), where=name)
+                                join_sheets=listing), where=name)
+        cells_seen = 0
         for s in ([sheet] if sheet else sheets):
             where = N_("{name}, sheet {sheet!r}", name=name, sheet=s)
             header: list[str] | None = None
             rows, numbers = [], []
-            for rowno, values in enumerate(book[s].iter_rows(values_only=True), start=1):
+            ws = book[s]
+            ws.reset_dimensions()  # never pad rows to a declared size
+            for rowno, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                cells_seen += max(len(values), 1)
+                if cells_seen > cell_budget:
+                    raise TableError(N_("{where}: more than {limit:,} cells ({limit_hint}); remove empty or unused "
+                                        "columns and rows", where=where, limit=cell_budget,
+                                        limit_hint=_limit_hint("max_cells")), where=where)
                 cells = ["" if v is None else str(v) for v in values]
                 if not any(c.strip() for c in cells):
                     continue
@@ -230,15 +260,52 @@ def _xlsx_records(data: bytes, name: str, sheet: str | None) -> tuple[str, list[
                     raise TableError(N_("{where}: more than {limit:,} data rows ({limit_hint_max_rows})",
                                         where=where, limit=limit, limit_hint_max_rows=_limit_hint('max_rows')),
                                      where=where)
+                beyond = [j for j in range(len(header), len(cells)) if cells[j].strip()]
+                if beyond:
+                    raise TableError(N_("{where}, row {rowno}: a value in column {column} lies beyond the header's "
+                                        "{width} columns; give every column a header", where=where, rowno=rowno,
+                                        column=_column_letter(beyond[0] + 1), width=len(header)), where=where)
                 rows.append(cells)
                 numbers.append(rowno)
             if header is not None or sheet:
-                notes = [f"workbook has {len(sheets)} sheets ({', '.join(sheets)}); read sheet {s!r}"] if len(sheets) > 1 else []
+                notes = [N_("the workbook has {n} sheets ({listing}); read sheet {sheet!r}", n=len(sheets),
+                            listing=listing, sheet=s)] if len(sheets) > 1 else []
                 return where, header or [], rows, numbers, notes
-        raise TableError(N_("{name}: every sheet is empty ({join_sheets})", name=name,
-                            join_sheets=', '.join(sheets)), where=name)
+        raise TableError(N_("{name}: every sheet is empty ({join_sheets})", name=name, join_sheets=listing),
+                         where=name)
     finally:
         book.close()
+
+
+def _column_letter(n: int) -> str:
+    """1 -> A, 27 -> AA, 16384 -> XFD."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _workbook_parts(data: bytes, name: str) -> None:
+    """Before openpyxl parses anything: a workbook needs at least one worksheet part, and at most ``max_sheets``
+    sheets (counted in ``xl/workbook.xml``, read within the unpacked budget already checked)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        book = zf.read("xl/workbook.xml") if "xl/workbook.xml" in names else b""
+    n = book.count(b"<sheet ") + book.count(b"<x:sheet ")
+    if n > settings.get("max_sheets"):
+        raise TableError(N_("{name}: the workbook has {n:,} sheets, over the limit of {limit:,} ({limit_hint}); keep "
+                            "the sheet with the data", name=name, n=n, limit=settings.get("max_sheets"),
+                            limit_hint=_limit_hint("max_sheets")), where=name)
+    if not any(re.fullmatch(r"xl/worksheets/[^/]+\.xml", p) for p in names):
+        raise TableError(N_("{name}: the workbook has no worksheet with cells (only charts, or nothing)",
+                            name=name), where=name)
+
+
+def _listing(names: list[str], most: int = 10) -> str:
+    """Names for a message: the first ``most``, then how many more."""
+    shown = ", ".join(str(n)[:60] for n in names[:most])
+    return shown + (f", … (+{len(names) - most})" if len(names) > most else "")
 
 
 def read_table_bytes(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:

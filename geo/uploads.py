@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import gazetteer as gz
+from . import settings
 from .i18n import N_, Msg, message_frame
 from .registry import REGISTRY_COLUMNS, parse_period
 from .scores import ASSESSMENTS, PREDIKAT_BANDS, SCORE_COLUMNS, pick
@@ -86,7 +87,7 @@ def _read(source: str | Path | bytes, name: str | None) -> pd.DataFrame:
 
 
 def _region(g: gz.Gazetteer, row: dict, code_col: str | None, name_col: str | None,
-            prov_col: str | None, memo: dict | None = None) -> tuple[str | None, str]:
+            prov_col: str | None, memo: dict | None = None, where: str = "") -> tuple[str | None, str]:
     """(code, reason-if-not) for one row; each distinct (code, name, province) is matched once through ``memo``."""
     code_raw = str(row[code_col]).strip() if code_col and pd.notna(row[code_col]) else ""
     name = str(row[name_col]).strip() if name_col and pd.notna(row[name_col]) else ""
@@ -95,6 +96,7 @@ def _region(g: gz.Gazetteer, row: dict, code_col: str | None, name_col: str | No
         return _region_of(g, code_raw, name, prov)
     key = (code_raw, name, prov)
     if key not in memo:
+        gz.check_distinct_names(len(memo), where)
         memo[key] = _region_of(g, code_raw, name, prov)
     return memo[key]
 
@@ -103,19 +105,24 @@ def _region_of(g: gz.Gazetteer, code_raw: str, name: str, prov: str | None) -> t
     if code_raw:
         m = g.match(code_raw)
         if m.status != "matched":
-            return None, N_("code {code!r}: {reason}", code=code_raw, reason=m.reason)
+            return None, N_("code {code!r}: {reason}", code=_short(code_raw), reason=m.reason)
         if name:
             by_name = g.match(name, prov)
             if by_name.status == "matched" and by_name.code != m.code:
                 return None, N_("code {code} is {official} but the name {name!r} is {other}", code=code_raw,
-                                official=m.name, name=name, other=by_name.name)
+                                official=m.name, name=_short(name), other=by_name.name)
         return m.code, ""
     if not name:
         return None, N_("no region name or code")
     m = g.match(name, prov)
     if m.status == "matched":
         return m.code, ""
-    return None, N_("region {name!r} {explanation}", name=name, explanation=m.explain())
+    return None, N_("region {name!r} {explanation}", name=_short(name), explanation=m.explain())
+
+
+def _short(text: str, most: int = 80) -> str:
+    """A cell quoted in a reason: at most ``most`` characters."""
+    return text if len(text) <= most else text[:most] + "…"
 
 
 @dataclass
@@ -158,13 +165,19 @@ def table_columns(source: str | Path | bytes, name: str | None = None) -> list[s
     return list(_read(source, name).columns)
 
 
+#: How far (degrees, ~11 km) an MPP's point may lie outside its regency's bounding box (coastlines, simplification).
+EXTENT_MARGIN = 0.1
+
+
 def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: date | None = None,
-                  columns: dict[str, str | None] | None = None) -> UploadResult:
+                  columns: dict[str, str | None] | None = None, extents: pd.DataFrame | None = None) -> UploadResult:
     """An analyst's MPP list -> registry-shaped data + per-row report. Raises TableError if unreadable.
 
     ``columns`` maps fields (region, code, province, mpp_name, date, source, latitude, longitude) to the file's
     headers where the user chose them; the rest are recognised by name (English and the usual Indonesian headers).
-    A date that cannot be used keeps its row as undated, with a warning; only a row without a region is rejected."""
+    A date that cannot be used keeps its row as undated, with a warning; only a row without a region is rejected.
+    ``extents`` (code-indexed minx, miny, maxx, maxy; :func:`geo.inputs.regency_extents`) rejects coordinates that
+    lie outside the regency the row names."""
     up = _open(source, name)
     df, where, rows_no, decimal = up.df, up.where, up.rows, up.decimal
     found = detect_mpp_columns(list(df.columns))
@@ -185,10 +198,12 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
     reg = g.regencies.set_index("code")
     data, report = [], []
     seen: dict[tuple, int] = {}
+    per_regency: dict[str, int] = {}
+    most_per_regency, longest = settings.get("max_mpps_per_regency"), settings.get("max_cell_chars")
     memo: dict = {}
     for row, rowno in zip(df.to_dict("records"), rows_no):  # plain dicts: iterrows costs ~0.1 ms a row
         problems = []
-        code, why = _region(g, row, code_col, name_col, prov_col, memo)
+        code, why = _region(g, row, code_col, name_col, prov_col, memo, where)
         if code is None:
             problems.append(why)
         opened, precision, warning = "", "", ""
@@ -220,15 +235,30 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
                 problems.append(N_("latitude/longitude are not numbers"))
             elif not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
                 problems.append(N_("coordinates ({lat}, {lon}) are outside Indonesia", lat=lat, lon=lon))
+            elif code is not None and extents is not None and code in extents.index:
+                b = extents.loc[code]
+                if not (b.minx - EXTENT_MARGIN <= lon <= b.maxx + EXTENT_MARGIN
+                        and b.miny - EXTENT_MARGIN <= lat <= b.maxy + EXTENT_MARGIN):
+                    problems.append(N_("coordinates ({lat}, {lon}) lie outside {name}; check them, or leave them "
+                                       "empty to place the MPP at the regency's centre", lat=lat, lon=lon,
+                                       name=reg.at[code, "name"]))
         mpp_name = str(row[mpp_col]).strip() if mpp_col and pd.notna(row[mpp_col]) else ""
+        if len(mpp_name) > longest:
+            problems.append(N_("the MPP name is {n:,} characters long, over the limit of {limit:,} (setting {env})",
+                               n=len(mpp_name), limit=longest, env=settings.SETTINGS["max_cell_chars"].env))
         key = (code, mpp_name.lower(), opened)
         if not problems and key in seen:
             problems.append(N_("duplicate of row {seen_key}", seen_key=seen[key]))
+        if not problems and per_regency.get(code, 0) >= most_per_regency:
+            problems.append(N_("more than {limit} MPPs for {name} in this file (setting {env}); a regency has one, "
+                               "rarely two", limit=most_per_regency, name=reg.at[code, "name"],
+                               env=settings.SETTINGS["max_mpps_per_regency"].env))
         if problems:
             report.append({"row": rowno, "status": "rejected", "reason": Msg.join("; ", problems + [warning]),
                            "code": code or "", "official_name": reg.at[code, "name"] if code else ""})
             continue
         seen[key] = rowno
+        per_regency[code] = per_regency.get(code, 0) + 1
         report.append({"row": rowno, "status": "warning" if warning else "accepted", "reason": warning, "code": code,
                        "official_name": reg.at[code, "name"]})
         src = str(row[src_col]).strip() if src_col and pd.notna(row[src_col]) else ""
@@ -279,7 +309,7 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
                                name=name, g_province_name_sorted_as_prov=g.province_name(sorted(as_province)[0]),
                                as_regency_name=as_regency.name))
         else:
-            code, why = _region(g, row, code_col, name_col, None, memo)
+            code, why = _region(g, row, code_col, name_col, None, memo, where)
             level = "regency"
             if code is None:
                 problems.append(why)
@@ -341,24 +371,31 @@ def merge_registry(registry: pd.DataFrame, analyst: pd.DataFrame) -> tuple[pd.Da
     listed by :func:`compare_registry`). Two rows of the analyst's file for one regency make one MPP (the earliest
     date wins). Every analyst row ends ``added`` or ``already in the registry``."""
     own = registry[~registry["province_run"].astype(bool)]
-    have = set(own["code"])
+    registry_date = {r.code: str(r.opened_on or r.known_by or "") for r in own.itertuples()}
     outcome, keep = [], []
     first_for: dict[str, int] = {}
     eff = analyst["opened_on"].replace("", "9999")
     for i in analyst.assign(_eff=eff).sort_values("_eff", kind="stable").index:
-        code = analyst.at[i, "code"]
-        if code in have:
-            outcome.append({"mpp_id": analyst.at[i, "mpp_id"], "code": code, "outcome": "already in the registry"})
+        code, row = analyst.at[i, "code"], str(analyst.at[i, "source_rows"])
+        base = {"mpp_id": analyst.at[i, "mpp_id"], "row": row, "code": code, "name": analyst.at[i, "name"],
+                "file_date": str(analyst.at[i, "opened_on"] or "")}
+        if code in registry_date:
+            outcome.append({**base, "outcome": "already in the registry",
+                            "reason": N_("the registry already has this regency's MPP (dated {date}); its date and "
+                                         "sources are kept. 'Compare' lists the dates that differ",
+                                         date=registry_date[code] or "?")})
         elif code in first_for:
-            outcome.append({"mpp_id": analyst.at[i, "mpp_id"], "code": code,
-                            "outcome": f"same MPP as {analyst.at[first_for[code], 'mpp_id']}"})
+            outcome.append({**base, "outcome": "same MPP as another row",
+                            "reason": N_("the same regency as row {row}, which has the earliest date; counted once",
+                                         row=analyst.at[first_for[code], "source_rows"])})
         else:
             first_for[code] = i
             keep.append(i)
-            outcome.append({"mpp_id": analyst.at[i, "mpp_id"], "code": code, "outcome": "added"})
+            outcome.append({**base, "outcome": "added", "reason": ""})
     added = analyst.loc[sorted(keep)]
     merged = pd.concat([registry, added], ignore_index=True) if len(added) else registry.copy()
-    return merged, pd.DataFrame(outcome, columns=["mpp_id", "code", "outcome"])
+    frame = message_frame(outcome, ["mpp_id", "row", "code", "name", "file_date", "outcome", "reason"])
+    return merged, frame
 
 
 def compare_registry(registry: pd.DataFrame, analyst: pd.DataFrame) -> pd.DataFrame:

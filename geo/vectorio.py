@@ -209,6 +209,7 @@ def _read_geojson(data: bytes, name: str) -> gpd.GeoDataFrame:
                             where=name)
     _check_features(len(features), name)
     crs = _geojson_crs(obj.get("crs"), name)
+    _check_properties(features, name)
     props, geoms, problems = [], [], []
     for i, f in enumerate(features, start=1):
         if not isinstance(f, dict) or f.get("type") != "Feature":
@@ -239,6 +240,23 @@ def _read_geojson(data: bytes, name: str) -> gpd.GeoDataFrame:
     return gdf
 
 
+def _check_properties(features: list, name: str) -> None:
+    """The table a GeoJSON becomes has a column per distinct property key: refuse, before building it, a file whose
+    features x distinct keys exceed ``max_feature_cells`` (unique keys per feature would make a frame of
+    features x features cells)."""
+    keys: set[str] = set()
+    limit = settings.get("max_feature_cells")
+    for f in features:
+        p = f.get("properties") if isinstance(f, dict) else None
+        if isinstance(p, dict):
+            keys.update(map(str, p))
+            if len(features) * len(keys) > limit:
+                raise BoundaryError(N_("{name}: {n:,} features with more than {k:,} different property names make "
+                                       "more than {limit:,} cells (setting {env}); keep the properties every feature "
+                                       "shares (code, name)", name=name, n=len(features), k=len(keys), limit=limit,
+                                       env=settings.SETTINGS["max_feature_cells"].env), where=name)
+
+
 def _geojson_crs(member: Any, name: str) -> str:
     """The CRS a GeoJSON names: RFC 7946 says WGS84 lon/lat; a legacy ``crs`` member may name an EPSG code."""
     if member is None:
@@ -253,6 +271,15 @@ def _geojson_crs(member: Any, name: str) -> str:
         raise BoundaryError(N_("{name}: the 'crs' member {text_80!r} is not an EPSG code; remove it (GeoJSON is "
                                "longitude/latitude) or name the EPSG code", name=name,
                                text_80=text[:80]), where=name)
+    from pyproj import CRS as ProjCRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        ProjCRS.from_epsg(int(m.group(1)))  # PROJ's own database, on this machine; nothing is fetched
+    except CRSError as exc:
+        raise BoundaryError(N_("{name}: the 'crs' member names EPSG:{code}, which is not a known coordinate "
+                               "reference system; remove it (GeoJSON is longitude/latitude) or name a real EPSG code",
+                               name=name, code=m.group(1)), where=name) from exc
     return f"EPSG:{m.group(1)}"
 
 
@@ -266,13 +293,52 @@ def _check_features(n: int, name: str) -> None:
                             where=name)
 
 
+#: SQLite virtual-machine steps allowed while a GeoPackage's catalogue is inspected (a plain one needs a few
+#: thousand); past them the inspection is interrupted.
+GPKG_INSPECTION_STEPS = 5_000_000
+
+
 def _read_geopackage(data: bytes, name: str) -> gpd.GeoDataFrame:
     if data[68:72] not in GPKG_APPLICATION_IDS:
         raise BoundaryError(N_("{name}: an SQLite database but not a GeoPackage", name=name), where=name)
     with tempfile.TemporaryDirectory(prefix="peta-mpp-") as tmp:
         path = Path(tmp) / "upload.gpkg"
         path.write_bytes(data)
+        _check_plain_tables(path, name)
         return _read_gdal(path, name)
+
+
+def _check_plain_tables(path: Path, name: str) -> None:
+    """Before GDAL opens it: every layer a GeoPackage lists must be a plain table. A view (or a virtual table) is
+    SQL that GDAL would evaluate, e.g. an endless recursive query while counting features; it is refused. Read with
+    Python's sqlite3, read-only, with a bound on the work the inspection itself may do."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise BoundaryError(N_("{name}: cannot read as a GeoPackage ({exc})", name=name, exc=exc), where=name) from exc
+    steps = {"n": 0}
+
+    def budget() -> int:
+        steps["n"] += 1
+        return 1 if steps["n"] > GPKG_INSPECTION_STEPS // 1000 else 0
+
+    con.set_progress_handler(budget, 1000)
+    try:
+        kinds = dict(con.execute("SELECT name, type FROM sqlite_master").fetchall())
+        layers = [r[0] for r in con.execute("SELECT table_name FROM gpkg_contents").fetchall()]
+        sql = {n: s or "" for n, s in con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        raise BoundaryError(N_("{name}: not a readable GeoPackage ({exc})", name=name, exc=exc), where=name) from exc
+    finally:
+        con.close()
+    for layer in layers:
+        kind = kinds.get(layer)
+        if kind != "table" or "VIRTUAL TABLE" in sql.get(layer, "").upper():
+            raise BoundaryError(N_("{name}: layer {layer!r} is {what}, not a plain table; export the layer as a "
+                                   "table (e.g. 'Save Features As' in QGIS)", name=name, layer=str(layer)[:60],
+                                   what=N_("a view") if kind == "view" else N_("not a stored table")), where=name)
 
 
 def _read_gdal(path: Path, name: str) -> gpd.GeoDataFrame:

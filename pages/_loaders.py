@@ -80,6 +80,24 @@ def store():
     return Store()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def read_upload(kind: str, digest: str, name: str, columns: tuple = (), *, _raw: bytes):
+    """An uploaded file read in a bounded worker (geo.worker), once per content (``digest``) and choice: "columns"
+    (its header), "mpp", "scores" or "boundaries" (the reconciliation report). A refusal is raised, not cached."""
+    from geo.boundary_io import reconciliation_report
+    from geo.inputs import regency_extents
+    from geo.uploads import read_mpp_file, read_scores_file, table_columns
+    from geo.worker import bounded
+
+    if kind == "columns":
+        return bounded(table_columns, _raw, name, what=name)
+    if kind == "mpp":
+        return bounded(read_mpp_file, _raw, name, columns=dict(columns), extents=regency_extents(), what=name)
+    if kind == "scores":
+        return bounded(read_scores_file, _raw, name, what=name)
+    return bounded(reconciliation_report, _raw, name=name, what=name)
+
+
 def visitor() -> str | None:
     """This session's client address, for the store's per-visitor quota: behind our own proxy (a loopback peer)
     the address nginx appended last to X-Forwarded-For, which a client cannot forge."""

@@ -133,6 +133,12 @@ def warm_default_views() -> None:
             Store().engine
         except Exception:  # noqa: BLE001  (an unreachable store is said where it is used)
             pass
+        try:  # the upload worker's server process, so that the first upload does not wait for it
+            from geo.worker import start
+
+            start()
+        except Exception:  # noqa: BLE001  (started again by the first upload)
+            pass
         for language in ("id", "en"):
             for variant in ("overview", "map"):
                 try:

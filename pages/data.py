@@ -7,18 +7,15 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo.boundary_io import reconciliation_report
 from geo.i18n import N_, message_frame
 from geo.labels import VALUES, localize
 from geo.registry import completeness
 from geo.tables import max_upload_bytes, to_csv_bytes, to_xlsx_bytes
 from geo.uploads import (
     compare_registry,
+    merge_registry,
     detect_mpp_columns,
     mpp_template,
-    read_mpp_file,
-    read_scores_file,
-    table_columns,
 )
 from pages._errors import input_errors, plain
 from pages._filters import current_filters, dataset_link
@@ -31,6 +28,7 @@ from pages._loaders import (
     curation_report,
     official_totals,
     population_report,
+    read_upload,
     store,
     visitor,
 )
@@ -123,8 +121,10 @@ up = st.file_uploader(_("{formats} (up to {mb} MB)", formats=", ".join(accept).u
                       type=accept, key=f"upload-{kind}")
 if up is not None:
     with input_errors(up.name):
+        raw = up.getvalue()
+        digest = hashlib.sha256(raw).hexdigest()
         if kind == "boundaries":
-            r = reconciliation_report(up.getvalue(), name=up.name)
+            r = read_upload("boundaries", digest, up.name, _raw=raw)
             st.text(_("{n} features: {outcomes}", n=r["features_read"],
                       outcomes=", ".join(f"{v} {_.say(OUTCOMES.get(k, k))}" for k, v in r["accounting"].items())))
             for note in r.get("notes", []):
@@ -136,7 +136,7 @@ if up is not None:
                     st.text(title)
                     show_table(message_frame(r[key], list(r[key][0])))
         elif kind == "scores":
-            result = read_scores_file(up.getvalue(), up.name)
+            result = read_upload("scores", digest, up.name, _raw=raw)
             st.write(_("{accepted} accepted, {rejected} rejected", accepted=result.accepted, rejected=result.rejected))
             for note in result.notes:
                 st.text(_.say(note))  # plain text: sheet names and notes come from the upload
@@ -145,8 +145,7 @@ if up is not None:
                 st.session_state["uploaded_scores"] = result.data
                 st.success(_("This session now uses your scores on every page."))
         else:
-            raw = up.getvalue()
-            header = table_columns(raw, up.name)
+            header = read_upload("columns", digest, up.name, _raw=raw)
             found = detect_mpp_columns(header)
             with st.expander(_("Columns used (change them if a column was not recognised)"),
                              expanded=found["region"] is None and found["code"] is None or found["date"] is None):
@@ -159,7 +158,7 @@ if up is not None:
                                                     index=options.index(found[field]) if found[field] in options else 0,
                                                     format_func=lambda c: "—" if c is None else str(c),
                                                     key=f"map-{field}")
-            result = read_mpp_file(raw, up.name, columns=choice)
+            result = read_upload("mpp", digest, up.name, tuple(choice.items()), _raw=raw)
             st.write(_("{accepted} rows used ({warnings} with a warning), {rejected} rejected",
                        accepted=result.accepted, warnings=result.warnings, rejected=result.rejected))
             for note in result.notes:
@@ -183,13 +182,20 @@ if up is not None:
                     st.download_button("CSV", to_csv_bytes(localize(comp, lang())), file_name="perbandingan_mpp.csv",
                                        mime="text/csv")
                 else:
-                    fingerprint = (hashlib.sha256(raw).hexdigest(), mode, tuple(choice.items()))
+                    fingerprint = (digest, mode, tuple(choice.items()))
                     if st.session_state.get("upload_fingerprint") != fingerprint:  # a new file or choice: not saved yet
                         st.session_state.pop("dataset_id", None)
                         st.session_state.pop("dataset_name", None)
                         st.session_state["upload_fingerprint"] = fingerprint
                     st.session_state.update({"uploaded_registry": result.data, "upload_mode": mode})
                     st.success(_("This session now uses your data on every page."))
+                    if mode == "add":  # every used row is added, or said why not
+                        outcome = merge_registry(builtin_registry(), result.data)[1]
+                        skipped = outcome[outcome["outcome"] != "added"]
+                        st.write(_("{added} MPP(s) added to the registry; {skipped} row(s) not added (listed below)",
+                                   added=int((outcome["outcome"] == "added").sum()), skipped=len(skipped)))
+                        if len(skipped):
+                            show_table(skipped[["row", "code", "name", "file_date", "outcome", "reason"]])
                     with st.form("save-dataset"):
                         st.caption(_("Save it to share: anyone with the link sees the same view with this data."))
                         ds_name = st.text_input(_("Dataset name"), value=up.name, max_chars=120)

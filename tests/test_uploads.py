@@ -148,3 +148,14 @@ def test_cli_merge_raises_the_covered_count_by_exactly_two(tmp_path):
     replaced, _ = covered("--mpp-file", str(f))
     assert replaced == 3
 
+
+
+def test_merge_says_why_each_row_was_not_added():
+    from geo.registry import load_registry
+    from geo.uploads import merge_registry
+
+    reg = load_registry()
+    mine = read_mpp_file(W1252, "mpp.csv", today=TODAY).data
+    outcome = merge_registry(reg, mine)[1].set_index("code")
+    assert outcome.at["12.71", "row"] != "" and "already has this regency's MPP" in outcome.at["12.71", "reason"]
+    assert outcome.at["12.06", "reason"] == ""
