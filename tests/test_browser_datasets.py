@@ -99,3 +99,29 @@ def test_a_saved_dataset_link_survives_a_restart(browser, builtin, database_url,
     finally:
         owner_browser.close()
         stop_app(app)
+
+
+def test_a_full_store_refuses_new_saves_and_the_app_keeps_working(browser, builtin, tmp_path):
+    """The store's budget reached (one dataset here): the next save is refused with one line, the data stays in use
+    in the session, and every page still works."""
+    app = start_app({"PETA_MPP_DATA_DIR": str(tmp_path), "PETA_MPP_MAX_DATASETS": "1"})
+    page = Page(browser)
+    try:
+        pg = page.page
+        pg.goto(app.base + "/data")
+        pg.locator("h1").first.wait_for(timeout=60_000)
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            files=[{"name": "mpp_kantor.csv", "mimeType": "text/csv", "buffer": W1252}])
+        pg.get_by_text("3 baris dipakai (1 dengan peringatan), 0 ditolak").wait_for(timeout=60_000)
+        save = pg.get_by_role("button", name="Simpan", exact=True)
+        save.click()
+        pg.get_by_text("Tersimpan.", exact=False).wait_for(timeout=60_000)
+        save.click()  # a second copy: over the budget
+        pg.get_by_text("penyimpanan penuh (1 data", exact=False).wait_for(timeout=60_000)
+        pg.get_by_text("Sesi ini kini memakai data Anda", exact=False).wait_for(timeout=10_000)
+        pg.locator('[data-testid="stSidebarNav"]').get_by_text("Ringkasan").click()
+        assert first_metric(pg) == f"{covered_today() + 2} / 514"
+        assert page.external == [] and page.errors == []
+    finally:
+        page.close()
+        stop_app(app)
