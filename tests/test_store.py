@@ -110,3 +110,9 @@ def test_a_version_1_store_is_migrated_in_place(database_url):
     assert d.name == "lama" and list(d.rows["code"]) == ["12.06"]
     listing = s.listing()
     assert int(listing.loc[0, "size_bytes"]) == len(b"SYNTHETIC") + len("code\n12.06\n")
+
+
+def test_an_id_that_is_no_id_is_no_dataset_on_every_database(database_url):
+    s = Store(database_url)
+    for bad in ("abcdef\x00ghijkl", "abcdefghij'; --", "ä" * 20, "a b c d e f g h"):
+        assert s.get(bad) is None and not s.is_owner(bad, "token")
