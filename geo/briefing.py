@@ -34,6 +34,7 @@ from .maps import (
     legend_corner,
     mpp_points,
 )
+from .progress import progress_lines
 from .registry import as_of, data_as_of
 from .settings import FIRST_MPP_YEAR
 
@@ -174,10 +175,11 @@ class BriefingData:
 def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame, lang: str = "id",
                   *, totals: pd.DataFrame, negative: pd.DataFrame, digital: pd.DataFrame,
                   digital_totals: pd.DataFrame, stats: pd.DataFrame, shapes: gpd.GeoDataFrame,
-                  borders: gpd.GeoDataFrame, centres: gpd.GeoSeries) -> BriefingData:
+                  borders: gpd.GeoDataFrame, centres: gpd.GeoSeries,
+                  targets: pd.DataFrame | None = None) -> BriefingData:
     """What a briefing shows, computed from its inputs (:func:`geo.inputs.briefing_inputs` reads the built-in
     ones for the same provinces)."""
-    result = coverage(when, provinces, registry, scores, totals, digital=digital, stats=stats)
+    result = coverage(when, provinces, registry, scores, totals, digital=digital, stats=stats, targets=targets)
     live = as_of(registry, when)
     all_points = mpp_points(live, centres)
     if provinces:
@@ -237,7 +239,15 @@ def _boxes(data: BriefingData) -> list[tuple[str, str]]:
                       gettext(lang, "registered residents of regencies with an MPP ({share} of {total}; not a census)",
                               share=fmt_pct(s.population_covered / s.population_total, lang, 0),
                               total=fmt_int(s.population_total, lang))))
-    if s.official_total:
+    p = data.result.progress
+    if p is not None:
+        official = (gettext(lang, "; official count {total} ({date})", total=s.official_total,
+                            date=fmt_date(date.fromisoformat(s.official_total_as_of), lang))
+                    if s.official_total and not data.provinces else "")
+        boxes.append((f"{p.units_with_mpp} / {p.units_total}",
+                      gettext(lang, "MPP units as KemenPAN-RB counts them (kab/kota, DK Jakarta as one){official}",
+                              official=official)))
+    elif s.official_total:
         boxes.append((f"{s.registry_named_nationally} / {s.official_total}",
                       gettext(lang, "MPPs named of the official national count ({date})",
                               date=fmt_date(date.fromisoformat(s.official_total_as_of), lang))))
@@ -410,18 +420,24 @@ def national_lists_figure(data: BriefingData) -> Figure:
         lines: list[str] = []
         for p in paras:
             lines += textwrap.wrap(p, width, subsequent_indent="   ")
-        per_col = int(0.56 * H * 72 / (size * 1.3))  # the column's height in lines
+        per_col = int(0.52 * H * 72 / (size * 1.3))  # the column's height in lines
         if len(lines) <= 3 * per_col:
             break
     cols = [lines[i * per_col:(i + 1) * per_col] for i in range(3)]
     for j, col in enumerate(cols):
         fig.text(0.03 + j * 0.325, 0.905, "\n".join(col), fontsize=size, va="top", linespacing=1.3)
-    fig.text(0.03, 0.255, gettext(lang, "MPPs in the registry ({n}), by province", n=len(mpps)), fontsize=10,
+    fig.text(0.03, 0.295, gettext(lang, "MPPs in the registry ({n}), by province", n=len(mpps)), fontsize=10,
              weight="bold", va="top")
-    fig.text(0.03, 0.228, textwrap.fill(mpp_text, 210), fontsize=6.4, va="top", linespacing=1.3)
-    fig.text(0.03, 0.16, gettext(lang, "Data completeness"), fontsize=10, weight="bold", va="top")
-    fig.text(0.03, 0.135, "\n".join(textwrap.fill("• " + x, 200, subsequent_indent="  ") for x in notes),
-             fontsize=6.4, va="top", linespacing=1.3)
+    fig.text(0.03, 0.268, textwrap.fill(mpp_text, 210), fontsize=6.4, va="top", linespacing=1.3)
+    # Two columns at the foot: progress against the target (the ministry's terms), and the data's completeness.
+    prog = progress_lines(data.result.progress, lang) if data.result.progress is not None else []
+    for x, title, items in ((0.03, gettext(lang, "Progress against the target"), prog),
+                            (0.52, gettext(lang, "Data completeness"), notes)):
+        if not items:
+            continue
+        fig.text(x, 0.205, title, fontsize=10, weight="bold", va="top")
+        fig.text(x, 0.18, "\n".join(textwrap.fill("• " + t, 112, subsequent_indent="  ") for t in items),
+                 fontsize=6.4, va="top", linespacing=1.3)
     _footer(fig, data, 200)
     return fig
 

@@ -218,9 +218,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from .coverage import coverage, to_json_records
     from .inputs import reference
 
+    from .progress import load_targets
+
     when, provinces = _scope(args)
     registry, scores, totals, _report = _load_inputs(args)
-    result = coverage(when, provinces, registry, scores, totals, **reference())
+    result = coverage(when, provinces, registry, scores, totals, targets=load_targets(), **reference())
     table = result.table.drop(columns=["regency_type"])
     _ = _words()
     if args.csv:
@@ -230,7 +232,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(_("wrote {n} regencies to {path}", n=len(table), path=args.csv), file=sys.stderr)
     if args.json:
         _print_json({"as_of": when.isoformat(), "provinces": provinces, "regencies": to_json_records(table),
-                     "province_scores": to_json_records(result.province_scores), "summary": result.summary.as_dict()})
+                     "province_scores": to_json_records(result.province_scores), "summary": result.summary_dict()})
     elif not args.csv:
         s = result.summary
         scope = _("national") if s.scope == "national" else _("provinces")
@@ -247,6 +249,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         if s.official_total is not None:
             print(_("KemenPAN-RB's national count on {date}: {total}; the registry names {named} of them (national)",
                     date=s.official_total_as_of, total=s.official_total, named=s.registry_named_nationally))
+        if result.progress is not None:
+            from . import settings
+            from .progress import progress_lines
+
+            for line in progress_lines(result.progress, settings.get("cli_lang")):
+                print(line)
         for r in result.province_scores.itertuples():
             said = " ".join(str(x) for x in (r.assessment, r.predikat or "-", r.score) if x == x and x is not None)
             print(_("Province {name}: {result} ({year})", name=r.name, result=said, year=r.year))

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import gazetteer as gz
 from .i18n import N_
+from .progress import Progress, progress
 from .registry import as_of as registry_as_of
 from .registry import effective_date, official_total_on
 from .scores import latest_scores
@@ -201,20 +202,28 @@ def summary(table: pd.DataFrame, when: date, registry: pd.DataFrame, totals: pd.
 
 @dataclass
 class CoverageResult:
-    """A view's coverage: one row per regency, its headline figures and its provinces' own scores."""
+    """A view's coverage: one row per regency, its headline figures, its provinces' own scores and (with the
+    target statements) its progress in the ministry's units."""
 
     as_of: date
     provinces: list[str]
     table: pd.DataFrame
     summary: CoverageSummary
     province_scores: pd.DataFrame
+    progress: Progress | None = None
+
+    def summary_dict(self) -> dict[str, Any]:
+        """The JSON summary: our counts and, where known, the ministry's units, pace, projection and targets."""
+        return {**self.summary.as_dict(), **(self.progress.as_dict() if self.progress else {})}
 
 
 def coverage(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame,
-             totals: pd.DataFrame, *, digital: pd.DataFrame, stats: pd.DataFrame) -> CoverageResult:
+             totals: pd.DataFrame, *, digital: pd.DataFrame, stats: pd.DataFrame,
+             targets: pd.DataFrame | None = None) -> CoverageResult:
     table = regency_coverage(when, provinces, registry, scores, digital=digital, stats=stats)
+    prog = progress(when, provinces, registry, totals, targets) if targets is not None else None
     return CoverageResult(when, provinces, table, summarise(table, when, registry, totals),
-                          province_scores(when, provinces, scores))
+                          province_scores(when, provinces, scores), prog)
 
 
 def yearly_series(until: date, provinces: Iterable[str] | None, registry: pd.DataFrame, scores: pd.DataFrame,

@@ -6,6 +6,7 @@ The statement files are facts compiled from public sources, one statement per ro
 - ``mpp_sources.csv`` -> ``mpp_registry.csv`` (+ exclusions, negative evidence, unmatched, leads, batch check)
 - ``reform_scores_sources.csv`` -> ``reform_scores.csv`` (+ ``reform_unmatched.csv``)
 - ``mpp_digital_sources.csv`` -> ``mpp_digital.csv`` (+ ``mpp_digital_unmatched.csv``)
+- ``mpp_targets.csv`` (targets and denominators stated by the government) -> ``mpp_targets.csv``
 
 New statements arrive in ``../shared/data`` (append-only passes) or from a data steward
 (``python -m geo add-statements``); :func:`merge_statements` appends the rows not yet in the project's copy, so a
@@ -29,7 +30,7 @@ from .i18n import N_
 SOURCES_DIR = DATA_DIR / "sources"
 #: statement file -> its folder under shared/data
 STATEMENT_FILES = {"mpp_sources.csv": "mpp", "reform_scores_sources.csv": "reform",
-                   "mpp_digital_sources.csv": "mpp_digital"}
+                   "mpp_digital_sources.csv": "mpp_digital", "mpp_targets.csv": "mpp"}
 
 
 @dataclass
@@ -59,12 +60,14 @@ def build_all(folder: Path = SOURCES_DIR) -> Build:
         load_events,
         load_official_totals,
     )
+    from .progress import build_targets
     from .schemas import (
         EVENTS,
         MPP_STATEMENTS,
         REFORM_STATEMENTS,
         REGISTRY,
         SCORES,
+        TARGET_STATEMENTS,
         validate,
     )
     from .scores import build_scores
@@ -85,6 +88,11 @@ def build_all(folder: Path = SOURCES_DIR) -> Build:
     out.tables.update({"reform_scores.csv": scores, "reform_unmatched.csv": unmatched})
     out.report.append(f"reform scores: {len(scores)} rows, {int(scores['selected'].sum())} selected, "
                       f"{len(unmatched)} not used (with the reason)")
+    targets = read_statements("mpp_targets.csv", folder)
+    validate(TARGET_STATEMENTS, targets)
+    out.tables["mpp_targets.csv"] = build_targets(targets)
+    out.report.append(f"targets and denominators: {len(targets)} statements "
+                      f"({int((targets['statement_kind'] == 'target').sum())} targets)")
     dig = build_digital(read_statements("mpp_digital_sources.csv", folder).drop(columns="source_row"))
     out.tables.update({"mpp_digital.csv": dig.regions, "mpp_digital_unmatched.csv": dig.unmatched})
     acc = dig.accounting()

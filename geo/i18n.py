@@ -155,6 +155,12 @@ class Translator:
     def millions(self, n: object) -> str:
         return fmt_millions(n, self.lang)
 
+    def month(self, d: date) -> str:
+        return fmt_month(d, self.lang)
+
+    def decimal(self, x: float, pattern: str = "#,##0.0") -> str:
+        return fmt_decimal(x, self.lang, pattern)
+
 
 @functools.cache
 def translator(lang: str) -> Translator:
@@ -188,6 +194,11 @@ def fmt_pct(x: float, lang: str, digits: int = 1) -> str:
 def fmt_date(d: date, lang: str) -> str:
     """17 Juli 2024 / 17 July 2024."""
     return format_date(d, format="d MMMM y", locale=locale(lang))
+
+
+def fmt_month(d: date, lang: str) -> str:
+    """Maret 2029 / March 2029."""
+    return format_date(d, format="MMMM y", locale=locale(lang))
 
 
 def fmt_short_date(d: date, lang: str) -> str:

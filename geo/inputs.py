@@ -62,9 +62,11 @@ def regency_extents() -> pd.DataFrame:
 def briefing_inputs(provinces: Sequence[str] = ()) -> dict[str, Any]:
     """Everything :func:`geo.briefing.briefing_data` needs besides the registry and the scores: the official
     totals, the 'no MPP yet' statements, MPP Digital's statements and stated totals, the regency statistics, and
-    the map's polygons, borders and regency centres for ``provinces``."""
+    the map's polygons, borders and regency centres for ``provinces``, and the target statements."""
     from .digital import load_digital_totals
+    from .progress import load_targets
     from .registry import load_curation_report, load_official_totals
 
     return {"totals": load_official_totals(), "negative": load_curation_report("negative_evidence"),
-            "digital_totals": load_digital_totals(), **reference(), **map_inputs(provinces), "centres": centres()}
+            "digital_totals": load_digital_totals(), "targets": load_targets(), **reference(), **map_inputs(provinces),
+            "centres": centres()}

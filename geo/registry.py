@@ -30,8 +30,9 @@ date inside it replaces it (2022 -> 2022-03-02). Disagreeing dates are listed in
 "As of" a date D, an MPP counts when its effective date is on or before D: the *last* day of its opening period
 (a year-only 2024 counts from 2024-12-31) or the last day of the earliest date a source says it existed
 (``known_by``), whichever is earlier: a source saying an MPP existed on D means it counts on D, on the map, in the
-detail and in every count. An MPP whose sources give no date at all counts from today only (every source predates
-today), never for a past date. Status is ``operating`` unless the only evidence is a soft launch or trial (``soft launch``).
+detail and in every count. An MPP whose sources give no date at all counts from the data's own date (the latest
+dated statement: every source was published by the time the data was compiled), never from today and never for an
+earlier date. Status is ``operating`` unless the only evidence is a soft launch or trial (``soft launch``).
 """
 
 from __future__ import annotations
@@ -325,7 +326,8 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
         elif not basis and known_by is not None:
             notes.insert(0, "no opening date found; known to exist by the date shown")
         elif not basis:
-            notes.insert(0, "no date in any source: counted as existing today only, never for a past date")
+            notes.insert(0, "no date in any source: counted from the data's own date (its latest dated statement), never "
+                            "for an earlier date")
         if key.startswith("prov:"):
             pcode = key[5:]
             info = prov_info.get(pcode)
@@ -374,10 +376,16 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
                          leads.sort_values("source_row").reset_index(drop=True))
 
 
-def effective_date(registry: pd.DataFrame, today: date | None = None) -> pd.Series:
+def effective_date(registry: pd.DataFrame, undated: date | None = None) -> pd.Series:
     """The date from which each MPP counts: the last day of its opening period or of the earliest date a source says
-    it existed, whichever is earlier; today for an MPP no source dates."""
-    undated = pd.Timestamp(today or date.today())
+    it existed, whichever is earlier. An MPP no source dates counts from ``undated``: by default the data's own date
+    (:func:`data_as_of` of the registry's own statements, an analyst's rows aside), never from today, so today's
+    figures equal those on the data's date when nothing was inaugurated in between."""
+    if undated is None:
+        own = registry[~registry["date_basis"].astype(str).str.startswith("analyst file")] \
+            if "date_basis" in registry else registry
+        undated = data_as_of(own)
+    undated = pd.Timestamp(undated)
 
     def one(opened: str, known: str) -> pd.Timestamp:
         ends = [p.end for p in (parse_period(opened), parse_period(known)) if p is not None]

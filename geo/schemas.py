@@ -43,6 +43,18 @@ REFORM_STATEMENTS = pa.DataFrameSchema({
     "note": _text(),
 }, strict="filter", name="reform_scores_sources.csv")
 
+TARGET_STATEMENTS = pa.DataFrameSchema({
+    "stated_on": _text(pa.Check.str_matches(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+    "speaker": _text(pa.Check.str_length(min_value=1)),
+    "statement_kind": _text(pa.Check.isin(["target", "count"])),
+    "target": _text(),
+    "target_by": _text(pa.Check.str_matches(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")),
+    "count_stated": _text(pa.Check.str_matches(r"^[0-9]*$")),
+    "denominator_stated": _text(pa.Check.str_matches(r"^[0-9]*$")),
+    "source_url": _text(pa.Check.str_matches(URL)),
+    "quote_or_summary": _text(pa.Check.str_length(min_value=1)),
+}, strict="filter", name="mpp_targets.csv")
+
 REGISTRY = pa.DataFrameSchema({
     "mpp_id": _text(unique=True),
     "code": _text(pa.Check.str_matches(r"^([0-9]{2}\.[0-9]{2})?$")),

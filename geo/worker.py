@@ -33,7 +33,29 @@ class UploadBudgetError(PetaError):
     """Reading a file took more time or memory than its budget allows; the child was stopped."""
 
 
+#: The name of every worker process (multiprocessing's process name), by which :func:`_preparation` knows ours.
+PROCESS_NAME = "peta-mpp-upload"
+
+
+def _preparation(original: Callable[[str], dict]) -> Callable[[str], dict]:
+    """multiprocessing prepares a child by running the parent's ``__main__`` again when it has a file; in the app
+    (and in AppTest) ``__main__`` is the page script being run, which must never run in a worker. Our workers need
+    nothing of it (their targets are module-level functions), so their preparation leaves it out."""
+    def prepare(name: str) -> dict:
+        data = original(name)
+        if name.startswith(PROCESS_NAME):
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+    prepare.peta_mpp = True  # type: ignore[attr-defined]
+    return prepare
+
+
 def _context() -> multiprocessing.context.BaseContext:
+    from multiprocessing import spawn
+
+    if not getattr(spawn.get_preparation_data, "peta_mpp", False):
+        spawn.get_preparation_data = _preparation(spawn.get_preparation_data)
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
     return ctx
@@ -82,7 +104,8 @@ def bounded(fn: Callable[..., T], *args: Any, what: str = "", seconds: float | N
     memory_mb = float(memory_mb if memory_mb is not None else settings.get("upload_memory_mb"))
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, int(seconds) + 1), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, int(seconds) + 1), daemon=True,
+                       name=PROCESS_NAME)
     proc.start()
     child.close()
     start = time.monotonic()

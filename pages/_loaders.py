@@ -135,6 +135,34 @@ def _yearly(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFram
     return coverage.yearly_series(until, list(provinces), _reg, _sc, official_totals(), **reference())
 
 
+@st.cache_data(show_spinner=False)
+def targets() -> pd.DataFrame:
+    from geo.progress import load_targets
+
+    return load_targets()
+
+
+def progress_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame):
+    """Progress in the ministry's units (geo.progress), cached by this session's data key."""
+    from pages._views import data_key
+
+    return _progress(when, provinces, data_key(), reg)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _progress(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame):
+    from geo.progress import progress
+
+    return progress(when, provinces, _reg, official_totals(), targets())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def monthly_units(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame) -> pd.DataFrame:
+    from geo.progress import monthly_units as series
+
+    return series(_reg, until, provinces)
+
+
 def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
     return map_inputs(provinces)["borders"]
 

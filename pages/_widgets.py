@@ -66,3 +66,85 @@ def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverag
     _ = tr()
     c1.download_button(_("PDF briefing"), make("pdf"), file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore")
     c2.download_button("PNG", make("png"), file_name=f"{stem}.png", mime="image/png", on_click="ignore")
+
+
+def progress_block(when: date, provinces: tuple[str, ...], chart: bool = True) -> None:
+    """Progress in the ministry's terms (geo.progress): units with an MPP of 509 and how that differs from our count,
+    the pace and the projected range read as sentences, the target in force with its source, the MPPs without a
+    known opening date; and the trajectory chart (registry line, official totals, target dates, projection)."""
+    from geo.progress import DIFFERENCE_FROM_OURS, headline, projection_sentence, target_sentence, undated_sentence
+    from pages._errors import plain
+    from pages._loaders import official_totals, progress_of
+
+    _ = tr()
+    language = lang()
+    reg = active_registry()
+    p = progress_of(when, provinces, reg)
+    st.subheader(_("Progress against the target"))
+    left, right = st.columns([1, 3])
+    left.metric(_("MPP units (KemenPAN-RB)"), f"{p.units_with_mpp} / {p.units_total}",
+                help=_("Kabupaten/kota with their own MPP, DK Jakarta counted as one unit, as the ministry counts"))
+    left.caption(_("{share}; {left} without", share=_.pct(p.share), left=p.units_without_mpp))
+    with right:
+        st.write(plain(headline(p, language) + ". " + projection_sentence(p, language)))
+        if (t := target_sentence(p, language)) is not None:
+            st.caption(plain(t) + f" [{_('source')}]({p.targets[-1]['source_url']})")
+        st.caption(plain(_("How it differs from our count: {text}", text=DIFFERENCE_FROM_OURS)))
+        if (u := undated_sentence(p, language)) is not None:
+            st.caption(plain(u))
+    if chart:
+        st.altair_chart(progress_chart(p, when, provinces, official_totals()), width="stretch")
+        st.caption(_("Blue line: units with an MPP in the registry, month by month. Orange points: KemenPAN-RB's "
+                     "stated national counts. Red dashed lines: the target dates stated. Dotted line: all {n} units. "
+                     "Blue band: the projection between the fastest and the slowest pace of the last 12 and 24 "
+                     "months.", n=p.units_total))
+
+
+def progress_chart(p: Any, when: date, provinces: tuple[str, ...], totals: pd.DataFrame) -> Any:
+    """The trajectory: units with an MPP month by month (registry), KemenPAN-RB's stated totals (points, national
+    only), the target dates (dashed rules), all units (a rule) and the projection at the fastest and slowest pace
+    (a dashed band)."""
+    import altair as alt
+
+    from pages._loaders import monthly_units
+    from pages._views import data_key
+
+    _ = tr()
+    series = monthly_units(when, provinces, data_key(), active_registry())
+    what = _("What"), _("Date"), _("Units with an MPP")
+    line = series.assign(**{what[0]: _("registry"), what[1]: pd.to_datetime(series["as_of"])})
+    line = line.rename(columns={"units_with_mpp": what[2]})
+    layers = [alt.Chart(line).mark_line(color="#2171b5").encode(
+        x=alt.X(f"{what[1]}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y(f"{what[2]}:Q", title=what[2], axis=alt.Axis(format="d")),
+        tooltip=[alt.Tooltip(f"{what[1]}:T", format="%d/%m/%Y"), alt.Tooltip(f"{what[2]}:Q", format="d")])]
+    if not provinces:
+        pts = totals.assign(**{what[1]: pd.to_datetime(totals["as_of"]), what[2]: totals["total"]})
+        pts = pts[pts[what[1]] <= pd.Timestamp(when)]
+        layers.append(alt.Chart(pts).mark_point(color="#d94801", filled=True, size=45).encode(
+            x=f"{what[1]}:T", y=f"{what[2]}:Q",
+            tooltip=[alt.Tooltip(f"{what[1]}:T", format="%d/%m/%Y"), alt.Tooltip(f"{what[2]}:Q", format="d"),
+                     alt.Tooltip("statement:N", title=_("KemenPAN-RB's count"))]))
+    rule = pd.DataFrame({what[2]: [p.units_total], "label": [_("all {n} units", n=p.units_total)]})
+    layers.append(alt.Chart(rule).mark_rule(color="#444", strokeDash=[2, 2]).encode(y=f"{what[2]}:Q"))
+    targets = {t["target_by"] for t in p.targets if t["target_by"]}
+    if targets:
+        tg = pd.DataFrame({what[1]: pd.to_datetime(sorted(targets)), "label": [_("target") for _t in targets]})
+        layers.append(alt.Chart(tg).mark_rule(color="#a50f15", strokeDash=[6, 4]).encode(
+            x=f"{what[1]}:T", tooltip=[alt.Tooltip(f"{what[1]}:T", format="%d/%m/%Y", title=_("target"))]))
+    proj = p.projected_complete
+    if proj["from"] and not proj.get("reached"):
+        start = pd.Timestamp(p.anchor)
+        base = int(series.loc[pd.to_datetime(series["as_of"]) <= start, "units_with_mpp"].iloc[-1]) \
+            if (pd.to_datetime(series["as_of"]) <= start).any() else p.units_with_mpp
+        ends = [pd.Timestamp(proj["from"]), pd.Timestamp(proj["to"]) if proj["to"] else
+                start + pd.DateOffset(years=20)]
+        band = pd.DataFrame({what[1]: [start, ends[0], ends[1]], "fast": [base, p.units_total, p.units_total],
+                             "slow": [base, base + (p.units_total - base) * (ends[0] - start) / (ends[1] - start),
+                                      p.units_total]})
+        layers.append(alt.Chart(band).mark_area(color="#6baed6", opacity=0.25).encode(
+            x=f"{what[1]}:T", y="slow:Q", y2="fast:Q"))
+        for col in ("fast", "slow"):
+            layers.append(alt.Chart(band).mark_line(color="#6baed6", strokeDash=[5, 4]).encode(
+                x=f"{what[1]}:T", y=alt.Y(f"{col}:Q", title=what[2])))
+    return alt.layer(*layers).properties(height=260)

@@ -13,6 +13,7 @@ from geo.inputs import map_inputs, reference
 from pages._filters import current_filters
 from pages._language import lang, tr
 from pages._loaders import active_registry, active_scores, coverage_table, yearly
+from pages._widgets import progress_block
 
 when, provinces = current_filters()
 reg, sc = active_registry(), active_scores()
@@ -47,6 +48,7 @@ c2.caption(_("People covered, year by year (registered residents, millions; not 
 c2.line_chart(series.assign(year=series["year"].astype(str), people=series["population_covered"] / 1e6)
               .set_index("year")[["people"]].rename_axis(_("Year")).rename(columns={"people": _("millions")}),
               height=180)
+progress_block(when, provinces)
 year = st.select_slider(_("Year"), options=years, value=min(when.year, years[-1]), key="timeline_year")
 frame = st.empty()
 if st.button("▶ " + _("Play"), key="play"):

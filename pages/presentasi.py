@@ -13,7 +13,7 @@ from geo.briefing import scope_name, source_line
 from geo.maps import LAYERS, layer_title
 from pages._filters import current_filters
 from pages._language import lang, tr
-from pages._loaders import active_registry, active_scores, coverage_table
+from pages._loaders import active_registry, active_scores, coverage_table, progress_of
 from pages._views import show_view, view
 
 when, provinces = current_filters()
@@ -50,8 +50,10 @@ elif layer == "people":
     sub = _("As of {date}: {people} registered residents live in regencies without an MPP service", date=day,
             people=_.int(without))
 else:
-    sub = _("As of {date}: {covered} of {n} regencies have an MPP ({share})", date=day, covered=covered, n=n,
-            share=_.pct(covered / n, 0))
+    prog = progress_of(when, provinces, reg)
+    sub = _("As of {date}: {covered} of {n} regencies have an MPP ({share}); KemenPAN-RB's count: {units} of {total} "
+            "units", date=day, covered=covered, n=n, share=_.pct(covered / n, 0), units=prog.units_with_mpp,
+            total=prog.units_total)
 st.markdown(f'<div class="peta-present-title">{html.escape(title)}</div>'
             f'<div class="peta-present-sub">{html.escape(sub)}</div>', unsafe_allow_html=True)
 st.page_link("pages/peta.py", label="← " + _("Back to the app"),

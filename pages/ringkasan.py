@@ -17,7 +17,7 @@ from pages._loaders import (
     yearly,
 )
 from pages._views import show_view, view
-from pages._widgets import export_buttons
+from pages._widgets import export_buttons, progress_block
 
 when, provinces = current_filters()
 reg, sc, totals = active_registry(), active_scores(), official_totals()
@@ -54,6 +54,7 @@ c4.metric(_("Provinces fully covered"), f"{s['provinces_fully_covered']} / {s['p
 c5.metric(_("Change in a year"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
 show_view(view("overview", when, provinces, "coverage", lang()), 520, f"overview-{when}-{provinces}")
 export_buttons(when, provinces)
+progress_block(when, provinces)
 series = yearly(when, provinces, reg, sc)
 st.subheader(_("Coverage over time"))
 left, right = st.columns(2)

@@ -145,3 +145,20 @@ def test_the_worker_leaves_no_child_behind(tmp_path):
     time.sleep(0.2)
     gone = not os.path.exists(f"/proc/{child}") or open(f"/proc/{child}/stat").read().split()[2] == "Z"
     assert gone, f"the stopped worker {child} is still running"
+
+
+def test_the_worker_never_runs_the_page_script_again(tmp_path, monkeypatch):
+    """In the app ``__main__`` is the page being run; a worker must not execute it again (multiprocessing would)."""
+    import sys
+    import types
+
+    from geo.worker import bounded
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('page ran')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    assert bounded(read_mpp_file, b"wilayah\nKota Medan\n", "w.csv").accepted == 1
+    assert not marker.exists()

@@ -15,7 +15,9 @@ def test_reference_tables_are_read_once_with_the_columns_coverage_joins(builtin)
 
 def test_briefing_inputs_hold_everything_a_briefing_needs(builtin):
     got = briefing_inputs(["12"])
-    assert set(got) == {"totals", "negative", "digital_totals", "digital", "stats", "shapes", "borders", "centres"}
+    assert set(got) == {"totals", "negative", "digital_totals", "digital", "stats", "shapes", "borders", "centres",
+                        "targets"}
+    assert (got["targets"]["statement_kind"] == "target").sum() == 6
     assert int(got["totals"]["total"].max()) == 305  # KemenPAN-RB's count of December 2025
 
 

@@ -171,16 +171,18 @@ def test_province_filters_accept_names_codes_and_abbreviations():
     assert resolve_provinces(["Sumatera Utara", "32", "Jatim"]) == ["12", "32", "35"]
 
 
-def test_an_mpp_no_source_dates_counts_today_but_never_in_the_past():
+def test_an_mpp_no_source_dates_counts_from_the_datas_date_never_before_and_never_from_today():
     b = rg.build_registry(synthetic(
         ("Kabupaten Klungkung", "Bali", "MPP Klungkung", "", "inaugurated with Menteri PANRB (date not in excerpt)",
          "https://a", ""),
+        ("Kota Medan", "Sumatera Utara", "MPP Medan", "2025-06-01", "inaugurated by Menteri PANRB", "https://b", ""),
     ))
     r = one(b, "51.05")
     assert (r.opened_on, r.known_by, r.date_basis) == ("", "", "existence only")
-    assert "today only" in r.notes
-    assert len(rg.as_of(b.registry, pd.Timestamp.today().normalize())) == 1
-    assert rg.as_of(b.registry, "2025-12-31").empty
+    assert "counted from the data's own date" in r.notes
+    assert rg.data_as_of(b.registry) == date(2025, 6, 1)
+    assert set(rg.as_of(b.registry, "2025-06-01")["code"]) == {"51.05", "12.71"}  # the data's date: both count
+    assert rg.as_of(b.registry, "2025-05-31").empty  # never before it
 
 
 # --- issue #11: dated right, one definition everywhere, reproducible -------------------------------------------
