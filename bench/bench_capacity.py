@@ -5,7 +5,10 @@ province view, and prints for each: server CPU seconds per session, the time unt
 regency, p50/p95 of the per-session times, and server memory before and after. Then a soak (10 rounds of 8 fresh
 sessions, closed after each round) says whether memory plateaus. Requests never leave this machine.
 
-    .venv/bin/python bench/bench_capacity.py [--rounds 10] [--sizes 1,8,16] [--base http://127.0.0.1:PORT]
+    .venv/bin/python bench/bench_capacity.py [--rounds 10] [--sizes 1,8,16] [--proxy N]
+
+With ``--proxy N`` the app runs as N processes behind nginx (deploy/serve.py), and the server CPU counts every
+process that serves a request: the app processes and nginx's master and workers.
 """
 
 from __future__ import annotations
@@ -111,7 +114,10 @@ def main() -> None:
         import serve
 
         dep = serve.start(args.proxy, 18380)
-        base, pids = dep.base, [p.pid for p in dep.apps]
+        base = dep.base
+        nginx = [dep.nginx.pid] if dep.nginx else []
+        nginx += [int(c) for n in nginx for c in Path(f"/proc/{n}/task/{n}/children").read_text().split()]
+        pids = [p.pid for p in dep.apps] + nginx
         proc = dep.apps[0]
     else:
         proc, base = start_app()

@@ -22,6 +22,15 @@ pytestmark = [pytest.mark.browser,
 NAME = "Data kantor <b>uji</b> [klik](http://evil.example/x)"
 
 
+def upload_office_file(pg, base: str) -> None:
+    """On the Data page: upload the SYNTHETIC office file and wait for its report (3 rows used, 1 with a warning)."""
+    pg.goto(base + "/data")
+    pg.locator("h1").first.wait_for(timeout=60_000)
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        files=[{"name": "mpp_kantor.csv", "mimeType": "text/csv", "buffer": W1252}])
+    pg.get_by_text("3 baris dipakai (1 dengan peringatan), 0 ditolak").wait_for(timeout=60_000)
+
+
 def covered_today() -> int:
     from geo.coverage import regency_coverage
     from geo.inputs import reference
@@ -45,11 +54,7 @@ def test_a_saved_dataset_link_survives_a_restart(browser, builtin, database_url,
     page = Page(browser)
     try:
         pg = page.page
-        pg.goto(app.base + "/data")
-        pg.locator("h1").first.wait_for(timeout=60_000)
-        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-            files=[{"name": "mpp_kantor.csv", "mimeType": "text/csv", "buffer": W1252}])
-        pg.get_by_text("3 baris dipakai (1 dengan peringatan), 0 ditolak").wait_for(timeout=60_000)
+        upload_office_file(pg, app.base)
         warning = pg.locator('[data-testid="stMain"] [data-testid="stAlert"]').first.inner_text()
         assert "1 baris memiliki tanggal yang tidak dapat dipakai" in warning  # a warning box, in Indonesian
         name = pg.locator('[data-testid="stForm"] input[type="text"]').first
@@ -108,11 +113,7 @@ def test_a_full_store_refuses_new_saves_and_the_app_keeps_working(browser, built
     page = Page(browser)
     try:
         pg = page.page
-        pg.goto(app.base + "/data")
-        pg.locator("h1").first.wait_for(timeout=60_000)
-        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-            files=[{"name": "mpp_kantor.csv", "mimeType": "text/csv", "buffer": W1252}])
-        pg.get_by_text("3 baris dipakai (1 dengan peringatan), 0 ditolak").wait_for(timeout=60_000)
+        upload_office_file(pg, app.base)
         save = pg.get_by_role("button", name="Simpan", exact=True)
         save.click()
         pg.get_by_text("Tersimpan.", exact=False).wait_for(timeout=60_000)

@@ -43,7 +43,7 @@ def test_a_dataset_saved_through_one_process_opens_through_the_other(browser, bu
 
     eng = sqlalchemy.create_engine(POSTGRES_URL)
     with eng.begin() as conn:
-        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema"))
+        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema, peta_meta"))
     eng.dispose()
     dep = serve.start(2, 18180, env={"PETA_MPP_DATABASE_URL": POSTGRES_URL})
     try:
@@ -88,5 +88,51 @@ def test_a_dataset_saved_through_one_process_opens_through_the_other(browser, bu
         assert b.external == [] and b.errors == []
         b.close()
         assert b1 != b2
+    finally:
+        dep.stop()
+
+
+def test_a_killed_process_is_started_again_and_its_sessions_draw_on_the_other(browser, builtin, tmp_path):
+    """kill -9 of one of two app processes while a browser is connected to it: the site stays up, the reloaded
+    session draws its map through the other process, the supervisor starts the dead one again, and each process
+    has its log file (issues #25 and #28)."""
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        pytest.fail("nginx is not installed (make test installs it)") if os.environ.get("CI") else pytest.skip("no nginx")
+    import signal
+    import time
+
+    import serve
+
+    dep = serve.start(2, 18280, env={"PETA_MPP_DATA_DIR": str(tmp_path / "store")}, log_dir=tmp_path / "logs")
+    try:
+        route = next(r for r in (f"r{i}" for i in range(200))
+                     if backend(dep.base, r).endswith(f":{dep.app_ports[0]}"))
+        page = session_on(browser, dep.base, route)
+        page.page.goto(dep.base + "/")
+        fr = page.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
+        fr.locator("path.regency").first.wait_for(timeout=120_000)
+        os.kill(dep.apps[0].pid, signal.SIGKILL)
+        dep.apps[0].wait(10)
+        with urllib.request.urlopen(dep.base + "/_stcore/health", timeout=10) as r:  # nginx is still up
+            assert r.status == 200
+        page.page.reload()
+        fr = page.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
+        fr.locator("path.regency").first.wait_for(timeout=120_000)  # drawn by the surviving process
+        assert page.page.locator('[data-testid="stException"]').count() == 0
+        page.close()
+        assert dep.supervise_once() == [dep.app_ports[0]]
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{dep.app_ports[0]}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the killed process did not come back")
+        assert dep.restarts == 1 and dep.supervise_once() == []
+        logs = sorted(p.name for p in (tmp_path / "logs").iterdir())
+        assert logs == sorted([f"app-{p}.log" for p in dep.app_ports] + ["nginx-error.log"])
+        assert (tmp_path / "logs" / f"app-{dep.app_ports[1]}.log").stat().st_size > 0
     finally:
         dep.stop()
