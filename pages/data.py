@@ -217,10 +217,10 @@ if ds and st.session_state.get(f"owner-{ds}"):
     st.subheader(_("Your saved dataset"))
     st.text(_("Name: {name}", name=st.session_state.get("dataset_name", "")))  # plain text, never Markdown
     st.caption(_("The link to share: anyone who opens it sees the app with this data."))
-    st.code(dataset_link(ds), language=None)
+    st.code(dataset_link(ds), language=None, wrap_lines=True)
     st.caption(_("Your private owner link: keep it. Opened in any browser, it lets you delete this dataset. It is "
                  "shown only to you, here."))
-    st.code(dataset_link(ds, token), language=None)
+    st.code(dataset_link(ds, token), language=None, wrap_lines=True)
     if st.button(_("Delete this saved dataset"), key="delete-dataset"):
         from geo.store import StoreError
 
