@@ -42,9 +42,9 @@ run: $(BIN)/.runtime node_modules/.installed
 test: $(BIN)/.dev node_modules/.installed system-packages
 	$(BIN)/python -m pytest -q
 
-# About a minute: everything but the browser and load tests (CI runs all of them with `make test`).
+# About a minute: everything but the browser, load and slow tests (CI runs all of them with `make test`).
 test-quick: $(BIN)/.dev node_modules/.installed
-	$(BIN)/python -m pytest -q -m "not browser and not load"
+	$(BIN)/python -m pytest -q -m "not browser and not load and not slow"
 
 # N app processes behind nginx on PORT (saved datasets shared through PETA_MPP_DATABASE_URL, e.g. PostgreSQL).
 N ?= 2
