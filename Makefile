@@ -37,7 +37,7 @@ system-packages:
 chromium: system-packages
 
 run: $(BIN)/.runtime node_modules/.installed
-	$(BIN)/streamlit run app.py
+	$(BIN)/python deploy/app_process.py
 
 test: $(BIN)/.dev node_modules/.installed system-packages
 	$(BIN)/python -m pytest -q

@@ -61,12 +61,12 @@ def start_app() -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "deploy/app_process.py", "--server.port", str(port),
                              "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
+    for _ in range(360):  # healthy once warm
         try:
             urllib.request.urlopen(base + "/_stcore/health", timeout=2)
             break

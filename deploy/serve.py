@@ -45,7 +45,7 @@ class Deployment:
         p = self.app_ports[i]
         log = open(self.log_dir / f"app-{p}.log", "ab")  # noqa: SIM115  (the child keeps it open)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(p), "--server.address",
+            [sys.executable, str(ROOT / "deploy" / "app_process.py"), "--server.port", str(p), "--server.address",
              "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env=self.app_env, stdout=log, stderr=subprocess.STDOUT)
         log.close()

@@ -86,15 +86,28 @@ def view(variant: str, when: date, provinces: tuple[str, ...], layer: str, langu
     return _payload(variant, when, provinces, layer, language, data_key(), active_registry(), active_scores())
 
 
+def _map_component() -> Any:
+    """streamlit-folium's component, registered with this server's runtime. Its module registers it when first
+    imported in a script run; a process warmed before its server started (deploy/app_process.py) imported it
+    earlier, so it is registered here, once."""
+    from streamlit.runtime import get_instance
+    from streamlit_folium import _component_func
+
+    registry = get_instance().component_registry
+    if registry.get_component(_component_func.name) is None:
+        registry.register_component(_component_func)
+    return _component_func
+
+
 def show_view(payload: dict, height: int, key: str, clickable: bool = False) -> dict | None:
     """Send a rendered view to this session's browser; with ``clickable``, return what was clicked."""
-    from streamlit_folium import _component_func, generate_js_hash
+    from streamlit_folium import generate_js_hash
 
     hash_key = payload["hashes"].get(key)
     if hash_key is None:  # the standardised hash of a 1 MB script costs ~20 ms: once per view and key
         hash_key = payload["hashes"][key] = generate_js_hash(payload["script"], key, False)
     returned = ["last_active_drawing"] if clickable else []
-    return _component_func(script=payload["script"], header=payload["header"], html=payload["html"],
+    return _map_component()(script=payload["script"], header=payload["header"], html=payload["html"],
                            id=payload["id"], key=hash_key, height=height, width=None, returned_objects=returned,
                            default={k: None for k in returned}, zoom=None, center=None, feature_group=None,
                            return_on_hover=False, layer_control=None, pixelated=False,
@@ -105,15 +118,42 @@ def show_view(payload: dict, height: int, key: str, clickable: bool = False) -> 
 _warmed = threading.Event()
 
 
-def warm_default_views() -> None:
-    """Once per process, in the background: build the default views (today, all of Indonesia, both languages) so
-    that the first visitors of a fresh process do not pay for them."""
+def _warm() -> None:
+    """Everything a process does once, so that no visitor pays for it: the store's schema, the upload worker, the
+    built-in data and the default views (today, all of Indonesia, both languages), and the libraries pages use."""
+    from pages._loaders import builtin_registry, builtin_scores
+
+    def migrate_store() -> None:  # the schema is created or migrated now, not in a visitor's first save
+        try:
+            from geo.store import Store
+
+            Store().engine
+        except Exception:  # noqa: BLE001  (an unreachable store is said where it is used)
+            pass
+    # in the background: a database that is slow or down delays neither the maps nor the process's start
+    threading.Thread(target=migrate_store, name="peta-mpp-store", daemon=True).start()
+    try:  # the upload worker's server process, so that the first upload does not wait for it
+        from geo.worker import start
+
+        start()
+    except Exception:  # noqa: BLE001  (started again by the first upload)
+        pass
+    reg, sc = builtin_registry(), builtin_scores()
+    for language in ("id", "en"):
+        for variant in ("overview", "map"):
+            _payload(variant, date.today(), (), "coverage", language, "builtin:builtin:", reg, sc)
+
+
+def warm_default_views(blocking: bool = False) -> None:
+    """Once per process: build what every visitor shares before they ask (see :func:`_warm`). ``deploy/app_process.py``
+    calls it with ``blocking`` before the server listens, so a process reports healthy only when warm; app.py calls
+    it again (a no-op then, or a background warm-up when the app was started some other way)."""
     if _warmed.is_set():
         return
     _warmed.set()
-    from pages._loaders import builtin_registry, builtin_scores
-
-    reg, sc = builtin_registry(), builtin_scores()
+    if blocking:
+        _warm()
+        return
     ctx = None
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -127,22 +167,8 @@ def warm_default_views() -> None:
 
         if ctx is not None:
             add_script_run_ctx(threading.current_thread(), ctx)
-        try:  # the store's schema is created or migrated now, not in a visitor's first save
-            from geo.store import Store
-
-            Store().engine
-        except Exception:  # noqa: BLE001  (an unreachable store is said where it is used)
+        try:
+            _warm()
+        except Exception:  # noqa: BLE001  (warming is an optimisation; a failure shows up on the real request)
             pass
-        try:  # the upload worker's server process, so that the first upload does not wait for it
-            from geo.worker import start
-
-            start()
-        except Exception:  # noqa: BLE001  (started again by the first upload)
-            pass
-        for language in ("id", "en"):
-            for variant in ("overview", "map"):
-                try:
-                    _payload(variant, date.today(), (), "coverage", language, "builtin:builtin:", reg, sc)
-                except Exception:  # warming is an optimisation; a failure shows up on the real request
-                    return
     threading.Thread(target=work, name="peta-mpp-warm", daemon=True).start()

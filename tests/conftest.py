@@ -77,11 +77,11 @@ def start_app(extra_env: dict | None = None, port: int | None = None) -> Running
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(extra_env or {})}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "deploy/app_process.py", "--server.port", str(port),
                              "--server.headless", "true", "--server.address", "127.0.0.1"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 180  # the process answers once warm (deploy/app_process.py): ~15 s here
     while time.time() < deadline:
         try:
             urllib.request.urlopen(base + "/_stcore/health", timeout=2)
@@ -89,7 +89,7 @@ def start_app(extra_env: dict | None = None, port: int | None = None) -> Running
         except OSError:
             time.sleep(0.5)
     proc.kill()
-    pytest.fail("the app did not start within 60 s")
+    pytest.fail("the app did not start within 180 s")
 
 
 def stop_app(app: RunningApp) -> None:
