@@ -30,16 +30,13 @@ def one_line(message: str) -> str:
     return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in message).split())
 
 
-def log_bug(exc: BaseException, what: str = "internal error") -> str:
-    """Log an exception with its traceback (to ``peta-mpp.log`` in the cache folder, and to the process's standard
-    error when it runs under a supervisor); return a short reference to show the user instead. ``what`` names the
-    kind in the log ("internal error", "store unavailable")."""
+def _logger() -> "logging.Logger":
+    """The project's logger: to ``peta-mpp.log`` in the cache folder (never the user's screen)."""
     import logging
-    import uuid
 
-    ref = uuid.uuid4().hex[:8]
     log = logging.getLogger("peta_mpp")
-    if not log.handlers:  # the log file beside the caches; never the user's screen
+    if not getattr(log, "_peta_file", False):
+        log._peta_file = True  # type: ignore[attr-defined]
         try:
             from .sources import cache_dir
 
@@ -48,8 +45,35 @@ def log_bug(exc: BaseException, what: str = "internal error") -> str:
             handler: logging.Handler = logging.FileHandler(folder / "peta-mpp.log", encoding="utf-8")
         except OSError:
             handler = logging.NullHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
         log.addHandler(handler)
         log.propagate = False
-    log.error("%s %s", what, ref, exc_info=exc)
+    return log
+
+
+LOG_FORMAT = "%(asctime)s peta-mpp %(levelname)s %(message)s"
+
+
+def log_to_stderr() -> None:
+    """An app process (deploy/app_process.py) logs to its standard error too: its log file under deploy/serve.py,
+    the journal under systemd. The command line does not: its user reads the one-line message."""
+    import logging
+    import sys
+
+    log = _logger()
+    if not any(getattr(h, "_peta_stderr", False) for h in log.handlers):
+        h = logging.StreamHandler(sys.stderr)
+        h._peta_stderr = True  # type: ignore[attr-defined]
+        h.setFormatter(logging.Formatter(LOG_FORMAT))
+        log.addHandler(h)
+
+
+def log_bug(exc: BaseException, what: str = "internal error") -> str:
+    """Log an exception with its traceback under a short reference (see :func:`_logger`, :func:`log_to_stderr`);
+    return the reference, which the user is shown instead. ``what`` names the kind in the log ("internal error",
+    "store unavailable")."""
+    import uuid
+
+    ref = uuid.uuid4().hex[:8]
+    _logger().error("%s %s", what, ref, exc_info=exc)
     return ref
