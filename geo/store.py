@@ -165,7 +165,8 @@ def _sqlite_events(eng: Engine) -> None:
 def _raw_engine(url: str) -> Engine:
     kwargs: dict = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
-        kwargs["connect_args"] = {"connect_timeout": 3}
+        # short timeouts: a database that hangs fails a call within seconds (the app asks it off the map's path)
+        kwargs["connect_args"] = {"connect_timeout": 3, "options": "-c statement_timeout=15000"}
     elif url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
     eng = create_engine(url, **kwargs)

@@ -3,13 +3,16 @@ dataset's link. A view can be shared as a link; a page run on its own draws the 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
 from geo import gazetteer
 from geo.i18n import fmt_short_date
 from geo.settings import FIRST_MPP_YEAR
+from pages._browser import UNSAVED, forget, kept, owner_cookie, remember
 from pages._errors import plain
 from pages._language import lang, tr
 from pages._loaders import (
@@ -25,6 +28,7 @@ def filters() -> tuple[date, tuple[str, ...]]:
     qp = st.query_params
     provs = gazetteer.provinces()
     names = dict(zip(provs["code"], provs["name"]))
+    notices = st.sidebar.container()  # what the visitor must know comes first (a dataset or upload lost)
     if "lang" not in st.session_state:
         st.session_state["lang"] = qp.get("lang", "id") if qp.get("lang") in ("id", "en") else "id"
     _ = tr()  # the session's language (the radio's key: already the new choice when it was just changed)
@@ -36,7 +40,7 @@ def filters() -> tuple[date, tuple[str, ...]]:
     when = date_filter(qp.get("as_of"))
     st.query_params.update({"lang": st.session_state["lang"], "as_of": when.isoformat()})
     st.query_params["province"] = chosen
-    open_saved_dataset(qp.get("dataset"), qp.get("owner"))
+    open_saved_dataset(qp.get("dataset"), qp.get("owner"), notices)
     if "uploaded_registry" in st.session_state:
         mode = st.session_state.get("upload_mode", "add")
         what = st.session_state.get("dataset_name")
@@ -50,7 +54,39 @@ def filters() -> tuple[date, tuple[str, ...]]:
             st.query_params["dataset"] = st.session_state["dataset_id"]
     if "uploaded_scores" in st.session_state:
         st.sidebar.info(_("Using the uploaded score data"))
+    lost_upload_notice(notices)
     return when, tuple(sorted(chosen))
+
+
+def lost_upload_text() -> str:
+    _ = tr()
+    return _("Your upload was not saved and is no longer in use: this session is new (the app process that held "
+             "your session stopped, or the upload was made in another tab). Nothing was saved. To use it, upload the "
+             "file again on the Data page (remove it from the upload box first). The file:")
+
+
+def lost_upload_notice(box: Any) -> None:
+    """A new session in a browser that had an upload in use and not saved (the tab was closed, or the app process
+    holding its session stopped and another took it over): say plainly that it is gone and what to do, on every
+    page, until dismissed or uploaded again."""
+    _ = tr()
+    if not st.session_state.get("_upload_checked"):
+        st.session_state["_upload_checked"] = True
+        name = kept(UNSAVED)
+        if name and "uploaded_registry" not in st.session_state and "uploaded_scores" not in st.session_state:
+            st.session_state["lost_upload"] = name
+            forget(UNSAVED)
+    name = st.session_state.get("lost_upload")
+    if name is None:
+        return
+    if "uploaded_registry" in st.session_state or "uploaded_scores" in st.session_state:
+        del st.session_state["lost_upload"]  # uploaded again
+        return
+    box.warning(lost_upload_text())
+    box.text(name)  # as it was named: plain text
+    if box.button(_("Dismiss"), key="lost-upload-dismiss"):
+        del st.session_state["lost_upload"]
+        st.rerun()
 
 
 def _quick_dates() -> list[tuple[str, date]]:
@@ -115,27 +151,92 @@ def dataset_link(dataset_id: str, owner: str | None = None) -> str:
     return f"{url.scheme}://{url.netloc}/?{urlencode(query)}"
 
 
-def open_saved_dataset(dataset_id: str | None, owner: str | None = None) -> None:
+_STORE_CALLS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="peta-mpp-dataset")
+
+
+def _fetch(st_store: Any, dataset_id: str, owner: str | None) -> tuple[Any, bool]:
+    """In a worker thread: the saved dataset (or None) and whether ``owner`` is its owner token."""
+    d = st_store.get(dataset_id)
+    return d, bool(owner) and d is not None and st_store.is_owner(dataset_id, owner)
+
+
+@st.fragment(run_every=1.0)
+def _await_dataset() -> None:
+    """Checks once a second whether the saved dataset has arrived, then runs the page again with it."""
+    pending = st.session_state.get("dataset_pending")
+    if pending is None or pending[2].done():
+        st.rerun(scope="app")
+
+
+def open_saved_dataset(dataset_id: str | None, owner: str | None = None, box: Any = None) -> None:
     """A ``?dataset=<id>`` link: load that saved dataset into this session (once), or say it does not exist. With
-    ``&owner=<token>`` (the owner link, from any browser) this session may delete it; the token leaves the URL."""
+    ``&owner=<token>`` (the owner link, from any browser) this session may delete it; the token leaves the URL.
+
+    The database is asked in a worker thread, never on the path of the map: when it has not answered within half a
+    second the page is drawn with the built-in data and a notice, and run again when the dataset arrives. A dataset
+    that cannot be loaded leaves a notice on every page (and its ``?dataset=`` in the address) until the visitor
+    dismisses it or tries again."""
+    box = box if box is not None else st.sidebar
     if owner is not None and "owner" in st.query_params:
         del st.query_params["owner"]
+    _ = tr()
+    notice = st.session_state.get("dataset_notice")
+    if notice is not None and (dataset_id in (None, notice[0])):
+        _show_notice(*notice, box)
+        return
+    pending = st.session_state.get("dataset_pending")
+    if not dataset_id and pending is not None:  # the address lost it (another page): the dataset is still coming
+        dataset_id, owner = pending[0], pending[1]
     if not dataset_id or (st.session_state.get("dataset_id") == dataset_id and not owner):
         return
+    if pending is None or pending[0] != dataset_id or (owner and pending[1] != owner):
+        # without the owner link, this browser may have kept the token (a session moved to another process)
+        owner = owner or kept(owner_cookie(dataset_id))
+        pending = (dataset_id, owner, _STORE_CALLS.submit(_fetch, store(), dataset_id, owner))
+        st.session_state["dataset_pending"] = pending
+    wait([pending[2]], timeout=0.5)  # a database that answers at once: no second run, no flicker
+    if not pending[2].done():
+        st.query_params["dataset"] = dataset_id
+        box.info(_("Opening the saved dataset… Until it arrives, the pages show the built-in data."))
+        with box:
+            _await_dataset()
+        return
+    del st.session_state["dataset_pending"]
     from geo.store import StoreError
 
-    _ = tr()
     try:
-        d = store().get(dataset_id)
-        is_owner = bool(owner) and d is not None and store().is_owner(dataset_id, owner)
+        d, is_owner = pending[2].result()
     except StoreError as exc:
-        st.sidebar.error(plain(exc.say(lang())))
+        st.session_state["dataset_notice"] = (dataset_id, exc)
+        _show_notice(dataset_id, exc, box)
         return
     if d is None:
-        st.sidebar.warning(_("No saved dataset has this link (it may have been deleted)."))
-        st.session_state["dataset_id"] = dataset_id
+        st.session_state["dataset_notice"] = (dataset_id, None)
+        _show_notice(dataset_id, None, box)
         return
     st.session_state.update({"uploaded_registry": d.rows, "upload_mode": d.mode, "dataset_id": d.id,
                              "dataset_name": d.name})
     if is_owner:
-        st.session_state[f"owner-{d.id}"] = owner
+        st.session_state[f"owner-{d.id}"] = pending[1]
+        remember(owner_cookie(d.id), pending[1])
+
+
+def _show_notice(dataset_id: str, exc: Any, box: Any) -> None:
+    """The lasting notice of a saved dataset that could not be opened, with what the visitor can do."""
+    _ = tr()
+    st.query_params["dataset"] = dataset_id  # the link stays what the visitor opened
+    if exc is None:
+        box.warning(_("No saved dataset has this link (it may have been deleted or have expired). The pages "
+                             "show the built-in data."))
+    else:
+        box.error(plain(exc.say(lang())) + " " + _("The pages show the built-in data until it can be opened."))
+    c1, c2 = box.columns(2)
+    if exc is not None and c1.button(_("Try again"), key="dataset-retry"):
+        st.session_state.pop("dataset_notice", None)
+        st.rerun()
+    if c2.button(_("Dismiss"), key="dataset-dismiss"):
+        st.session_state.pop("dataset_notice", None)
+        st.session_state["dataset_id"] = dataset_id  # dismissed: not asked again in this session
+        if "dataset" in st.query_params:
+            del st.query_params["dataset"]
+        st.rerun()

@@ -17,8 +17,9 @@ from geo.uploads import (
     detect_mpp_columns,
     mpp_template,
 )
+from pages._browser import UNSAVED, forget, owner_cookie, remember
 from pages._errors import input_errors, plain
-from pages._filters import current_filters, dataset_link
+from pages._filters import current_filters, dataset_link, lost_upload_text
 from pages._language import lang, tr
 from pages._loaders import (
     active_registry,
@@ -36,6 +37,15 @@ from pages._widgets import show_report, show_table
 
 current_filters()
 _ = tr()
+
+
+def unsaved(name: str, digest: str) -> None:
+    """This browser keeps the name of an upload in use and not saved, so that a session that loses it says so."""
+    if st.session_state.get("unsaved_marked") != digest:
+        st.session_state["unsaved_marked"] = digest
+        remember(UNSAVED, name)
+
+
 OUTCOMES = {"matched": N_("matched"), "duplicate": N_("duplicate"), "unmatched": N_("unmatched"),
             "ambiguous": N_("ambiguous"), "no geometry": N_("without geometry")}
 st.title(_("Data"))
@@ -117,6 +127,9 @@ if kind == "mpp":
     tc2.download_button(_("XLSX template"), to_xlsx_bytes(mpp_template(), sheet="MPP", about_sheet=_("About")),
                         file_name="templat_mpp.xlsx",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+if lost := st.session_state.get("lost_upload"):  # where the visitor is looking when it happens (Save clicked)
+    st.warning(lost_upload_text())
+    st.text(lost)
 up = st.file_uploader(_("{formats} (up to {mb} MB)", formats=", ".join(accept).upper(), mb=f"{limit_mb:.0f}"),
                       type=accept, key=f"upload-{kind}")
 if up is not None:
@@ -143,6 +156,7 @@ if up is not None:
             show_report(result.report)
             if result.accepted:
                 st.session_state["uploaded_scores"] = result.data
+                unsaved(up.name, digest)
                 st.success(_("This session now uses your scores on every page."))
         else:
             header = read_upload("columns", digest, up.name, _raw=raw)
@@ -188,6 +202,8 @@ if up is not None:
                         st.session_state.pop("dataset_name", None)
                         st.session_state["upload_fingerprint"] = fingerprint
                     st.session_state.update({"uploaded_registry": result.data, "upload_mode": mode})
+                    if not st.session_state.get("dataset_id"):
+                        unsaved(up.name, digest)
                     st.success(_("This session now uses your data on every page."))
                     if mode == "add":  # every used row is added, or said why not
                         outcome = merge_registry(builtin_registry(), result.data)[1]
@@ -206,6 +222,9 @@ if up is not None:
                                 st.session_state.update({"dataset_id": ds_id, "dataset_name": ds_name,
                                                          f"owner-{ds_id}": token})
                                 st.query_params["dataset"] = ds_id
+                                st.session_state.pop("unsaved_marked", None)
+                                forget(UNSAVED)
+                                remember(owner_cookie(ds_id), token)
                                 st.success(_("Saved."))
             else:
                 st.warning(_("No row was accepted: the data in use did not change."))
@@ -230,6 +249,7 @@ if ds and st.session_state.get(f"owner-{ds}"):
             st.error(plain(exc.say(lang())))  # stays on screen: the button is still there to try again
         else:
             if deleted:
+                forget(owner_cookie(ds))
                 for k in ("dataset_id", "dataset_name", "uploaded_registry", "upload_mode", f"owner-{ds}"):
                     st.session_state.pop(k, None)
                 if "dataset" in st.query_params:
@@ -242,6 +262,8 @@ for key, label in (("uploaded_registry", _("Use the built-in MPP registry")),
                    ("uploaded_scores", _("Use the built-in scores"))):
     if key in st.session_state and st.button(label, key=f"reset-{key}"):
         del st.session_state[key]
+        st.session_state.pop("unsaved_marked", None)
+        forget(UNSAVED)
         if key == "uploaded_registry":
             for k in ("dataset_id", "dataset_name", "upload_mode"):
                 st.session_state.pop(k, None)

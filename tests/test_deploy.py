@@ -136,3 +136,51 @@ def test_a_killed_process_is_started_again_and_its_sessions_draw_on_the_other(br
         assert (tmp_path / "logs" / f"app-{dep.app_ports[1]}.log").stat().st_size > 0
     finally:
         dep.stop()
+
+
+def test_a_session_that_loses_its_process_says_what_was_lost_and_keeps_its_delete(browser, builtin, tmp_path):
+    """kill -9 of the process holding two sessions: one with an upload in use and not saved, one owning a saved
+    dataset with its delete button on screen. After nginx moves them to the other process, clicking "Simpan" says
+    plainly that the upload is gone and what to do; clicking "Hapus" still deletes the dataset (issue #28)."""
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        pytest.fail("nginx is not installed (make test installs it)") if os.environ.get("CI") else pytest.skip("no nginx")
+    import signal
+
+    import serve
+    from test_browser_datasets import upload_office_file
+
+    dep = serve.start(2, 18380, env={"PETA_MPP_DATA_DIR": str(tmp_path / "store")}, log_dir=tmp_path / "logs")
+    try:
+        route = next(r for r in (f"r{i}" for i in range(200))
+                     if backend(dep.base, r).endswith(f":{dep.app_ports[0]}"))
+        owner, unsaved = session_on(browser, dep.base, route), session_on(browser, dep.base, route)
+        upload_office_file(owner.page, dep.base)
+        owner.page.get_by_role("button", name="Simpan").click()
+        owner.page.get_by_text("Tersimpan.", exact=False).wait_for(timeout=60_000)
+        dataset = parse_qs(urlparse(owner.page.url).query)["dataset"][0]
+        delete = owner.page.get_by_role("button", name="Hapus data tersimpan ini")
+        delete.wait_for(timeout=30_000)
+        upload_office_file(unsaved.page, dep.base)
+        unsaved.page.get_by_role("button", name="Simpan").wait_for(timeout=30_000)
+
+        os.kill(dep.apps[0].pid, signal.SIGKILL)
+        dep.apps[0].wait(10)
+        unsaved.page.wait_for_timeout(3000)  # the browsers reconnect through nginx to the other process
+        unsaved.page.get_by_role("button", name="Simpan").click()
+        sidebar = unsaved.page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Unggahan Anda belum disimpan dan tidak lagi dipakai", exact=False).wait_for(timeout=60_000)
+        sidebar.get_by_text("mpp_kantor.csv", exact=True).wait_for(timeout=10_000)
+        shot(unsaved.page, "failover_lost_upload.png")
+        unsaved.page.locator('[data-testid="stSidebarNav"]').get_by_text("Ringkasan").click()  # said on every page
+        sidebar.get_by_text("Unggahan Anda belum disimpan", exact=False).wait_for(timeout=60_000)
+
+        delete.click()
+        owner.page.get_by_text("Data tersimpan telah dihapus", exact=False).wait_for(timeout=60_000)
+        from geo.store import Store
+
+        assert Store(f"sqlite:///{tmp_path / 'store' / 'peta-mpp.sqlite'}").get(dataset) is None
+        for s in (owner, unsaved):
+            assert s.external == [] and s.errors == []
+            s.close()
+    finally:
+        dep.stop()

@@ -1,0 +1,38 @@
+"""What this browser keeps for its visitor across sessions (cookies), so that a session that moves to another app
+process, or starts after a restart, knows what the visitor was doing: the owner tokens of datasets saved or opened
+with their owner link (a delete still works), and an upload not yet saved (said to be lost, never silently dropped).
+
+A session reads its cookies once, when its connection opens (``st.context.cookies``); they are written by a small
+script in the page. Values are URL-safe by construction (dataset ids, tokens, percent-encoded names)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, unquote
+
+import streamlit as st
+
+UNSAVED = "peta_unsaved"  # the name of an upload in use but not saved
+OWNER = "peta_owner_"  # + a dataset's id: its owner token
+
+
+def _script(js: str) -> None:
+    st.html(f"<script>{js}</script>", unsafe_allow_javascript=True, width="content")
+
+
+def remember(name: str, value: str) -> None:
+    """Keep ``name=value`` in this browser until it closes (strictly first-party)."""
+    _script(f"document.cookie = '{name}={quote(value, safe='')}; Path=/; SameSite=Strict';")
+
+
+def forget(name: str) -> None:
+    _script(f"document.cookie = '{name}=; Path=/; Max-Age=0; SameSite=Strict';")
+
+
+def kept(name: str) -> str | None:
+    """What this browser kept under ``name`` when this session's connection opened."""
+    value = st.context.cookies.get(name)
+    return unquote(value) if isinstance(value, str) and value else None  # (a test harness has no cookies)
+
+
+def owner_cookie(dataset_id: str) -> str:
+    return OWNER + dataset_id
