@@ -234,7 +234,19 @@ def _boxes(data: BriefingData) -> list[tuple[str, str]]:
     s, lang = data.result.summary, data.lang
     boxes = [(f"{s.with_own_mpp} / {s.regencies}",
               gettext(lang, "regencies with an MPP ({share})", share=fmt_pct(s.coverage_rate, lang, 0)))]
-    if s.population_total:
+    if s.served > s.with_own_mpp and s.with_own_mpp == 0:  # e.g. DK Jakarta: one province-run MPP serves all
+        boxes = [(f"{s.served} / {s.regencies}",
+                  gettext(lang, "regencies served by a province-run MPP (none has its own)"))]
+    elif s.served > s.with_own_mpp:
+        boxes[0] = (boxes[0][0], boxes[0][1] + gettext(lang, "; {n} more served by a province-run MPP",
+                                                       n=s.served - s.with_own_mpp))
+    if s.population_total and s.population_served and s.population_served > (s.population_covered or 0) \
+            and not s.population_covered:
+        boxes.append((fmt_int(s.population_served, lang),
+                      gettext(lang, "registered residents served by a province-run MPP ({share} of {total}; not a "
+                                    "census)", share=fmt_pct(s.population_served / s.population_total, lang, 0),
+                              total=fmt_int(s.population_total, lang))))
+    elif s.population_total:
         boxes.append((fmt_int(s.population_covered, lang),
                       gettext(lang, "registered residents of regencies with an MPP ({share} of {total}; not a census)",
                               share=fmt_pct(s.population_covered / s.population_total, lang, 0),
@@ -281,19 +293,45 @@ def _completeness(data: BriefingData) -> list[str]:
     return lines
 
 
+def _extent(fig: Figure, artist: Any) -> Any:
+    """An artist's box in figure coordinates (0–1), as it will be drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    return artist.get_window_extent(canvas.get_renderer()).transformed(fig.transFigure.inverted())
+
+
+def _fitted_text(fig: Figure, x: float, y: float, text: str, size: float, smallest: float, right: float = 0.97,
+                 **style: Any) -> Any:
+    """Text that ends before ``right``: drawn smaller, down to ``smallest``, then wrapped onto two lines."""
+    t = fig.text(x, y, text, fontsize=size, **style)
+    while _extent(fig, t).x1 > right and size > smallest:
+        size = max(smallest, size - 0.5)
+        t.set_fontsize(size)
+    width = len(text)
+    while _extent(fig, t).x1 > right and width > 20:
+        width = int(width * 0.9)
+        t.set_text(textwrap.fill(text, width))
+    return t
+
+
 def _header(fig: Figure, data: BriefingData, top: float, x: float = 0.05) -> None:
     lang = data.lang
     title = gettext(lang, "Public Service Mall (MPP) coverage")
-    fig.text(x, top, f"{title} — {scope_name(data.result.table, data.provinces, lang)}", fontsize=16, weight="bold", va="top")
+    _fitted_text(fig, x, top, f"{title} — {scope_name(data.result.table, data.provinces, lang)}", 16, 12,
+                 right=1 - x, weight="bold", va="top")
     fig.text(x, top - 0.025 * (11.69 / fig.get_figheight()),
              gettext(lang, "As of {date}", date=fmt_date(data.when, lang)), fontsize=11, va="top", color="#333333")
 
 
-def _footer(fig: Figure, data: BriefingData, width: int) -> None:
+def _footer(fig: Figure, data: BriefingData, width: int) -> float:
+    """The source line at the foot of the page; returns its top (figure coordinates)."""
     lang = data.lang
-    fig.text(0.05 if fig.get_figwidth() < 9 else 0.03, 0.012,
-             textwrap.fill(source_line(lang) + " " + gettext(lang, "Generated {date}.", date=fmt_date(date.today(), lang)),
-                           width), fontsize=5.8, color="#444444", va="bottom")
+    t = fig.text(0.05 if fig.get_figwidth() < 9 else 0.03, 0.012,
+                 textwrap.fill(source_line(lang) + " " + gettext(lang, "Generated {date}.",
+                                                                 date=fmt_date(date.today(), lang)), width),
+                 fontsize=5.8, color="#444444", va="bottom")
+    return float(_extent(fig, t).y1)
 
 
 def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
@@ -313,7 +351,7 @@ def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
              borders=data.borders)
     mpps = data.mpps.sort_values(["province_code", "name"])
     if len(mpps) <= 24:
-        mpp_lines = [f"{r.name} — {r.opened_on or ('≤ ' + r.known_by if r.known_by else '?')}"
+        mpp_lines = [f"{_mpp_label(r, lang)} — {r.opened_on or ('≤ ' + r.known_by if r.known_by else '?')}"
                      + (str(say(lang, PRECISION_LABELS[r.date_precision])) if r.date_precision in PRECISION_LABELS else "")
                      for r in mpps.itertuples()]
         mpp_title = gettext(lang, "MPPs ({n})", n=len(mpps))
@@ -330,18 +368,31 @@ def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
         counts = g.groupby("province").size().sort_values(ascending=False)
         gap_lines = [f"{p}: {n}" for p, n in counts.items()]
         gap_title = gettext(lang, "No MPP yet ({n}), by province", n=len(g))
+    # From the foot up: the source line, the completeness notes above it, then the lists in the space left.
+    foot = _footer(fig, data, 150)
+    body = "\n".join(textwrap.fill("• " + x, 125, subsequent_indent="  ") for x in _completeness(data))
+    notes = fig.text(0.05, foot + 0.008, body, fontsize=6.6, va="bottom", linespacing=1.35)
+    notes_title = fig.text(0.05, _extent(fig, notes).y1 + 0.004, gettext(lang, "Data completeness"), fontsize=9.5,
+                           weight="bold", va="bottom")
+    floor = _extent(fig, notes_title).y1 + 0.008
     fig.text(0.05, 0.395, mpp_title, fontsize=9.5, weight="bold", va="top")
-    fig.text(0.05, 0.375, "\n".join(_lines(mpp_lines, 22, lang)), fontsize=6.8, va="top", linespacing=1.35)
     fig.text(0.40, 0.395, gap_title, fontsize=9.5, weight="bold", va="top")
     half = (len(gap_lines) + 1) // 2 if len(gap_lines) > 22 else len(gap_lines)
-    cols = [gap_lines[:half], gap_lines[half:]] if len(gap_lines) > 22 else [gap_lines]
-    for j, col in enumerate(cols):
-        fig.text(0.40 + j * 0.29, 0.375, "\n".join(_lines(col, 24, lang)), fontsize=6.8, va="top", linespacing=1.35)
-    fig.text(0.05, 0.108, gettext(lang, "Data completeness"), fontsize=9.5, weight="bold", va="bottom")
-    body = "\n".join(textwrap.fill("• " + x, 125, subsequent_indent="  ") for x in _completeness(data))
-    fig.text(0.05, 0.103, body, fontsize=6.6, va="top", linespacing=1.35)
-    _footer(fig, data, 150)
+    cols = [(0.05, mpp_lines, 22)] + [(0.40 + j * 0.29, col, 24) for j, col in enumerate(
+        [gap_lines[:half], gap_lines[half:]] if len(gap_lines) > 22 else [gap_lines])]
+    for x, col, limit in cols:
+        t = fig.text(x, 0.375, "\n".join(_lines(col, limit, lang)), fontsize=6.8, va="top", linespacing=1.35)
+        while _extent(fig, t).y0 < floor and limit > 2:  # fewer lines, the rest counted, never overprinted
+            limit -= 1
+            t.set_text("\n".join(_lines(col, limit, lang)))
     return fig
+
+
+def _mpp_label(r: Any, lang: str) -> str:
+    """An MPP in a list: its regency, or for a province-run MPP its own name and that the province runs it."""
+    if r.name:
+        return str(r.name)
+    return gettext(lang, "{name} (run by the province)", name=getattr(r, "mpp_name", "") or r.province)
 
 
 def province_chart(ax: Any, data: BriefingData) -> None:
