@@ -13,7 +13,12 @@ from pages._views import warm_default_views
 leave_legacy_page_router()  # concurrent first sessions of a fresh server, too
 st.set_page_config(page_title="Peta MPP", page_icon="🗺️", layout="wide")
 # Less blank space above the page title, so a 1280x720 screen shows the map sooner.
-st.html("<style>.block-container { padding-top: 2.2rem !important; }</style>")
+# Headline cards whole on a 1024-pixel screen: figures sized by the window's width, labels wrapped, never cut short
+# with an ellipsis.
+st.html("<style>.block-container { padding-top: 2.2rem !important; }"
+        '[data-testid="stMetricValue"] { font-size: clamp(1.3rem, 2.6vw, 2.25rem); }'
+        '[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * { white-space: normal !important; '
+        "overflow: visible !important; text-overflow: clip !important; }</style>")
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page
 st.session_state["_filters_owner"] = "app"
 _ = tr()

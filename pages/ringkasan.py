@@ -35,7 +35,14 @@ c1.metric(_("Regencies with an MPP"), f"{s['covered']} / {s['regencies']}",
 c1.caption(_.pct(s["coverage_rate"]) + (" · " + _("{n} served, incl. province-run", n=s["served"])
                                         if s["served"] != s["covered"] else ""))
 # People: registered residents of the regencies with their own MPP, of all in scope.
-if s["population_total"]:
+if s["population_total"] and not s["population_covered"] and s["population_served"]:
+    # e.g. DK Jakarta: no regency has its own MPP; the province-run MPP serves them all.
+    c2.metric(_("People served"), _.millions(s["population_served"]),
+              help=_("Registered residents of the regencies served by a province-run MPP"))
+    c2.caption(_("{served} of {total} registered residents ({share}), served by a province-run MPP; not a census",
+                 served=_.int(s["population_served"]), total=_.int(s["population_total"]),
+                 share=_.pct(s["population_served"] / s["population_total"])))
+elif s["population_total"]:
     # In millions on the card (a full number does not fit a fifth of a 1280-pixel screen); exact in the caption.
     c2.metric(_("People covered"), _.millions(s["population_covered"]),
               help=_("Registered residents of the regencies and cities with their own MPP"))

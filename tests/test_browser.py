@@ -204,3 +204,34 @@ def test_presentation_fits_the_screen_and_its_legend_leaves_the_chosen_area_free
     finally:
         p.ctx.close()
     assert p.external == [] and p.errors == [], (p.external, p.errors)
+
+
+CLIPPED = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')).flatMap(card =>
+  [card, ...card.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+    .map(e => card.innerText))"""
+
+
+@pytest.mark.parametrize("query", ["", "?province=31"], ids=["indonesia", "dk-jakarta"])
+def test_headline_figures_and_labels_are_whole_at_1024x768(app, browser, query):
+    """Every headline card's figure and label whole on a 1024x768 screen (nothing cut or ellipsed), Indonesia and
+    DK Jakarta; DK Jakarta's people card counts the residents its province-run MPP serves (issue #24)."""
+    from browser_helpers import Page
+
+    p = Page(browser)
+    try:
+        p.page.set_viewport_size({"width": 1024, "height": 768})
+        p.page.goto(app.base + "/" + query)
+        values = p.page.locator('[data-testid="stMetricValue"]')
+        values.first.wait_for(timeout=90_000)
+        p.page.wait_for_timeout(1500)
+        assert values.count() >= 6
+        assert p.page.evaluate(CLIPPED) == []
+        texts = values.all_inner_texts()
+        if query:
+            assert texts[1] == "11,0 jt" and "Penduduk terlayani" in p.page.locator(
+                '[data-testid="stMetricLabel"]').nth(1).inner_text()
+        shot(p.page, f"overview_1024_{query.strip('?').replace('=', '_') or 'indonesia'}.png")
+        assert p.external == [] and p.errors == []
+    finally:
+        p.close()
