@@ -351,7 +351,7 @@ def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
              borders=data.borders)
     mpps = data.mpps.sort_values(["province_code", "name"])
     if len(mpps) <= 24:
-        mpp_lines = [f"{_mpp_label(r, lang)} — {r.opened_on or ('≤ ' + r.known_by if r.known_by else '?')}"
+        mpp_lines = [f"{_mpp_label(r, lang)} — {_opened(r, lang)}"
                      + (str(say(lang, PRECISION_LABELS[r.date_precision])) if r.date_precision in PRECISION_LABELS else "")
                      for r in mpps.itertuples()]
         mpp_title = gettext(lang, "MPPs ({n})", n=len(mpps))
@@ -386,6 +386,13 @@ def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
             limit -= 1
             t.set_text("\n".join(_lines(col, limit, lang)))
     return fig
+
+
+def _opened(r: Any, lang: str) -> str:
+    """An MPP's opening date as a reader writes it ("12 Oktober 2017"); a month or year only as the source gives it."""
+    if r.opened_on and r.date_precision == "day":
+        return fmt_date(date.fromisoformat(r.opened_on), lang)
+    return r.opened_on or ("≤ " + r.known_by if r.known_by else "?")
 
 
 def _mpp_label(r: Any, lang: str) -> str:

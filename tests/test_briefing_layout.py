@@ -38,7 +38,7 @@ def test_dk_jakarta_shows_its_province_run_mpp_and_the_residents_it_serves(built
     text = " ".join(page_text(pdf).split())
     assert "6 / 6" in text and "0 / 6" not in text
     assert fmt_int(s.population_served, "id") in text and s.population_served > 10_000_000
-    assert "Mal Pelayanan Publik Jakarta (dikelola provinsi) — 2017-10-12" in text
+    assert "Mal Pelayanan Publik Jakarta (dikelola provinsi) — 12 Oktober 2017" in text
 
 
 def test_the_layout_check_finds_an_overprint_and_a_word_off_the_page():
