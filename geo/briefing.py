@@ -389,7 +389,7 @@ def province_figure(data: BriefingData, layer: str = "coverage") -> Figure:
 
 
 def _opened(r: Any, lang: str) -> str:
-    """An MPP's opening date as a reader writes it ("12 Oktober 2017"); a month or year only as the source gives it."""
+    """An MPP's opening date as a reader writes it ("7 Maret 2024"); a month or year only as the source gives it."""
     if r.opened_on and r.date_precision == "day":
         return fmt_date(date.fromisoformat(r.opened_on), lang)
     return r.opened_on or ("≤ " + r.known_by if r.known_by else "?")
