@@ -27,6 +27,16 @@ def backend(base: str, route: str) -> str:
         return r.headers["X-Peta-Backend"]
 
 
+def need_nginx() -> None:
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        pytest.fail("nginx is not installed (make test installs it)") if os.environ.get("CI") else pytest.skip("no nginx")
+
+
+def route_to(dep, i: int) -> str:
+    """A sticky-session cookie value that nginx sends to app process ``i``."""
+    return next(r for r in (f"r{k}" for k in range(200)) if backend(dep.base, r).endswith(f":{dep.app_ports[i]}"))
+
+
 def session_on(browser, base: str, route: str) -> Page:
     page = Page(browser)
     page.ctx.add_cookies([{"name": "peta_route", "value": route, "url": base}])
@@ -34,8 +44,7 @@ def session_on(browser, base: str, route: str) -> Page:
 
 
 def test_a_dataset_saved_through_one_process_opens_through_the_other(browser, builtin):
-    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
-        pytest.fail("nginx is not installed (make test installs it)") if os.environ.get("CI") else pytest.skip("no nginx")
+    need_nginx()
     if not postgres_available():
         pytest.fail("PostgreSQL is required") if os.environ.get("CI") else pytest.skip("no PostgreSQL server")
     import serve
@@ -96,8 +105,7 @@ def test_a_killed_process_is_started_again_and_its_sessions_draw_on_the_other(br
     """kill -9 of one of two app processes while a browser is connected to it: the site stays up, the reloaded
     session draws its map through the other process, the supervisor starts the dead one again, and each process
     has its log file (issues #25 and #28)."""
-    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
-        pytest.fail("nginx is not installed (make test installs it)") if os.environ.get("CI") else pytest.skip("no nginx")
+    need_nginx()
     import signal
     import time
 
@@ -105,8 +113,7 @@ def test_a_killed_process_is_started_again_and_its_sessions_draw_on_the_other(br
 
     dep = serve.start(2, 18280, env={"PETA_MPP_DATA_DIR": str(tmp_path / "store")}, log_dir=tmp_path / "logs")
     try:
-        route = next(r for r in (f"r{i}" for i in range(200))
-                     if backend(dep.base, r).endswith(f":{dep.app_ports[0]}"))
+        route = route_to(dep, 0)
         page = session_on(browser, dep.base, route)
         page.page.goto(dep.base + "/")
         fr = page.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
@@ -142,8 +149,7 @@ def test_a_session_that_loses_its_process_says_what_was_lost_and_keeps_its_delet
     """kill -9 of the process holding two sessions: one with an upload in use and not saved, one owning a saved
     dataset with its delete button on screen. After nginx moves them to the other process, clicking "Simpan" says
     plainly that the upload is gone and what to do; clicking "Hapus" still deletes the dataset (issue #28)."""
-    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
-        pytest.fail("nginx is not installed (make test installs it)") if os.environ.get("CI") else pytest.skip("no nginx")
+    need_nginx()
     import signal
 
     import serve
@@ -151,8 +157,7 @@ def test_a_session_that_loses_its_process_says_what_was_lost_and_keeps_its_delet
 
     dep = serve.start(2, 18380, env={"PETA_MPP_DATA_DIR": str(tmp_path / "store")}, log_dir=tmp_path / "logs")
     try:
-        route = next(r for r in (f"r{i}" for i in range(200))
-                     if backend(dep.base, r).endswith(f":{dep.app_ports[0]}"))
+        route = route_to(dep, 0)
         owner, unsaved = session_on(browser, dep.base, route), session_on(browser, dep.base, route)
         upload_office_file(owner.page, dep.base)
         owner.page.get_by_role("button", name="Simpan").click()
