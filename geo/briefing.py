@@ -232,16 +232,16 @@ def _lines(items: list[str], limit: int, lang: str) -> list[str]:
 def _boxes(data: BriefingData) -> list[tuple[str, str]]:
     """The headline figures: (big number, what it is)."""
     s, lang = data.result.summary, data.lang
-    boxes = [(f"{s.with_own_mpp} / {s.regencies}",
-              gettext(lang, "regencies with an MPP ({share})", share=fmt_pct(s.coverage_rate, lang, 0)))]
-    if s.served > s.with_own_mpp and s.with_own_mpp == 0:  # e.g. DK Jakarta: one province-run MPP serves all
+    own = gettext(lang, "regencies with an MPP ({share})", share=fmt_pct(s.coverage_rate, lang, 0))
+    if s.served > s.with_own_mpp == 0:  # e.g. DK Jakarta: one province-run MPP serves all
         boxes = [(f"{s.served} / {s.regencies}",
                   gettext(lang, "regencies served by a province-run MPP (none has its own)"))]
     elif s.served > s.with_own_mpp:
-        boxes[0] = (boxes[0][0], boxes[0][1] + gettext(lang, "; {n} more served by a province-run MPP",
-                                                       n=s.served - s.with_own_mpp))
-    if s.population_total and s.population_served and s.population_served > (s.population_covered or 0) \
-            and not s.population_covered:
+        boxes = [(f"{s.with_own_mpp} / {s.regencies}", own + gettext(
+            lang, "; {n} more served by a province-run MPP", n=s.served - s.with_own_mpp))]
+    else:
+        boxes = [(f"{s.with_own_mpp} / {s.regencies}", own)]
+    if s.population_total and s.population_served and not s.population_covered:
         boxes.append((fmt_int(s.population_served, lang),
                       gettext(lang, "registered residents served by a province-run MPP ({share} of {total}; not a "
                                     "census)", share=fmt_pct(s.population_served / s.population_total, lang, 0),
