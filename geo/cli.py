@@ -173,7 +173,7 @@ def _load_inputs(args: argparse.Namespace):
     from .registry import load_official_totals, load_registry
     from .scores import load_scores
 
-    registry = load_registry()
+    registry, scores = _with_corrections(load_registry, load_scores)
     report = None
     if getattr(args, "mpp_file", None):
         from .inputs import regency_extents
@@ -199,7 +199,26 @@ def _load_inputs(args: argparse.Namespace):
                 print("  " + _("row {row}: not added: {reason}", row=r.row, reason=_.say(r.reason)), file=sys.stderr)
         else:
             registry = result.data
-    return registry, load_scores(), load_official_totals(), report
+    return registry, scores, load_official_totals(), report
+
+
+def _with_corrections(load_registry: Callable[[], Any], load_scores: Callable[[], Any]) -> tuple[Any, Any]:
+    """The registry and scores with the store's accepted corrections taken in; the committed ones, with a warning,
+    when the store cannot be read."""
+    from .corrections import current
+    from .store import StoreError
+
+    try:
+        now = current()
+    except StoreError as exc:
+        from . import settings
+
+        print(f"warning: corrections not taken in: {exc.say(settings.get('cli_lang'))}", file=sys.stderr)
+        return load_registry(), load_scores()
+    if len(now.applied):
+        _ = _words()
+        print(_("{n} accepted field correction(s) taken in", n=len(now.applied)), file=sys.stderr)
+    return now.registry, now.scores
 
 
 def _scope(args: argparse.Namespace):
@@ -224,6 +243,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     registry, scores, totals, _report = _load_inputs(args)
     result = coverage(when, provinces, registry, scores, totals, targets=load_targets(), **reference())
     table = result.table.drop(columns=["regency_type"])
+    if args.json:
+        from .coverage import mpp_sources
+
+        table = table.assign(mpp_sources=mpp_sources(table, registry, when))
     _ = _words()
     if args.csv:
         from .tables import write_table
@@ -337,6 +360,87 @@ def cmd_datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace) -> str:
+    """The new steward's password: from standard input when it is not a terminal, else asked twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise CliError(N_("the two passwords differ; nothing was made"))
+    return first
+
+
+def cmd_stewards(args: argparse.Namespace) -> int:
+    """Operators: make, list and remove the accounts of the stewards who review corrections."""
+    from . import stewards
+
+    if args.action == "add":
+        if not args.name:
+            raise CliError(N_("give the steward's name"))
+        stewards.add(args.name, _password(args))
+        print(f"steward {args.name} added")
+    elif args.action == "list":
+        listing = stewards.listing()
+        print(listing.to_string(index=False) if len(listing) else "no stewards")
+    else:
+        if not args.name:
+            raise CliError(N_("give the steward's name"))
+        if not stewards.remove(args.name):
+            raise CliError(N_("no steward {name!r}", name=args.name))
+        print(f"steward {args.name} removed (their entries in the audit log stay)")
+    return 0
+
+
+def cmd_corrections(args: argparse.Namespace) -> int:
+    """Operators: submit, list, review and export corrections from the field."""
+    from . import corrections as corr
+
+    if args.action == "submit":
+        claim = corr.Claim(region=args.region or "", province=args.province or "", claim=args.claim or "",
+                           date=args.date or "", mpp_name=args.name or "", assessment=args.assessment or "",
+                           year=str(args.year or ""), predikat=args.predikat or "", score=args.score or "",
+                           source_url=args.source or "", note=args.note or "")
+        done = corr.submit(claim, channel="cli")
+        print(done.id)
+        print(f"withdraw token: {done.token}", file=sys.stderr)
+    elif args.action == "list":
+        statuses = tuple(corr.STATUS_WORDS.get(s.lower(), s) for s in (args.status or []))
+        unknown = [s for s in statuses if s not in corr.STATUSES]
+        if unknown:
+            raise CliError(N_("unknown status {s!r}; statuses: {all}", s=unknown[0], all=", ".join(corr.STATUSES)))
+        listing = corr.listing(statuses=statuses)
+        if args.json:
+            print(listing.to_json(orient="records", date_format="iso", force_ascii=False))
+        else:
+            cols = ["id", "region", "claim", "claim_date", "status", "submitted_at"]
+            print(listing[cols].to_string(index=False) if len(listing) else "no corrections")
+    elif args.action == "review":
+        if not args.id or not (args.accept or args.reject or args.start) or not args.by:
+            raise CliError(N_("give the id, one of --accept, --reject or --start, and --by STEWARD"))
+        to = "diterima" if args.accept else "ditolak" if args.reject else "ditinjau"
+        before = corr.review(args.id, to, args.by, args.reason or "")
+        print(f"{args.id}: {before} -> {to}")
+    else:
+        if not args.out:
+            raise CliError(N_("give --out FILE.csv"))
+        from .tables import write_table
+
+        mpp, scores, left = corr.export(corr.accepted())
+        write_table(mpp, args.out)
+        print(f"wrote {len(mpp)} MPP statement(s) to {args.out} (for python -m geo add-statements)")
+        if len(scores):
+            out = Path(args.out)
+            extra = out.with_name(f"{out.stem}.scores{out.suffix}")
+            write_table(scores, extra)
+            print(f"wrote {len(scores)} score statement(s) to {extra} (columns of data/sources/"
+                  "reform_scores_sources.csv)")
+        for line in left:
+            print(f"left out: {line}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geo", description="Peta MPP: regions, boundaries, MPP coverage.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -376,6 +480,37 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("id", nargs="?", help="with remove: the dataset's id")
     ds.add_argument("--json", action="store_true")
     ds.set_defaults(func=cmd_datasets)
+
+    sw = sub.add_parser("stewards", help="the accounts of the stewards who review corrections: add, list, remove")
+    sw.add_argument("action", choices=["add", "list", "remove"])
+    sw.add_argument("name", nargs="?", help="the steward's name (add, remove); add reads the password from a prompt "
+                                            "or one line of standard input")
+    sw.set_defaults(func=cmd_stewards)
+
+    co = sub.add_parser("corrections", help="corrections from the field: submit, list, review, export")
+    co.add_argument("action", choices=["submit", "list", "review", "export"])
+    co.add_argument("id", nargs="?", help="with review: the correction's id")
+    co.add_argument("--region", help="submit: regency name or code")
+    co.add_argument("--province", help="submit: the regency's province, where the name is ambiguous")
+    co.add_argument("--claim", choices=["operating", "closed", "date", "score", "other"])
+    co.add_argument("--date", help="submit: YYYY-MM-DD (operating since, closed since, the right opening date)")
+    co.add_argument("--name", help="submit: the MPP's name")
+    co.add_argument("--assessment", choices=["RB", "SAKIP"])
+    co.add_argument("--year", type=int, help="submit: the assessment year")
+    co.add_argument("--predikat")
+    co.add_argument("--score")
+    co.add_argument("--source", metavar="URL", help="submit: the evidence's address (never fetched)")
+    co.add_argument("--note")
+    co.add_argument("--status", action="append", help="list: only this status (repeatable)")
+    co.add_argument("--json", action="store_true")
+    verdict = co.add_mutually_exclusive_group()
+    verdict.add_argument("--accept", action="store_true")
+    verdict.add_argument("--reject", action="store_true")
+    verdict.add_argument("--start", action="store_true", help="review: mark it in review (ditinjau)")
+    co.add_argument("--by", metavar="STEWARD", help="review: the steward deciding")
+    co.add_argument("--reason")
+    co.add_argument("--out", metavar="F.csv", help="export: the file of statements")
+    co.set_defaults(func=cmd_corrections)
 
     st = sub.add_parser("settings", help="every setting with its value, default and where it is read from")
     st.set_defaults(func=cmd_settings)

@@ -396,6 +396,13 @@ def regency_detail(code: str, registry: pd.DataFrame, scores: pd.DataFrame,
         negative=neg.reset_index(drop=True))
 
 
+def mpp_sources(table: pd.DataFrame, registry: pd.DataFrame, when: date) -> pd.Series:
+    """Per row of a coverage table: the sources of the regency's own MPPs that count on ``when`` (" | "-joined)."""
+    live = registry[(effective_date(registry) <= pd.Timestamp(when)) & ~registry["province_run"].astype(bool)]
+    by_code = live.groupby("code")["sources"].agg(lambda s: " | ".join(dict.fromkeys(x for x in s if x)))
+    return table["code"].map(by_code).fillna("")
+
+
 def display_name(mpp_name: object, region: object) -> str:
     """An MPP's name for people: its name where a source gives one, else "MPP <regency>" (sources give no name)."""
     name = "" if mpp_name is None or (isinstance(mpp_name, float) and mpp_name != mpp_name) else str(mpp_name)

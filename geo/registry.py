@@ -90,6 +90,8 @@ _NATIONAL = re.compile(r"Menteri PAN|\bMenPAN|Plt Menteri|Minister of PAN|\bjoin
                        r"Rini Widyantini", re.IGNORECASE)
 #: Ministry officials whose presence does not make an event national.
 _OFFICIAL = re.compile(r"Deputi|KemenPAN|Kemenpan|Asdep|Diah Natalisa", re.IGNORECASE)
+#: The note of a statement made from an accepted field correction.
+CORRECTION_NOTE = re.compile(r"koreksi lapangan #([0-9a-f]{32})")
 _EXIST_DATE = re.compile(r"(?:existing by|existed before|as of|by)\s+(\d{4}-\d{2}-\d{2}|\d{4}-\d{2})")
 
 
@@ -248,6 +250,13 @@ def match_source_region(g: gz.Gazetteer, name: str, prov: str, province_run: set
     return None, m.explain(), ""
 
 
+def source_label(url: str, note: str) -> str:
+    """How a statement's source is shown: its URL, with ``koreksi lapangan #<id>`` before it for an accepted field
+    correction (geo/corrections.py)."""
+    m = CORRECTION_NOTE.search(note or "")
+    return f"koreksi lapangan #{m.group(1)} {url}".strip() if m else url
+
+
 def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = None,
                    events: pd.DataFrame | None = None) -> RegistryBuild:
     """Build the registry from source statements (columns as in data/sources/mpp_sources.csv)."""
@@ -351,7 +360,7 @@ def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = N
             "opened_on": opened.text if opened else "", "date_precision": opened.precision if opened else "",
             "date_basis": basis or "existence only", "known_by": known_by.text if known_by else "",
             "counted_nationally": counted,
-            "sources": " | ".join(dict.fromkeys(grp["source_url"])),
+            "sources": " | ".join(dict.fromkeys(source_label(u, n) for u, n in zip(grp["source_url"], grp["note"]))),
             "conflicts": "; ".join(f"other {basis or 'dates'} given: {c}" for c in conflicts),
             "notes": "; ".join(notes),
             "source_rows": ";".join(str(x) for x in grp["source_row"]),

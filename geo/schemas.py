@@ -67,7 +67,8 @@ REGISTRY = pa.DataFrameSchema({
                                        "existence only"])),
     "known_by": _text(pa.Check.str_matches(PERIOD)),
     "counted_nationally": pa.Column(bool),
-    "sources": _text(pa.Check.str_matches(r"^https?://")),
+    # a source address; a field correction's is named first ("koreksi lapangan #<id>"), its address if it has one
+    "sources": _text(pa.Check.str_matches(r"^(?:koreksi lapangan #[0-9a-f]{32}(?: https?://|$| \|)|https?://)")),
     "event_id": _text(pa.Check.str_matches(r"^(E[0-9]{4}-[0-9]{2}-[0-9]{2})?$")),
 }, strict=False, name="mpp_registry.csv")
 

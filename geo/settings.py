@@ -115,6 +115,25 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("max_zip_ratio", "PETA_MPP_MAX_ZIP_RATIO", 100.0,
             "highest compression ratio accepted for a member of a zip or XLSX (zip bombs exceed it)",
             _positive(float)),
+    Setting("corrections_per_hour", "PETA_MPP_CORRECTIONS_PER_HOUR", 10,
+            "most corrections (a bulk file counts once) one client address may submit in an hour", _positive(int)),
+    Setting("corrections_per_session", "PETA_MPP_CORRECTIONS_PER_SESSION", 20,
+            "most corrections one browser session may submit", _positive(int)),
+    Setting("correction_rows", "PETA_MPP_CORRECTION_ROWS", 500,
+            "most rows of one bulk corrections file", _positive(int)),
+    Setting("correction_doc_mb", "PETA_MPP_CORRECTION_DOC_MB", 5.0,
+            "largest evidence document (PDF, JPEG or PNG) one correction may carry", _positive(float)),
+    Setting("steward_lockout_failures", "PETA_MPP_STEWARD_LOCKOUT_FAILURES", 5,
+            "wrong passwords in a row after which a steward's account is locked", _positive(int)),
+    Setting("steward_lockout_minutes", "PETA_MPP_STEWARD_LOCKOUT_MINUTES", 15.0,
+            "how long a locked steward's account stays locked", _positive(float)),
+    Setting("steward_session_minutes", "PETA_MPP_STEWARD_SESSION_MINUTES", 30.0,
+            "a steward's login ends after this many minutes without an action", _positive(float)),
+    Setting("steward_session_hours", "PETA_MPP_STEWARD_SESSION_HOURS", 8.0,
+            "a steward's login ends this many hours after it began, active or not", _positive(float)),
+    Setting("public_url", "PETA_MPP_PUBLIC_URL", "",
+            "the public address of this deployment (e.g. https://peta-mpp.example.id); an exported correction "
+            "whose only evidence is a document cites its status page there"),
 )}
 
 

@@ -67,7 +67,7 @@ from . import settings
 from .errors import PetaError, log_bug
 from .i18n import N_
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: PostgreSQL advisory lock key of the store's writers and its migration ("peta" in ASCII).
 LOCK_KEY = 0x70657461
 #: Attempts for one store operation, and the pause before each retry (seconds).
@@ -98,6 +98,59 @@ datasets = Table(
     Column("visitor", String(64), nullable=True),         # keyed hash of the saving client's address
     Column("size_bytes", BigInteger, nullable=False, server_default="0"),
     Column("last_seen_at", DateTime(timezone=True), nullable=True),
+)
+
+# version 3: corrections from the field (geo/corrections.py) and the stewards who review them (geo/stewards.py).
+# A correction row is written once and never changed; its status is the last entry of its audit log.
+corrections = Table(
+    "corrections", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("region_code", String(8), nullable=False),
+    Column("claim", String(12), nullable=False),          # operating, closed, date, score, other
+    Column("claim_date", String(10), nullable=True),      # YYYY-MM-DD, YYYY-MM or YYYY
+    Column("mpp_name", String(120), nullable=True),
+    Column("assessment", String(8), nullable=True),       # RB, SAKIP
+    Column("year", Integer, nullable=True),
+    Column("predikat", String(4), nullable=True),
+    Column("score", String(12), nullable=True),
+    Column("source_url", String(500), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("doc_name", String(255), nullable=True),
+    Column("doc_type", String(40), nullable=True),
+    Column("doc", LargeBinary, nullable=True),
+    Column("submitter_name", String(120), nullable=True),  # never shown publicly
+    Column("submitter_institution", String(160), nullable=True),
+    Column("submitter_email", String(160), nullable=True),
+    Column("withdraw_hash", String(64), nullable=False),
+    Column("visitor", String(64), nullable=True),         # keyed hash of the client address, as for datasets
+    Column("batch", String(40), nullable=True),           # the bulk file it came in, if any
+    Column("channel", String(10), nullable=False),        # form, bulk, cli
+)
+correction_log = Table(
+    "correction_log", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("correction_id", String(40), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("from_status", String(12), nullable=True),
+    Column("to_status", String(12), nullable=False),
+    Column("reason", Text, nullable=True),
+)
+stewards = Table(
+    "stewards", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+)
+steward_sessions = Table(
+    "steward_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("steward", String(40), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -233,6 +286,9 @@ def migrate(engine: Engine) -> int:
                 last_seen_at=datasets.c.created_at))
             conn.execute(update(schema_table).values(version=2))
             version = 2
+        if version < 3:  # corrections, their audit log, stewards: new tables, made by create_all above
+            conn.execute(update(schema_table).values(version=3))
+            version = 3
         if conn.execute(select(meta_table.c.value).where(meta_table.c.key == "visitor_key")).scalar() is None:
             conn.execute(insert(meta_table).values(key="visitor_key", value=secrets.token_hex(32)))
     return int(version)
@@ -248,6 +304,9 @@ def _unavailable(exc: BaseException, action: str = "read") -> StoreError:
     if action == "delete":
         return StoreError(N_("the dataset store is not answering right now, so the dataset was not deleted; try "
                              "again in a minute (reference {ref})", ref=ref))
+    if action == "change":
+        return StoreError(N_("the database is not answering right now, so nothing was changed; try again in a "
+                             "minute (reference {ref})", ref=ref))
     return StoreError(N_("the dataset store is not answering right now; try again in a minute (reference {ref})",
                          ref=ref))
 
@@ -272,6 +331,35 @@ class Store:
             return _engine(self.url)
         except SQLAlchemyError as exc:
             raise _unavailable(exc, action) from exc
+
+    def write(self, fn: Callable[[Connection], T], action: str = "change") -> T:
+        """``fn(conn)`` in a writing transaction under the store's lock, retried when the failure is transient; a
+        database that does not answer becomes a :class:`StoreError` saying nothing happened (``action``: what)."""
+        engine = self._engine(action)
+
+        def attempt() -> T:
+            with _writing(engine) as conn:
+                return fn(conn)
+        try:
+            return _retry(attempt)
+        except SQLAlchemyError as exc:
+            raise _unavailable(exc, action) from exc
+
+    def read(self, fn: Callable[[Connection], T]) -> T:
+        """``fn(conn)`` on a reading connection, retried when the failure is transient."""
+        engine = self._engine()
+
+        def attempt() -> T:
+            with engine.connect() as conn:
+                return fn(conn)
+        try:
+            return _retry(attempt)
+        except SQLAlchemyError as exc:
+            raise _unavailable(exc) from exc
+
+    def visitor_hash(self, conn: Connection, visitor: str | None) -> str | None:
+        """The keyed hash that stands for a client address (the address itself is never stored)."""
+        return self._visitor_hash(conn, visitor)
 
     def _visitor_hash(self, conn: Connection, visitor: str | None) -> str | None:
         if not visitor:

@@ -193,7 +193,7 @@ def database_url(request, tmp_path):
 
     eng = sqlalchemy.create_engine(POSTGRES_URL)
     with eng.begin() as conn:
-        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema, peta_meta"))
+        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema, peta_meta, corrections, correction_log, stewards, steward_sessions"))
     eng.dispose()
     from geo.store import _engine, _raw_engine
 
