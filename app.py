@@ -30,7 +30,13 @@ pages = [
     st.Page("pages/linimasa.py", title=_("Over time"), url_path="linimasa"),
     st.Page("pages/presentasi.py", title=_("Presentation"), url_path="presentasi"),
     st.Page("pages/data.py", title=_("Data"), url_path="data"),
+    st.Page("pages/koreksi.py", title=_("Corrections"), url_path="koreksi"),
 ]
+if st.session_state.get("steward_token"):  # the review page exists only for a steward's session
+    from pages._corrections import current_steward
+
+    if current_steward():
+        pages.append(st.Page("pages/tinjau.py", title=_("Review"), url_path="tinjau"))
 page = st.navigation(pages)  # the navigation is known before any long work
 prepare_boundaries()
 warm_default_views()  # once per process, in the background

@@ -612,3 +612,160 @@ def export(acc: pd.DataFrame, public_url: str | None = None) -> tuple[pd.DataFra
                                              "source_url": "source"})
     mpp = mpp[["region", "province", "date", "event", "source", "mpp_name", "note"]]
     return mpp.reset_index(drop=True), score_rows, left
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# What an app process sees: the store read in the background, never on the path of a page
+# ----------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LiveState:
+    """The corrections as a process last read them: ``key`` names the accepted set ("" while none is accepted;
+    caches of tables and maps include it), ``pending`` the regencies with an open correction, ``data`` the
+    corrected tables (None while none is accepted)."""
+
+    key: str = ""
+    pending: frozenset[str] = frozenset()
+    data: Corrected | None = None
+    version: int = -1
+
+
+class Live:
+    """The store's corrections for an app process: read in a background thread at most every ``every`` seconds
+    (a page asks :meth:`state` and gets the last answer at once), the corrected registry rebuilt there only when the
+    accepted set changes. A store that does not answer leaves the last state in place (and the error in the log)."""
+
+    def __init__(self, every: float = 5.0, store: Store | None = None) -> None:
+        import threading
+
+        self.every = every
+        self._store = store
+        self._state = LiveState()
+        self._lock = threading.Lock()
+        self._checked = float("-inf")
+        self._running: Any = None
+        self._url = ""
+
+    def _read(self) -> LiveState:
+        store = self._store or Store()
+        v = version(store)
+        old = self._state
+        if v == old.version and store.url == self._url:
+            return old
+        self._url = store.url
+        acc = accepted(store)
+        key = hashlib.sha256(",".join(sorted(acc["id"])).encode()).hexdigest()[:12] if len(acc) else ""
+        pending = pending_regions(store)
+        data = old.data if key == old.key else (corrected(acc, v) if key else None)
+        return LiveState(key, pending, data, v)
+
+    def _work(self) -> None:
+        from .errors import log_bug
+
+        try:
+            new = self._read()
+            with self._lock:
+                self._state = new
+        except Exception as exc:  # noqa: BLE001  (a store down: keep serving what was read last)
+            log_bug(exc, "corrections not read")
+
+    def state(self, wait: float = 0.0) -> LiveState:
+        """The last state read; starts a background read when the last one is older than ``every`` seconds, and
+        waits up to ``wait`` seconds for it."""
+        import threading
+        import time
+
+        now = time.monotonic()
+        with self._lock:
+            running = self._running
+            if (running is None or not running.is_alive()) and now - self._checked >= self.every:
+                self._checked = now
+                running = self._running = threading.Thread(target=self._work, name="peta-mpp-corrections",
+                                                            daemon=True)
+                running.start()
+        if wait and running is not None:
+            running.join(wait)
+        return self._state
+
+    def refresh(self) -> LiveState:
+        """Read now (after a change made in this process)."""
+        with self._lock:
+            self._checked = float("-inf")
+        self._work()
+        return self._state
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# For people
+# ----------------------------------------------------------------------------------------------------------------
+
+def _day(value: Any, lang: str) -> str:
+    from .i18n import fmt_date
+
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return fmt_date(pd.Timestamp(value).date(), lang)
+
+
+def _claimed_date(text: Any, lang: str) -> str:
+    """A claimed date as a reader writes it (7 Maret 2025; a month or a year alone as given)."""
+    from .i18n import fmt_date, fmt_month
+    from .registry import parse_period
+
+    p = parse_period(text)
+    if p is None:
+        return ""
+    return fmt_date(p.start, lang) if p.precision == "day" else fmt_month(p.start, lang) if p.precision == "month" \
+        else p.text
+
+
+def claim_text(row: Any, lang: str) -> str:
+    """What a correction claims, in one line of plain text (the submitter's words as typed)."""
+    from .i18n import gettext
+
+    when = _claimed_date(row["claim_date"], lang)
+    note = row["note"] if isinstance(row["note"], str) else ""
+    if row["claim"] == "operating":
+        name = row["mpp_name"] if isinstance(row["mpp_name"], str) else ""
+        text = gettext(lang, "operating since {date}", date=when) + (f": {name}" if name else "")
+    elif row["claim"] == "closed":
+        text = gettext(lang, "not operating since {date}", date=when)
+    elif row["claim"] == "date":
+        text = gettext(lang, "opened on {date}", date=when)
+    elif row["claim"] == "score":
+        parts = [str(row["assessment"]), str(int(row["year"])) if row["year"] == row["year"] and row["year"] else ""]
+        parts += [str(v) for v in (row["predikat"], row["score"]) if isinstance(v, str) and v]
+        text = " ".join(p for p in parts if p)
+    else:
+        text = ""
+    return " — ".join(t for t in (text, note) if t)
+
+
+def public_view(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The public list for people: dates as a reader writes them, the claim in one line, the evidence as text (an
+    address is never a link), the status and the steward's reason."""
+    from .i18n import gettext
+
+    document = gettext(lang, "document")
+    out = pd.DataFrame({
+        "submitted_on": [_day(v, lang) for v in df["submitted_at"]],
+        "region": df["region"], "province": df["province"], "claim": df["claim"],
+        "claim_text": [claim_text(r, lang) for _, r in df.iterrows()],
+        "evidence": [" + ".join(x for x in ((u if isinstance(u, str) else ""), document if d else "") if x)
+                     for u, d in zip(df["source_url"], df["has_document"])],
+        "correction_status": df["status"],
+        "changed_on": [_day(c, lang) if s != "diajukan" else "" for c, s in zip(df["changed_at"], df["status"])],
+        "status_reason": df["status_reason"].where(df["status_reason"].notna(), ""),
+        "id": df["id"],
+    })
+    return out.reset_index(drop=True)
+
+
+def public_history(cid: str, lang: str, store: Store | None = None) -> pd.DataFrame:
+    """A correction's audit log for the public: when, from, to, reason, and who as a role (the submitter, or a
+    steward by name, since a steward decides in public)."""
+    log = history(cid, store)
+    return pd.DataFrame({"at": [_day(v, lang) for v in log["at"]],
+                         "actor": [a.removeprefix("steward:") if a.startswith("steward:") else a for a in log["actor"]],
+                         "from_status": log["from_status"].fillna(""), "to_status": log["to_status"],
+                         "reason": log["reason"].where(log["reason"].notna(), "")})

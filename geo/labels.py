@@ -45,6 +45,12 @@ COLUMNS: dict[str, Msg] = {
     "with_own_mpp": N_("Regencies with their own MPP"), "population_covered": N_("People covered"),
     "population_total": N_("Registered residents"), "total": N_("Total"), "source_rows": N_("Source rows"),
     "statement": N_("Statement (as compiled)"), "outcome": N_("Outcome"),
+    # corrections from the field
+    "claim": N_("Claim"), "claim_text": N_("What is claimed"), "correction_status": N_("Status"),
+    "submitted_on": N_("Submitted"), "changed_on": N_("Last change"), "status_reason": N_("Steward's reason"),
+    "evidence": N_("Evidence"), "region": N_("Regency/city"), "at": N_("When"), "actor": N_("By"),
+    "from_status": N_("From"), "to_status": N_("To"), "submitter_name": N_("Submitter"),
+    "submitter_institution": N_("Institution"), "submitter_email": N_("E-mail"), "id": N_("Id"),
 }
 
 #: Coded values → their words, per column (``None`` is a value's missing form).
@@ -65,6 +71,12 @@ VALUES: dict[str, dict[Any, Msg]] = {
     "digital_platform": {"national": N_("national platform"), "local": N_("regency's own platform"),
                          "province": N_("province's platform"), "not stated": N_("platform not stated")},
     "digital_stage": {"pilot": N_("2023 pilot"), "committed": N_("committed"), "in use": N_("in use")},
+    **dict.fromkeys(("correction_status", "from_status", "to_status"), {
+        "diajukan": N_("submitted"), "ditinjau": N_("in review"), "diterima": N_("accepted"),
+        "ditolak": N_("rejected"), "ditarik": N_("withdrawn")}),
+    "claim": {"operating": N_("an MPP is operating"), "closed": N_("the MPP is not operating"),
+              "date": N_("the opening date is wrong"), "score": N_("a reform score is wrong"), "other": N_("other")},
+    "actor": {"submitter": N_("the submitter")},
     "kind": {"plan": N_("plan"), "construction": N_("construction"), "designation": N_("designation"),
              "caution": N_("caution"), "doubted": N_("doubted"), "inference": N_("inference"),
              "relocation": N_("relocation"), "negative": N_("no MPP yet")},

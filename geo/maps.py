@@ -288,7 +288,11 @@ MARKER_SYMBOLS = {
     "@mpp": "border-radius:50%;background:#fff;border:2px solid #08306b;box-sizing:border-box",
     "@cluster": "border-radius:50%;background:#08306b;border:1px solid #fff;box-shadow:0 0 0 1px #08306b;"
                 "color:#fff;font-weight:bold;text-align:center",
+    "@pending": "background:repeating-linear-gradient(45deg,#d95f02 0 2px,transparent 2px 5px);"
+                "border:2px dashed #d95f02;box-sizing:border-box",
 }
+#: How a regency with an open field correction is outlined on the map.
+PENDING_STYLE = {"fill": False, "color": "#d95f02", "weight": 2.5, "dashArray": "5 4"}
 
 
 def marker_entries(lang: str) -> list[tuple[str, str]]:
@@ -323,9 +327,11 @@ def legend_html(title: str, entries: list[tuple[str, str]], note: str = "", scal
 
 def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "id",
                  outlines: gpd.GeoDataFrame | None = None, mpps: gpd.GeoDataFrame | None = None,
-                 title: str | None = None, legend_scale: float = 1.0, zoom_control: bool = True) -> folium.Map:
+                 title: str | None = None, legend_scale: float = 1.0, zoom_control: bool = True,
+                 pending: frozenset[str] = frozenset()) -> folium.Map:
     """The coverage choropleth: one polygon per regency, coloured by ``layer``, escaped tooltips, a legend,
-    optional clustered MPP markers (points from :func:`mpp_points`)."""
+    optional clustered MPP markers (points from :func:`mpp_points`); regencies in ``pending`` (an open field
+    correction) are outlined in dashes and say so in their tooltip."""
 
     colours, legend = layer_classes(table, layer, lang)
     no_data = say(lang, NO_DATA)
@@ -338,15 +344,23 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
                     for p, y in zip(table["sakip_predikat"], table["sakip_year"])]
     gdf["fill"] = colours
     gdf["people"] = [fmt_int(n, lang, no_data) for n in table["population"]] if "population" in table else no_data
+    pending_here = table["code"].isin(pending)
+    under_review = say(lang, N_("submitted, under review"))
+    gdf["correction"] = [under_review if p else "" for p in pending_here]
     labels = ["", *(say(lang, w) for w in (N_("Code"), N_("Province"), N_("MPP"), N_("Since"), N_("RB"), N_("SAKIP"),
-                                           N_("Registered residents")))]
+                                           N_("Registered residents"), N_("Field correction")))]
     regencies = folium.GeoJson(
         geo_dict(gdf), name=layer_title(layer, lang),
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#525252", "weight": 0.4,
                                   "fillOpacity": 0.85, "className": "regency r" + f["properties"]["code"].replace(".", "-")},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
     ).add_to(m)
-    bind_text_tooltips(m, regencies, ["name", "code", "province", "status", "first", "rb", "sakip", "people"], labels)
+    bind_text_tooltips(m, regencies, ["name", "code", "province", "status", "first", "rb", "sakip", "people",
+                                      "correction"], labels)
+    if pending_here.any():
+        folium.GeoJson(geo_dict(table.loc[pending_here, ["geometry"]]), name="Koreksi",
+                       style_function=lambda f: dict(PENDING_STYLE), interactive=False).add_to(m)
+        legend = [*legend, ("@pending", gettext(lang, "field correction under review"))]
     outlines = outlines if outlines is not None else province_borders(table)
     folium.GeoJson(geo_dict(outlines[["geometry"]]), name="Provinsi",
                    style_function=lambda f: {"fill": False, "color": "#252525", "weight": 1.2},

@@ -36,14 +36,46 @@ def prepare_boundaries() -> None:
     bar.empty()
 
 
+@st.cache_resource(show_spinner=False)
+def live_corrections():
+    """This process's view of the corrections in the store (read in the background; see geo.corrections.Live)."""
+    from geo.corrections import Live
+
+    return Live()
+
+
+def corrections_state():
+    """The corrections as this process last read them (the first call of a process waits up to 2 s for them)."""
+    live = live_corrections()
+    return live.state(wait=2.0 if live.state().version < 0 else 0.0)
+
+
 @st.cache_data(show_spinner=False)
-def builtin_registry() -> pd.DataFrame:
+def _committed_registry() -> pd.DataFrame:
     return registry.load_registry()
 
 
 @st.cache_data(show_spinner=False)
-def builtin_scores() -> pd.DataFrame:
+def _committed_scores() -> pd.DataFrame:
     return scores.load_scores()
+
+
+def builtin_registry() -> pd.DataFrame:
+    """The built-in registry, with the accepted field corrections taken in."""
+    data = corrections_state().data
+    return _committed_registry() if data is None else data.registry.copy()
+
+
+def builtin_scores() -> pd.DataFrame:
+    """The built-in scores, with the accepted field corrections taken in."""
+    data = corrections_state().data
+    return _committed_scores() if data is None else data.scores.copy()
+
+
+def negative_evidence() -> pd.DataFrame:
+    """The "no MPP yet" statements, with those of accepted field corrections."""
+    data = corrections_state().data
+    return curation_report("negative_evidence") if data is None else data.negative.copy()
 
 
 @st.cache_data(show_spinner=False)
@@ -106,7 +138,7 @@ def visitor() -> str | None:
         forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")
         if forwarded[-1].strip():
             return forwarded[-1].strip()
-    return ip
+    return ip if isinstance(ip, str) and ip else None  # (no address outside a served session, e.g. AppTest)
 
 
 def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame,
@@ -191,7 +223,7 @@ def _mpp_points_as_of(when: date, provinces: tuple[str, ...], key: str, _reg: pd
 
 @st.cache_data(show_spinner=False)
 def data_as_of() -> date:
-    return registry.data_as_of(builtin_registry(), curation_report("negative_evidence"))
+    return registry.data_as_of(_committed_registry(), curation_report("negative_evidence"))
 
 
 @st.cache_data(show_spinner=False)

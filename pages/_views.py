@@ -22,11 +22,14 @@ from geo import settings
 
 def data_key() -> str:
     """A short key of the registry and scores this session uses (computed once per upload, never per run)."""
+    from pages._loaders import corrections_state
+
     parts = []
+    corrected = corrections_state().key  # accepted field corrections change the built-in data
     for name in ("uploaded_registry", "uploaded_scores"):
         frame = st.session_state.get(name)
         if frame is None:
-            parts.append("builtin")
+            parts.append(f"builtin{corrected}")
             continue
         k = f"{name}_key"
         cached = st.session_state.get(k)
@@ -61,7 +64,7 @@ def folium_payload(m: Any) -> dict:
 
 
 def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str,
-           reg: pd.DataFrame, sc: pd.DataFrame, key: str) -> Any:
+           reg: pd.DataFrame, sc: pd.DataFrame, key: str, pending: frozenset[str] = frozenset()) -> Any:
     from geo.assets import served
     from geo.maps import coverage_map
     from pages._loaders import borders, coverage_gdf, coverage_table, mpp_points_as_of
@@ -70,20 +73,31 @@ def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, lan
     mpps = mpp_points_as_of(when, provinces, reg, key) if variant in ("map", "present") else None
     return served(coverage_map(coverage_gdf(table, provinces), layer, language, outlines=borders(provinces),
                                mpps=mpps, legend_scale=1.25 if variant == "present" else 1.0,
-                               zoom_control=variant != "present"))
+                               zoom_control=variant != "present", pending=pending))
 
 
 @st.cache_resource(show_spinner=False, max_entries=settings.get("map_cache_entries"))
 def _payload(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str, key: str,
-             _reg: pd.DataFrame, _sc: pd.DataFrame) -> dict:
-    return folium_payload(_build(variant, when, provinces, layer, language, _reg, _sc, key))
+             _reg: pd.DataFrame, _sc: pd.DataFrame, pending: frozenset[str] = frozenset()) -> dict:
+    return folium_payload(_build(variant, when, provinces, layer, language, _reg, _sc, key, pending))
+
+
+def pending_in(provinces: tuple[str, ...], variant: str) -> frozenset[str]:
+    """The regencies of the view with an open field correction (the presentation for a projector marks none)."""
+    from pages._loaders import corrections_state
+
+    if variant == "present":
+        return frozenset()
+    pending = corrections_state().pending
+    return frozenset(c for c in pending if c[:2] in provinces) if provinces else pending
 
 
 def view(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str) -> dict:
     """The rendered view for this session's data (built on the first request, then shared)."""
     from pages._loaders import active_registry, active_scores
 
-    return _payload(variant, when, provinces, layer, language, data_key(), active_registry(), active_scores())
+    return _payload(variant, when, provinces, layer, language, data_key(), active_registry(), active_scores(),
+                    pending_in(provinces, variant))
 
 
 def _map_component() -> Any:
@@ -138,10 +152,14 @@ def _warm() -> None:
         start()
     except Exception:  # noqa: BLE001  (started again by the first upload)
         pass
+    from pages._loaders import corrections_state
+
+    state = corrections_state()
     reg, sc = builtin_registry(), builtin_scores()
     for language in ("id", "en"):
         for variant in ("overview", "map"):
-            _payload(variant, date.today(), (), "coverage", language, "builtin:builtin:", reg, sc)
+            _payload(variant, date.today(), (), "coverage", language, f"builtin{state.key}:builtin{state.key}:", reg,
+                     sc, state.pending)
 
 
 def warm_default_views(blocking: bool = False) -> None:

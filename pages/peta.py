@@ -12,8 +12,9 @@ from pages._loaders import (
     active_registry,
     active_scores,
     coverage_table,
-    curation_report,
+    negative_evidence,
 )
+from pages._corrections import regency_corrections, show_corrections
 from pages._views import show_view, view
 from pages._widgets import export_buttons, show_table
 
@@ -37,9 +38,11 @@ st.page_link("pages/presentasi.py", label=_("Presentation mode"), icon=":materia
 st.caption(_("Click a regency on the map for its detail."))
 code = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
 if code:
-    d = regency_detail(code, reg, active_scores(), curation_report("negative_evidence"))
+    d = regency_detail(code, reg, active_scores(), negative_evidence())
     st.subheader(_("Regency detail: {name} ({code}), {province}", name=d.name, code=d.code,
                    province=d.province))
+    st.page_link("pages/koreksi.py", label=_("Report a correction"), icon=":material/edit_note:",
+                 query_params={"region": code})
     if d.mpps.empty:
         st.write(_("No MPP recorded."))
     else:
@@ -61,3 +64,9 @@ if code:
                            province=d.province)):
             show_table(d.province_scores[["assessment", "year", "predikat", "score", "quality", "selected",
                                              "source_url"]])
+    found = regency_corrections(code)
+    if found is None:
+        st.caption(_("The corrections for this regency cannot be listed right now."))
+    elif len(found):
+        st.write(_("Corrections from the field for this regency:"))
+        show_corrections(found)
