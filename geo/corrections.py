@@ -748,12 +748,11 @@ def public_view(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     document = gettext(lang, "document")
     out = pd.DataFrame({
-        "submitted_on": [_day(v, lang) for v in df["submitted_at"]],
+        "submitted_on": [_day(v, lang) for v in df["submitted_at"]], "correction_status": df["status"],
         "region": df["region"], "province": df["province"], "claim": df["claim"],
         "claim_text": [claim_text(r, lang) for _, r in df.iterrows()],
         "evidence": [" + ".join(x for x in ((u if isinstance(u, str) else ""), document if d else "") if x)
                      for u, d in zip(df["source_url"], df["has_document"])],
-        "correction_status": df["status"],
         "changed_on": [_day(c, lang) if s != "diajukan" else "" for c, s in zip(df["changed_at"], df["status"])],
         "status_reason": df["status_reason"].where(df["status_reason"].notna(), ""),
         "id": df["id"],

@@ -360,7 +360,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     if pending_here.any():
         folium.GeoJson(geo_dict(table.loc[pending_here, ["geometry"]]), name="Koreksi",
                        style_function=lambda f: dict(PENDING_STYLE), interactive=False).add_to(m)
-        legend = [*legend, ("@pending", gettext(lang, "field correction under review"))]
+        legend = [*legend, ("@pending", gettext(lang, "Field correction under review"))]
     outlines = outlines if outlines is not None else province_borders(table)
     folium.GeoJson(geo_dict(outlines[["geometry"]]), name="Provinsi",
                    style_function=lambda f: {"fill": False, "color": "#252525", "weight": 1.2},

@@ -50,8 +50,10 @@ def regency_corrections(code: str) -> pd.DataFrame | None:
         return None
 
 
-def show_corrections(df: pd.DataFrame) -> None:
-    show_table(corr.public_view(df, lang()).drop(columns=["region", "province"]))
+def show_corrections(df: pd.DataFrame, regions: bool = True) -> None:
+    """Corrections for the public (``regions``: with the regency and province, for a list of several regencies)."""
+    view = corr.public_view(df, lang())
+    show_table(view if regions else view.drop(columns=["region", "province"]))
 
 
 def after_change() -> None:

@@ -4,6 +4,7 @@ outcomes; a correction's status link (``?correction=<id>``); the stewards' login
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import date
 
 import streamlit as st
@@ -110,7 +111,8 @@ with tab_form:
         url = st.text_input(_("Source address (http or https)"), max_chars=corr.LIMITS["source_url"],
                             help=_("Shown to everyone as text; the server never opens it."))
         doc = st.file_uploader(_("Document: PDF, JPEG or PNG, up to {mb} MB",
-                                 mb=f"{settings.get('correction_doc_mb'):.0f}"), type=["pdf", "jpg", "jpeg", "png"])
+                                 mb=f"{settings.get('correction_doc_mb'):.0f}"), type=["pdf", "jpg", "jpeg", "png"],
+                               max_upload_size=max(1, math.ceil(settings.get("correction_doc_mb"))))
         note = st.text_area(_("Note (what is wrong, where the evidence says it)"), max_chars=corr.LIMITS["note"])
         with st.expander(_("Your contact (optional, never shown publicly)")):
             who = st.text_input(_("Name"), max_chars=corr.LIMITS["submitter_name"])
@@ -144,7 +146,8 @@ with tab_file:
     c3.download_button(_("Template (CSV)"), to_csv_bytes(corr.template(lang())),
                        file_name=f"peta-mpp_koreksi_{lang()}.csv", mime="text/csv", on_click="ignore")
     bulk = st.file_uploader(_("CSV or XLSX, up to {n} rows", n=settings.get("correction_rows")),
-                            type=["csv", "xlsx"], key="corrections-file")
+                            type=["csv", "xlsx"], key="corrections-file",
+                            max_upload_size=max(1, math.ceil(settings.get("max_upload_mb"))))
     if bulk is not None:
         with input_errors(bulk.name):
             from geo.worker import bounded
@@ -183,7 +186,13 @@ with tab_list:
             st.write(_("No correction yet."))
         else:
             show_corrections(listing)
-            st.caption(_("Open a correction with its link: {example}", example=correction_link("<id>")))
+            view = corr.public_view(listing, lang())
+            labels = {r.id: f"{r.submitted_on} · {r.region} · {_.say(corr_status_word(r.correction_status))}"
+                      for r in view.itertuples()}
+            opened = st.selectbox(_("A correction's history"), list(labels), index=None, format_func=labels.get,
+                                  placeholder=_("Choose a correction"), key="correction_open")
+            if opened and opened != cid:
+                show_status(opened)
 
 if not current_steward():
     if st.session_state.pop("steward_expired", False):

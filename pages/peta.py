@@ -69,4 +69,4 @@ if code:
         st.caption(_("The corrections for this regency cannot be listed right now."))
     elif len(found):
         st.write(_("Corrections from the field for this regency:"))
-        show_corrections(found)
+        show_corrections(found, regions=False)
