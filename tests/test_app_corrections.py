@@ -118,6 +118,11 @@ def test_a_steward_logs_in_reviews_and_the_accepted_correction_changes_the_overv
     at.run()
     assert not at.exception and at.title[0].value == "Tinjau koreksi"
     assert any(t.value.startswith("Tautan status:") and done.id in t.value for t in at.text)
+    from test_i18n import ENGLISH, _clean, _texts
+
+    english = [t for _w, t in _texts(at._tree, "id", []) if not t.lstrip().startswith("<style>")
+               and ENGLISH.search(_clean(t))]
+    assert english == []  # the review page speaks Bahasa Indonesia too
     button(at, "Terima").click()
     at.run()
     assert not at.exception and corr.get(done.id, app_store)["status"] == "diterima"

@@ -98,7 +98,7 @@ def test_numbers_in_messages_are_grouped_as_the_reader_groups_them():
 # ------------------------------------------------------------------------------------------------------------------
 
 PAGES = ["pages/ringkasan.py", "pages/peta.py", "pages/kesenjangan.py", "pages/skor.py", "pages/linimasa.py",
-         "pages/presentasi.py", "pages/data.py"]
+         "pages/presentasi.py", "pages/data.py", "pages/koreksi.py"]
 #: Common English words: none may show in the Indonesian UI (proper names and official terms never contain them).
 ENGLISH = re.compile(r"\b(the|of|and|with|without|for|from|not|none|nan|yes|no data|regency|regencies|people|"
                      r"province|provinces|sources?|click|map|unknown|only|is|are|has|have|date|score|scores|rows?|"
@@ -136,7 +136,8 @@ def _texts(node, lang: str, out: list[tuple[str, str]]) -> list[tuple[str, str]]
                 if str(c) in data_labels or not pd.api.types.is_string_dtype(v[c].dtype):
                     continue
                 out.extend((f"{kind} cell [{c}]", str(x)) for x in pd.unique(v[c].dropna())[:200])
-    if kind != "Multiselect":  # its options are the province names
+    names = {column_label("name", lang)}  # a selectbox of regencies: its options are region names
+    if kind != "Multiselect" and getattr(node, "label", None) not in names:  # a multiselect's are province names
         opts = getattr(node, "options", None)
         if isinstance(opts, list):
             out.extend((f"{kind} option", str(o)) for o in opts)
