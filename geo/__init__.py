@@ -7,7 +7,9 @@ Modules, in the order data flows (see ARCHITECTURE.md): ``settings`` (every sett
 areas), ``registry`` (MPPs from statements; national batches), ``scores`` (RB / SAKIP), ``digital`` (MPP Digital),
 ``curation`` and ``schemas`` (rebuilding and checking the curated tables), ``uploads`` (analysts' files; add, replace,
 compare), ``coverage`` (the regency table, the counts defined once, gaps, the yearly series), ``maps`` (Folium),
-``briefing`` (PDF/PNG), ``store`` (saved datasets), ``inputs`` (where computations' inputs are read), ``i18n`` (the
+``briefing`` (PDF/PNG), ``store`` (saved datasets, corrections, stewards: the schema), ``corrections`` (corrections
+from the field: their life, audit log and effect on the registry), ``stewards`` (the accounts that review them),
+``inputs`` (where computations' inputs are read), ``i18n`` (the
 message catalogs; numbers and dates), ``labels`` (words for columns and codes), ``cli`` (``python -m geo``).
 
 The public API is named here and imported on first use (importing ``geo`` loads nothing heavy).
@@ -29,7 +31,7 @@ _API = {
     "gazetteer": "gazetteer", "match_region": "gazetteer", "coverage_map": "maps", "briefing_pdf": "briefing",
     "Store": "store", "build_all": "curation", "PetaError": "errors", "get_setting": "settings",
     "attach_geometry": "boundaries", "reference": "inputs", "briefing_inputs": "inputs", "map_inputs": "inputs",
-    "translator": "i18n",
+    "translator": "i18n", "submit_correction": "corrections", "Claim": "corrections",
     "localize": "labels",
 }
 __all__ = sorted(_API)
@@ -38,5 +40,5 @@ __all__ = sorted(_API)
 def __getattr__(name: str) -> Any:
     if name not in _API:
         raise AttributeError(f"module 'geo' has no attribute {name!r}")
-    attr = "get" if name == "get_setting" else name
+    attr = {"get_setting": "get", "submit_correction": "submit"}.get(name, name)
     return getattr(importlib.import_module(f"geo.{_API[name]}"), attr)

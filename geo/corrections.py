@@ -116,6 +116,14 @@ def doc_type(data: bytes) -> str | None:
     return next((t for magic, t in DOC_TYPES.items() if data.startswith(magic)), None)
 
 
+def doc_filename(name: str, kind: str | None) -> str:
+    """The name a document is offered back under: letters, digits, dots, hyphens and underscores only, and the
+    extension of its type by content (a PDF named ``x.html`` downloads as ``x.pdf``)."""
+    ext = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}.get(kind or "", ".bin")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name or "")).strip("_")[:80]
+    return f"{stem or 'dokumen'}{ext}"
+
+
 def parse_date(raw: str) -> str | None:
     """'2025-03-01', '2025-03', '2025' or '01/03/2025' -> the ISO text, else None."""
     from .registry import parse_period
@@ -208,7 +216,7 @@ def check(c: Claim, today: date | None = None) -> tuple[dict[str, Any], list[Msg
         if len(doc) > settings.get("correction_doc_mb") * 1048576:
             problems.append(N_("the document is {mb:.1f} MB; at most {most:.0f} MB", mb=len(doc) / 1048576,
                                most=settings.get("correction_doc_mb")))
-        out.update(doc=doc, doc_type=kind, doc_name=(f["doc_name"] or "dokumen")[:LIMITS["doc_name"]])
+        out.update(doc=doc, doc_type=kind, doc_name=doc_filename(f["doc_name"], kind))
     if claim not in (None, "other") and not url and doc is None:
         problems.append(N_("give the evidence: a source address, a document, or both"))
     email = f["submitter_email"]
@@ -645,6 +653,8 @@ class Live:
         self._checked = float("-inf")
         self._running: Any = None
         self._url = ""
+        self._failing = False
+        self._waited = False
 
     def _read(self) -> LiveState:
         store = self._store or Store()
@@ -666,12 +676,15 @@ class Live:
             new = self._read()
             with self._lock:
                 self._state = new
+            self._failing = False
         except Exception as exc:  # noqa: BLE001  (a store down: keep serving what was read last)
-            log_bug(exc, "corrections not read")
+            if not self._failing:  # logged once per outage, not every few seconds
+                log_bug(exc, "corrections not read")
+            self._failing = True
 
     def state(self, wait: float = 0.0) -> LiveState:
-        """The last state read; starts a background read when the last one is older than ``every`` seconds, and
-        waits up to ``wait`` seconds for it."""
+        """The last state read; starts a background read when the last one is older than ``every`` seconds. The
+        first call of the process that gives ``wait`` waits up to that long for the read (later calls never wait)."""
         import threading
         import time
 
@@ -683,7 +696,8 @@ class Live:
                 running = self._running = threading.Thread(target=self._work, name="peta-mpp-corrections",
                                                             daemon=True)
                 running.start()
-        if wait and running is not None:
+        if wait and running is not None and not self._waited:
+            self._waited = True  # once per process: a store that does not answer delays one call, not every page
             running.join(wait)
         return self._state
 

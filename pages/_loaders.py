@@ -45,9 +45,9 @@ def live_corrections():
 
 
 def corrections_state():
-    """The corrections as this process last read them (the first call of a process waits up to 2 s for them)."""
-    live = live_corrections()
-    return live.state(wait=2.0 if live.state().version < 0 else 0.0)
+    """The corrections as this process last read them (the process's first call waits up to 2 s for its first read:
+    the launcher's warm-up makes that call, so no visitor does)."""
+    return live_corrections().state(wait=2.0)
 
 
 @st.cache_data(show_spinner=False)

@@ -16,14 +16,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # test helpers (load_d
 
 
 @pytest.fixture(scope="session", autouse=True)
-def environment():
+def environment(tmp_path_factory):
     """The settings every test runs with, unless the caller set them: a cache folder inside the checkout (the
-    upstream files come from ``../shared``, which geo.sources finds by itself). Set for the session, undone at its
-    end; the app and command-line processes the tests start inherit it. A test that needs another value sets it
+    upstream files come from ``../shared``, which geo.sources finds by itself) and a store of its own (the
+    corrections a user accepted in their own store never change a test's figures). Set for the session, undone at
+    its end; the app and command-line processes the tests start inherit it. A test that needs another value sets it
     with ``monkeypatch``."""
     with pytest.MonkeyPatch.context() as mp:
         if not os.environ.get("PETA_MPP_CACHE"):
             mp.setenv("PETA_MPP_CACHE", str(ROOT / ".cache"))
+        mp.delenv("PETA_MPP_DATABASE_URL", raising=False)
+        mp.setenv("PETA_MPP_DATA_DIR", str(tmp_path_factory.mktemp("default-store")))
         yield
 
 
@@ -189,14 +192,25 @@ def database_url(request, tmp_path):
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}; CI must test the store against it")
         pytest.skip("no PostgreSQL server reachable")
+    drop_store_tables(POSTGRES_URL)
+    yield POSTGRES_URL
+    drop_store_tables(POSTGRES_URL)  # what a test left (accepted corrections) reaches no later test
+
+
+#: Every table of the store (geo/store.py), for a fresh PostgreSQL test database.
+STORE_TABLES = "datasets, peta_schema, peta_meta, corrections, correction_log, stewards, steward_sessions"
+
+
+def drop_store_tables(url: str) -> None:
     import sqlalchemy
 
-    eng = sqlalchemy.create_engine(POSTGRES_URL)
-    with eng.begin() as conn:
-        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema, peta_meta, corrections, correction_log, stewards, steward_sessions"))
-    eng.dispose()
     from geo.store import _engine, _raw_engine
 
+    _engine.cache_clear()
+    _raw_engine.cache_clear()
+    eng = sqlalchemy.create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(sqlalchemy.text(f"DROP TABLE IF EXISTS {STORE_TABLES}"))
+    eng.dispose()
     _engine.cache_clear()  # the next Store() migrates the fresh database
     _raw_engine.cache_clear()
-    yield POSTGRES_URL

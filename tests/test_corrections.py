@@ -186,6 +186,16 @@ def test_bad_claims_are_refused_with_the_reason(claim, problem):
     assert any(problem in str(p) for p in problems), problems
 
 
+def test_a_document_is_offered_back_under_a_safe_name_with_the_extension_of_its_content():
+    assert corr.doc_filename("SK Bupati 2025.pdf", "application/pdf") == "SK_Bupati_2025.pdf"
+    assert corr.doc_filename("evil.html", "application/pdf") == "evil.pdf"
+    assert corr.doc_filename("../../etc/passwd", "image/png") == "etc_passwd.png"
+    assert corr.doc_filename("", "image/jpeg") == "dokumen.jpg"
+    fields, _problems = corr.check(corr.Claim(region="12.76", claim="other", note="x", doc=PDF,
+                                              doc_name="<script>.svg"))
+    assert fields["doc_name"] == "script.pdf" and fields["doc_type"] == "application/pdf"
+
+
 def test_a_document_over_its_cap_is_refused(monkeypatch):
     monkeypatch.setenv("PETA_MPP_CORRECTION_DOC_MB", "0.001")
     _f, problems = corr.check(corr.Claim(region="12.76", claim="closed", date="2025", doc=PDF + b"0" * 2000))

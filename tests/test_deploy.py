@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from browser_helpers import Page, shot
-from conftest import CHROMIUM, POSTGRES_URL, ROOT, postgres_available
+from conftest import CHROMIUM, POSTGRES_URL, ROOT, drop_store_tables, postgres_available
 from test_uploads import W1252
 
 pytestmark = [pytest.mark.load,
@@ -48,12 +48,8 @@ def test_a_dataset_saved_through_one_process_opens_through_the_other(browser, bu
     if not postgres_available():
         pytest.fail("PostgreSQL is required") if os.environ.get("CI") else pytest.skip("no PostgreSQL server")
     import serve
-    import sqlalchemy
 
-    eng = sqlalchemy.create_engine(POSTGRES_URL)
-    with eng.begin() as conn:
-        conn.execute(sqlalchemy.text("DROP TABLE IF EXISTS datasets, peta_schema, peta_meta"))
-    eng.dispose()
+    drop_store_tables(POSTGRES_URL)
     dep = serve.start(2, 18180, env={"PETA_MPP_DATABASE_URL": POSTGRES_URL})
     try:
         # A room opens the link at once on fresh processes: every first session is rerouted and draws the map.
