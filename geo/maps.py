@@ -58,6 +58,16 @@ _REFIT_JS = """{% macro script(this, kwargs) %}
 {% endmacro %}"""
 _SCALE_JS = """{% macro script(this, kwargs) %}
 L.control.scale({imperial: false, position: "bottomright"}).addTo({{ this._parent.get_name() }});
+(function (map) {
+  /* Leaflet focuses the map on a mouse press (for its keyboard controls). In a frame taller than the window that
+     focus scrolls the page between the press and the release, so the release lands elsewhere and a click on a
+     regency is lost (1280x720, 1024x768). Focus without scrolling; the keyboard controls stay. */
+  var kb = map.keyboard;
+  if (!kb || !kb.enabled()) { return; }
+  kb.disable();
+  kb._onMouseDown = function () { if (!this._focused) { this._map._container.focus({preventScroll: true}); } };
+  kb.enable();
+})({{ this._parent.get_name() }});
 {% endmacro %}"""
 
 

@@ -83,15 +83,19 @@ def test_other_pages_render(app, page, path, name):
     shot(page.page, name)
 
 
-def test_clicking_a_regency_opens_its_detail(app, page):
+@pytest.mark.parametrize("width, height", [(1500, 1000), (1280, 720), (1024, 768)])
+def test_clicking_a_regency_opens_its_detail(app, page, width, height):
+    """On a window shorter than the map's frame too: Leaflet's focus on the press must not scroll the page under the
+    pointer (the release would land elsewhere and the click be lost)."""
     pg = page.page
+    pg.set_viewport_size({"width": width, "height": height})
     pg.goto(app.base + "/peta?as_of=2024-07-17&province=12")
     fr = wait_for_regencies(pg, 33)
     fr.locator("path.r12-06").click()  # Kabupaten Karo
     heading = pg.get_by_text("Rincian wilayah: Kabupaten Karo (12.06), Sumatera Utara")
     heading.wait_for(timeout=60_000)
     assert pg.get_by_text("Belum ada MPP yang tercatat.").count() == 1
-    shot(pg, "peta_detail_karo.png")
+    shot(pg, f"peta_detail_karo_{width}x{height}.png")
 
 
 def test_pdf_briefing_download_from_the_overview(app, page):
