@@ -36,3 +36,11 @@ def kept(name: str) -> str | None:
 
 def owner_cookie(dataset_id: str) -> str:
     return OWNER + dataset_id
+
+
+def bring_into_view(anchor: str) -> None:
+    """Scroll the page to the element with id ``anchor`` (a heading's anchor), once it is drawn: what the visitor's
+    click opened comes into view instead of appearing unseen below the fold."""
+    _script("(function (n) { var e = document.getElementById(%r); if (e) { e.scrollIntoView({behavior: 'smooth', "
+            "block: 'start'}); } else if (n < 40) { setTimeout(arguments.callee.bind(null, n + 1), 100); } })(0);"
+            % anchor)

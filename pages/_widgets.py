@@ -62,10 +62,12 @@ def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverag
             return briefing_pdf(data, layer) if fmt == "pdf" else briefing_png(data, layer)
         return build
 
-    c1, c2, _ = st.columns([1, 1, 4])
     _ = tr()
-    c1.download_button(_("PDF briefing"), make("pdf"), file_name=f"{stem}.pdf", mime="application/pdf", on_click="ignore")
-    c2.download_button("PNG", make("png"), file_name=f"{stem}.png", mime="image/png", on_click="ignore")
+    row = st.container(horizontal=True)  # buttons as wide as their words, side by side (never cut at 1024 px)
+    row.download_button(_("PDF briefing"), make("pdf"), file_name=f"{stem}.pdf", mime="application/pdf",
+                        on_click="ignore", width="content")
+    row.download_button("PNG", make("png"), file_name=f"{stem}.png", mime="image/png", on_click="ignore",
+                        width="content")
 
 
 def progress_block(when: date, provinces: tuple[str, ...], chart: bool = True) -> None:

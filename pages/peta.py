@@ -14,6 +14,7 @@ from pages._loaders import (
     coverage_table,
     negative_evidence,
 )
+from pages._browser import bring_into_view
 from pages._corrections import regency_corrections, show_corrections
 from pages._views import show_view, view
 from pages._widgets import export_buttons, show_table
@@ -40,7 +41,10 @@ code = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).
 if code:
     d = regency_detail(code, reg, active_scores(), negative_evidence())
     st.subheader(_("Regency detail: {name} ({code}), {province}", name=d.name, code=d.code,
-                   province=d.province))
+                   province=d.province), anchor="regency-detail")
+    if st.session_state.get("detail_shown") != code:  # a new click: bring its detail into view, once
+        st.session_state["detail_shown"] = code
+        bring_into_view("regency-detail")
     st.page_link("pages/koreksi.py", label=_("Report a correction"), icon=":material/edit_note:",
                  query_params={"region": code})
     if d.mpps.empty:

@@ -95,6 +95,11 @@ def test_clicking_a_regency_opens_its_detail(app, page, width, height):
     heading = pg.get_by_text("Rincian wilayah: Kabupaten Karo (12.06), Sumatera Utara")
     heading.wait_for(timeout=60_000)
     assert pg.get_by_text("Belum ada MPP yang tercatat.").count() == 1
+    pg.wait_for_timeout(1500)
+    box = heading.bounding_box()
+    assert box is not None and 0 <= box["y"] < height - 40  # brought into view, not left below the fold
+    pdf = pg.get_by_role("button", name="PDF ringkasan")
+    assert pdf.evaluate("b => [b, ...b.querySelectorAll('*')].every(e => e.scrollWidth <= e.clientWidth + 1)")  # the button's words whole, never "PDF rin…"
     shot(pg, f"peta_detail_karo_{width}x{height}.png")
 
 
