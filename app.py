@@ -8,6 +8,7 @@ from pages._filters import filters
 from pages._language import tr
 from pages._loaders import prepare_boundaries
 from pages._reroute import leave_legacy_page_router
+from pages._streamlit_words import translate_streamlit_words
 from pages._views import warm_default_views
 
 leave_legacy_page_router()  # concurrent first sessions of a fresh server, too
@@ -19,7 +20,10 @@ st.html("<style>.block-container { padding-top: 2.2rem !important; }"
         '[data-testid="stMetricValue"] { font-size: clamp(1.3rem, 2.6vw, 2.25rem); }'
         '[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * { white-space: normal !important; '
         "overflow: visible !important; text-overflow: clip !important; }</style>")
+# Streamlit's main menu (⋮) offers only English items that no setting translates: hidden.
+st.html('<style>[data-testid="stMainMenu"] { display: none !important; }</style>')
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page
+translate_streamlit_words()  # Streamlit's own words (upload box, screen-reader labels) in the session's language
 st.session_state["_filters_owner"] = "app"
 _ = tr()
 pages = [

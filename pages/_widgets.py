@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from geo.i18n import fmt_date
 from geo.labels import NUMBER_FORMATS, localize, number_text
 from pages._language import lang, tr
 from pages._loaders import (
@@ -149,4 +150,8 @@ def progress_chart(p: Any, when: date, provinces: tuple[str, ...], totals: pd.Da
         for col in ("fast", "slow"):
             layers.append(alt.Chart(band).mark_line(color="#6baed6", strokeDash=[5, 4]).encode(
                 x=f"{what[1]}:T", y=alt.Y(f"{col}:Q", title=what[2])))
-    return alt.layer(*layers).properties(height=260)
+    from pages._charts import localized
+
+    return localized(alt.layer(*layers).properties(height=260),
+                     _("{what}, month by month: {n} of {total} on {date}", what=what[2], n=p.units_with_mpp,
+                       total=p.units_total, date=fmt_date(when, lang())))

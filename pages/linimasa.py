@@ -10,6 +10,7 @@ import streamlit as st
 
 from geo.briefing import draw_map, small_multiples_png, to_bytes
 from geo.inputs import map_inputs, reference
+from pages._charts import year_chart
 from pages._filters import current_filters
 from pages._language import lang, tr
 from pages._loaders import active_registry, active_scores, coverage_table, yearly
@@ -42,12 +43,11 @@ years = list(series["year"])
 ends = dict(zip(series["year"], series["as_of"]))  # 31 December, or the chosen date in its own year
 c1, c2 = st.columns(2)
 c1.caption(_("Regencies with their own MPP, year by year"))
-c1.line_chart(series.assign(year=series["year"].astype(str)).set_index("year")[["with_own_mpp"]]
-              .rename_axis(_("Year")).rename(columns={"with_own_mpp": _("regencies")}), height=180)
+c1.altair_chart(year_chart(list(series["year"]), list(series["with_own_mpp"]), _("regencies"), kind="line",
+                          height=180), width="stretch")
 c2.caption(_("People covered, year by year (registered residents, millions; not a census)"))
-c2.line_chart(series.assign(year=series["year"].astype(str), people=series["population_covered"] / 1e6)
-              .set_index("year")[["people"]].rename_axis(_("Year")).rename(columns={"people": _("millions")}),
-              height=180)
+c2.altair_chart(year_chart(list(series["year"]), list(series["population_covered"] / 1e6), _("millions"),
+                          kind="line", decimals=1, height=180), width="stretch")
 progress_block(when, provinces)
 year = st.select_slider(_("Year"), options=years, value=min(when.year, years[-1]), key="timeline_year")
 frame = st.empty()

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from geo.coverage import summary
+from pages._charts import year_chart
 from pages._filters import current_filters
 from pages._language import lang, tr
 from pages._loaders import (
@@ -66,8 +67,7 @@ series = yearly(when, provinces, reg, sc)
 st.subheader(_("Coverage over time"))
 left, right = st.columns(2)
 left.caption(_("Regencies with their own MPP"))
-left.bar_chart(series.assign(year=series["year"].astype(str)).set_index("year")[["with_own_mpp"]]
-               .rename_axis(_("Year")).rename(columns={"with_own_mpp": _("regencies")}))
+left.altair_chart(year_chart(list(series["year"]), list(series["with_own_mpp"]), _("regencies")), width="stretch")
 right.caption(_("Registered residents of those regencies (millions)"))
-right.bar_chart(series.assign(year=series["year"].astype(str), people=series["population_covered"] / 1e6)
-                .set_index("year")[["people"]].rename_axis(_("Year")).rename(columns={"people": _("millions")}))
+right.altair_chart(year_chart(list(series["year"]), list(series["population_covered"] / 1e6), _("millions"),
+                              decimals=1), width="stretch")
