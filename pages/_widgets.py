@@ -49,6 +49,11 @@ def show_report(report: pd.DataFrame) -> None:
     show_table(report)
 
 
+def button_row() -> Any:
+    """A row of buttons, each as wide as its words, side by side and wrapping (a label is never cut short)."""
+    return st.container(horizontal=True)
+
+
 def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverage") -> None:
     """PDF briefing and PNG map of the current view, generated when clicked (geo.briefing)."""
     from geo.briefing import briefing_data, briefing_pdf, briefing_png
@@ -64,7 +69,7 @@ def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverag
         return build
 
     _ = tr()
-    row = st.container(horizontal=True)  # buttons as wide as their words, side by side (never cut at 1024 px)
+    row = button_row()
     row.download_button(_("PDF briefing"), make("pdf"), file_name=f"{stem}.pdf", mime="application/pdf",
                         on_click="ignore", width="content")
     row.download_button("PNG", make("png"), file_name=f"{stem}.png", mime="image/png", on_click="ignore",

@@ -27,13 +27,14 @@ from pages._loaders import (
     builtin_registry,
     builtin_scores,
     curation_report,
+    negative_evidence,
     official_totals,
     population_report,
     read_upload,
     store,
     visitor,
 )
-from pages._widgets import show_report, show_table
+from pages._widgets import button_row, show_report, show_table
 
 current_filters()
 _ = tr()
@@ -122,10 +123,11 @@ if kind == "mpp":
                   "`Tanggal Peresmian` (dd/mm/yyyy), `Sumber` (a URL), `Lintang`/`Bujur`. Other names are recognised "
                   "too (`Tgl Peresmian`, `Tgl Diresmikan`, `wilayah`, `region`…); you can map the columns after "
                   "uploading."))
-    tc1, tc2, _c = st.columns([1, 1, 4])
-    tc1.download_button(_("CSV template"), to_csv_bytes(mpp_template()), file_name="templat_mpp.csv", mime="text/csv")
-    tc2.download_button(_("XLSX template"), to_xlsx_bytes(mpp_template(), sheet="MPP", about_sheet=_("About")),
-                        file_name="templat_mpp.xlsx",
+    row = button_row()
+    row.download_button(_("CSV template"), to_csv_bytes(mpp_template()), file_name="templat_mpp.csv", mime="text/csv",
+                        width="content")
+    row.download_button(_("XLSX template"), to_xlsx_bytes(mpp_template(), sheet="MPP", about_sheet=_("About")),
+                        file_name="templat_mpp.xlsx", width="content",
                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 if lost := st.session_state.get("lost_upload"):  # where the visitor is looking when it happens (Save clicked)
     st.warning(lost_upload_text())
@@ -275,10 +277,9 @@ st.subheader(_("Downloads"))
 st.caption(_("The curated tables, each row with its source URL; headers and coded values in the chosen language, or "
              "the project's English field names for analysts' scripts."))
 english = st.toggle(_("English field names (for scripts)"), key="data_english")
-cols = st.columns(5)
-for col, (fname, df) in zip(cols, (("mpp_registry.csv", active_registry()), ("reform_scores.csv", builtin_scores()),
-                                   ("mpp_official_totals.csv", official_totals()),
-                                   ("mpp_exclusions.csv", curation_report("exclusions")),
-                                   ("mpp_negative_evidence.csv", curation_report("negative_evidence")))):
-    col.download_button(fname, to_csv_bytes(localize(df, lang(), english=english, missing=False)), file_name=fname,
-                        mime="text/csv")
+row = button_row()
+for fname, df in (("mpp_registry.csv", active_registry()), ("reform_scores.csv", builtin_scores()),
+                  ("mpp_official_totals.csv", official_totals()), ("mpp_exclusions.csv", curation_report("exclusions")),
+                  ("mpp_negative_evidence.csv", negative_evidence())):
+    row.download_button(fname, to_csv_bytes(localize(df, lang(), english=english, missing=False)), file_name=fname,
+                        mime="text/csv", width="content")

@@ -16,7 +16,7 @@ from pages._loaders import (
     coverage_table,
     mpp_points_as_of,
 )
-from pages._widgets import show_table
+from pages._widgets import button_row, show_table
 
 when, provinces = current_filters()
 reg = active_registry()
@@ -53,15 +53,16 @@ english = st.toggle(_("English field names (for scripts)"), key="gap_english",
                     help=_("Column names and codes as in the data (such as code, name, province), for analysts' "
                            "scripts; otherwise the headers and values are in the chosen language."))
 out = localize(gap, lang(), english=english)
-c1, c2, c3, c4, _c = st.columns([1, 1, 1, 1, 2])
-c1.download_button("CSV", to_csv_bytes(out), file_name=f"{stem}.csv", mime="text/csv")
-c2.download_button("CSV (;)", to_csv_bytes(out, sep=";"), file_name=f"{stem}_titikkoma.csv", mime="text/csv",
-                   help=_("For Excel set to Indonesian (semicolon separator, decimal comma)"))
-c3.download_button("XLSX", to_xlsx_bytes(out, _("Gaps"), about=about, about_sheet=_("About")), file_name=f"{stem}.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+row = button_row()
+row.download_button("CSV", to_csv_bytes(out), file_name=f"{stem}.csv", mime="text/csv", width="content")
+row.download_button("CSV (;)", to_csv_bytes(out, sep=";"), file_name=f"{stem}_titikkoma.csv", mime="text/csv",
+                    help=_("For Excel set to Indonesian (semicolon separator, decimal comma)"), width="content")
+row.download_button("XLSX", to_xlsx_bytes(out, _("Gaps"), about=about, about_sheet=_("About")),
+                    file_name=f"{stem}.xlsx", width="content",
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 features = gap_features(table, gap, map_inputs(provinces)["shapes"])
-c4.download_button("GeoJSON", to_geojson(features).encode("utf-8"), file_name=f"{stem}.geojson",
-                   mime="application/geo+json")
+row.download_button("GeoJSON", to_geojson(features).encode("utf-8"), file_name=f"{stem}.geojson",
+                    mime="application/geo+json", width="content")
 show_table(gap[["code", "name", "province", "population", "nearest_mpp_km", "nearest_mpp", "nearest_mpp_regency",
                 "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]], height=min(36 * (len(gap) + 1) + 3, 720))
 st.subheader(_("Province ranking"))

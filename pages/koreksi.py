@@ -26,7 +26,7 @@ from pages._errors import input_errors, plain
 from pages._filters import current_filters
 from pages._language import lang, tr
 from pages._loaders import store, visitor
-from pages._widgets import show_report
+from pages._widgets import button_row, show_report
 
 when, provinces = current_filters()
 _ = tr()
@@ -137,14 +137,15 @@ with tab_file:
     st.write(_("A regional or provincial office can send many corrections at once: one row per correction, the same "
                "columns as the form. Every row is checked and listed with its outcome; only accepted rows are sent, "
                "with one withdrawal token for the file."))
-    c1, c2, c3 = st.columns([1, 1, 3])
-    for col, language in ((c1, "id"), (c2, "en")):
-        col.download_button(_("Template ({language}, XLSX)", language=language.upper()),
+    row = button_row()
+    for language in ("id", "en"):
+        row.download_button(_("Template ({language}, XLSX)", language=language.upper()),
                             to_xlsx_bytes(corr.template(language), sheet="koreksi"),
-                            file_name=f"peta-mpp_koreksi_{language}.xlsx", on_click="ignore",
+                            file_name=f"peta-mpp_koreksi_{language}.xlsx", on_click="ignore", width="content",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    c3.download_button(_("Template (CSV)"), to_csv_bytes(corr.template(lang())),
-                       file_name=f"peta-mpp_koreksi_{lang()}.csv", mime="text/csv", on_click="ignore")
+    row.download_button(_("Template (CSV)"), to_csv_bytes(corr.template(lang())),
+                        file_name=f"peta-mpp_koreksi_{lang()}.csv", mime="text/csv", on_click="ignore",
+                        width="content")
     bulk = st.file_uploader(_("CSV or XLSX, up to {n} rows", n=settings.get("correction_rows")),
                             type=["csv", "xlsx"], key="corrections-file",
                             max_upload_size=max(1, math.ceil(settings.get("max_upload_mb"))))
