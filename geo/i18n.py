@@ -201,6 +201,22 @@ def fmt_month(d: date, lang: str) -> str:
     return format_date(d, format="MMMM y", locale=locale(lang))
 
 
+def fmt_period(text: object, lang: str) -> str:
+    """A date as a source gives it, written for people: '2024-03-07' -> 7 Maret 2024, '2024-03' -> Maret 2024,
+    '2024' stays 2024; anything else (empty, free text) unchanged."""
+    import re
+
+    s = "" if text is None or (isinstance(text, float) and text != text) else str(text).strip()
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?", s)
+    if not m:
+        return s
+    try:
+        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return s
+    return fmt_date(d, lang) if m.group(3) else fmt_month(d, lang)
+
+
 def fmt_short_date(d: date, lang: str) -> str:
     """17/07/2024 in both languages (how the date filter is typed)."""
     return d.strftime("%d/%m/%Y")

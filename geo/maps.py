@@ -14,7 +14,7 @@ from shapely.geometry import Point
 
 from . import settings
 from .boundaries import province_borders
-from .i18n import N_, fmt_int, gettext, say
+from .i18n import N_, fmt_int, fmt_period, gettext, say
 from .labels import VALUES, value_label
 from .settings import FIRST_MPP_YEAR
 
@@ -495,9 +495,9 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
 
     rows = []
     for r in points.itertuples():
-        date = r.opened_on or (f"≤ {r.known_by}" if r.known_by else gettext(lang, "date unknown"))
-        precision = PRECISION_LABELS.get(r.date_precision or "")
-        date += say(lang, precision) if precision else ""
+        # the date as a reader writes it; its precision shows in its form (7 Maret 2024, Maret 2024, 2024)
+        date = fmt_period(r.opened_on, lang) or (f"≤ {fmt_period(r.known_by, lang)}" if r.known_by
+                                                   else gettext(lang, "date unknown"))
         urls = [u.strip() for u in str(r.sources).split(" | ") if u.strip()]
         rows.append({"n": str(r.mpp_name or ""), "r": str(r.name or r.province), "d": date,
                      "b": str(value_label("date_basis", r.date_basis, lang)),

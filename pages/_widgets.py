@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo.i18n import fmt_date
+from geo.i18n import fmt_date, fmt_period
 from geo.labels import NUMBER_FORMATS, localize, number_text
 from pages._language import lang, tr
 from pages._loaders import (
@@ -17,6 +17,10 @@ from pages._loaders import (
     active_scores,
 )
 
+#: Columns of an MPP's or a statement's dates as the sources give them (day, month or year), in a regency's detail
+#: and the reports: shown as a reader writes them (7 Maret 2024). Long tables people sort by date keep YYYY-MM-DD
+#: (text would sort by day), and so do exports, which spreadsheets sort.
+DATE_COLUMNS = ("opened_on", "known_by", "stated_on", "inaugurated_on", "claim_date")
 #: Up to this many rows, numbers are written in the reader's language (a pandas Styler's display values, the numbers
 #: kept for sorting); a longer table (an upload's report) shows them as the browser writes them.
 STYLED_ROWS = 5_000
@@ -27,6 +31,7 @@ def show_table(df: pd.DataFrame, **kwargs) -> None:
     numbers written in the reader's language (4.140.295; 182,4 km; 12,3%) and still sorted as numbers, a missing
     number as a dash (not "None"); long reasons wrap in a wide column."""
     language = lang()
+    df = df.assign(**{c: df[c].map(lambda v: fmt_period(v, language)) for c in DATE_COLUMNS if c in df.columns})
     shown = localize(df, language)
     config: dict[str, Any] = {}
     formats: dict[str, Any] = {}

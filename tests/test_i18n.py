@@ -37,6 +37,11 @@ def test_numbers_and_dates():
     assert fmt_pct(0.2647, "id") == "26,5%" and fmt_pct(0.2647, "en") == "26.5%"
     assert fmt_int(pd.NA, "id") == "tidak ada data" and fmt_int(None, "en") == "no data"
     assert fmt_millions(172_802_000, "id") == "172,8 jt" and fmt_millions(4_140_295, "en") == "4.1 M"
+    from geo.i18n import fmt_period  # a source's date, its precision kept: day, month or year
+
+    assert [fmt_period(t, "id") for t in ("2024-03-07", "2024-03", "2024", "", "2024-02-30")] == \
+        ["7 Maret 2024", "Maret 2024", "2024", "", "2024-02-30"]
+    assert fmt_period("2017-10-12", "en") == "12 October 2017"
 
 
 def _extracted() -> dict[str, set[str]]:
