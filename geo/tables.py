@@ -434,11 +434,16 @@ def to_csv_bytes(df: pd.DataFrame, sep: str = ",") -> bytes:
     return safe_for_spreadsheet(df).to_csv(index=False, sep=sep, decimal="," if sep == ";" else ".").encode("utf-8-sig")
 
 
+#: Excel number formats by kind (geo.labels.NUMBER_FORMATS): the reader's spreadsheet writes them in its own language.
+XLSX_FORMATS = {"int": "#,##0", "pct": "0.0%", "#,##0.0": "#,##0.0", "#,##0.0#": "#,##0.0#", "#,##0.0##": "#,##0.0##"}
+
+
 def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data", about: list[tuple[str, str]] | None = None,
-                  about_sheet: str = "About") -> bytes:
-    """XLSX that opens well: formula-safe values, numbers as numbers, the header row frozen with filters, column
-    widths to fit; with ``about`` (label, text pairs: title, scope, date, sources), a first sheet that says what the
-    data is."""
+                  about_sheet: str = "About", formats: dict[str, str] | None = None) -> bytes:
+    """XLSX that opens well: formula-safe values, numbers as numbers in a number format (grouped thousands, one
+    decimal: ``formats`` maps a column to a kind of geo.labels.NUMBER_FORMATS, by default the field names' own),
+    the header row frozen with filters, column widths to fit; with ``about`` (label, text pairs: title, scope, date,
+    sources), a first sheet that says what the data is."""
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -458,10 +463,17 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data", about: list[tuple[str, 
         ws.freeze_panes = "A2"
         if len(safe.columns):
             ws.auto_filter.ref = f"A1:{get_column_letter(len(safe.columns))}{len(safe) + 1}"
+        from .labels import NUMBER_FORMATS
+
+        kinds = {**NUMBER_FORMATS, **(formats or {})}
         for j, col in enumerate(safe.columns, start=1):
             values = [str(col)] + [str(v) for v in safe[col].head(500).tolist() if v is not None]
             ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, max(len(v) for v in values) + 2))
             ws.cell(row=1, column=j).font = Font(bold=True)
+            number_format = XLSX_FORMATS.get(kinds.get(str(col), ""))
+            if number_format and pd.api.types.is_numeric_dtype(safe[col].dtype):
+                for (cell,) in ws.iter_rows(min_row=2, max_row=len(safe) + 1, min_col=j, max_col=j):
+                    cell.number_format = number_format
     return buf.getvalue()
 
 

@@ -43,7 +43,7 @@ def show_table(df: pd.DataFrame, **kwargs) -> None:
             config[label] = st.column_config.NumberColumn(label, format="localized")
         elif col in ("row", "code", "status"):
             config[label] = st.column_config.Column(label, width="small")
-        elif col == "reason":
+        elif col in ("reason", "nearest_mpp", "claim_text", "status_reason"):  # long text people read whole
             config[label] = st.column_config.TextColumn(label, width="large")
     data = shown.style.format(formats) if formats else shown
     st.dataframe(data, hide_index=True, width="stretch", column_config=config, placeholder="–", **kwargs)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.coverage import gap_features, gaps, province_ranking
 from geo.inputs import centres, map_inputs
-from geo.labels import localize
+from geo.labels import NUMBER_FORMATS, column_label, localize
 from geo.tables import to_csv_bytes, to_geojson, to_xlsx_bytes
 from pages._filters import current_filters
 from pages._language import lang, tr
@@ -14,6 +14,7 @@ from pages._loaders import (
     active_registry,
     active_scores,
     coverage_table,
+    data_as_of,
     mpp_points_as_of,
 )
 from pages._widgets import button_row, show_table
@@ -45,7 +46,10 @@ st.caption(_("Both shown side by side, never combined into a score. Distances ar
 stem = f"kesenjangan_{when}" + (f"_{'-'.join(provinces)}" if provinces else "")
 scope = ", ".join(dict.fromkeys(table["province"])) if provinces else "Indonesia"
 about = [(_("Peta MPP — gaps"), _("Regencies without an MPP service")), (_("Scope"), scope),
-         (_("As of"), _.date(when)), (_("Rows"), str(len(gap))),
+         (_("As of"), _.date(when)), (_("Rows"), str(len(gap))), (_("Sorted by"), SORTS[order]),
+         (_("Data as of"), _("{date} (the latest dated statement)", date=_.date(data_as_of()))),
+         (_("Not listed"), _("{n} regencies without their own MPP that a province-run MPP serves",
+                             n=served_by_province)),
          (_("Sources"), _("Peta MPP's MPP registry (data/mpp_registry.csv, one URL per statement); registered "
                           "residents from Dukcapil (Kepmendagri 300.2.2-2138/2025, not a census); boundaries "
                           "cahyadsn/wilayah_boundaries (MIT); straight-line distances between representative points"))]
@@ -57,7 +61,8 @@ row = button_row()
 row.download_button("CSV", to_csv_bytes(out), file_name=f"{stem}.csv", mime="text/csv", width="content")
 row.download_button("CSV (;)", to_csv_bytes(out, sep=";"), file_name=f"{stem}_titikkoma.csv", mime="text/csv",
                     help=_("For Excel set to Indonesian (semicolon separator, decimal comma)"), width="content")
-row.download_button("XLSX", to_xlsx_bytes(out, _("Gaps"), about=about, about_sheet=_("About")),
+formats = {column_label(c, lang()): kind for c, kind in NUMBER_FORMATS.items()}  # the headers people read
+row.download_button("XLSX", to_xlsx_bytes(out, _("Gaps"), about=about, about_sheet=_("About"), formats=formats),
                     file_name=f"{stem}.xlsx", width="content",
                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 features = gap_features(table, gap, map_inputs(provinces)["shapes"])

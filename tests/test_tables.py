@@ -36,6 +36,7 @@ def test_exports_open_well_in_a_spreadsheet():
 
     from openpyxl import load_workbook
 
+    from geo.labels import NUMBER_FORMATS, column_label, localize
     from geo.tables import to_xlsx_bytes
 
     df = pd.DataFrame({"name": ["Kabupaten Nias Selatan", "=HYPERLINK(1)"], "population": [376209, 99],
@@ -46,11 +47,15 @@ def test_exports_open_well_in_a_spreadsheet():
     ws = wb["Kesenjangan"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C3"
     assert isinstance(ws["B2"].value, int) and isinstance(ws["C2"].value, float)  # numbers stay numbers
+    # ... in a number format: thousands grouped, distances with one decimal (never "1" beside "182.3")
+    assert ws["B2"].number_format == "#,##0" and ws["C3"].number_format == "#,##0.0"
+    people = localize(df, "id")
+    formats = {column_label(c, "id"): k for c, k in NUMBER_FORMATS.items()}
+    ws = load_workbook(io.BytesIO(to_xlsx_bytes(people, "Kesenjangan", formats=formats)))["Kesenjangan"]
+    assert ws["B1"].value == "Penduduk terdaftar" and ws["B2"].number_format == "#,##0"
     assert ws["A3"].value == "'=HYPERLINK(1)" and ws.column_dimensions["A"].width >= 22
     assert to_csv_bytes(df).startswith(b"\xef\xbb\xbfname,") and b"182,3" in to_csv_bytes(df, sep=";")
     # For people, headers in their language; for scripts, the field names (geo.labels.localize).
-    from geo.labels import localize
-
     assert to_csv_bytes(localize(df, "id")).startswith("\ufeffKabupaten/kota,Penduduk terdaftar,Jarak (km)".encode())
     assert to_csv_bytes(localize(df, "en", english=True)).startswith(b"\xef\xbb\xbfname,population,")
 
