@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages._browser import enter_applies_typed_dates
 from pages._filters import filters
 from pages._language import tr
 from pages._loaders import prepare_boundaries
@@ -24,6 +25,7 @@ st.html("<style>.block-container { padding-top: 2.2rem !important; }"
 st.html('<style>[data-testid="stMainMenu"] { display: none !important; }</style>')
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page
 translate_streamlit_words()  # Streamlit's own words (upload box, screen-reader labels) in the session's language
+enter_applies_typed_dates()
 st.session_state["_filters_owner"] = "app"
 _ = tr()
 pages = [

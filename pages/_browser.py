@@ -38,6 +38,30 @@ def owner_cookie(dataset_id: str) -> str:
     return OWNER + dataset_id
 
 
+_ENTER_COMMITS = """
+if (!window.__petaEnterCommits) {
+  window.__petaEnterCommits = true;
+  /* A date typed into a date field was taken only on Esc or a click elsewhere; Enter opened the calendar and kept
+     the old date. Enter now does what Esc does: the typed date applies, as Enter applies every other field. */
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || e.isComposing) return;
+    var field = e.target && e.target.closest && e.target.closest('[data-testid="stDateInputField"]');
+    if (!field) return;
+    e.preventDefault();
+    e.stopPropagation();
+    var esc = {key: "Escape", code: "Escape", keyCode: 27, which: 27, bubbles: true, cancelable: true};
+    e.target.dispatchEvent(new KeyboardEvent("keydown", esc));  /* what Esc does: take the typed date */
+    e.target.dispatchEvent(new KeyboardEvent("keyup", esc));
+  }, true);
+}
+"""
+
+
+def enter_applies_typed_dates() -> None:
+    """Once per page: Enter in a date field applies the typed date (see ``_ENTER_COMMITS``)."""
+    _script(_ENTER_COMMITS)
+
+
 def bring_into_view(anchor: str) -> None:
     """Scroll the page to the element with id ``anchor`` (a heading's anchor), once it is drawn: what the visitor's
     click opened comes into view instead of appearing unseen below the fold."""

@@ -57,9 +57,13 @@ def shot(page, name: str):
 
 
 
-def type_date(page, ddmmyyyy: str) -> None:
-    """Type a date into the sidebar's date field (day, month, year segments) as a person would, then leave it."""
+def type_date(page, ddmmyyyy: str, enter: bool = False) -> None:
+    """Type a date into the sidebar's date field (day, month, year segments) as a person would, then leave it (a
+    click elsewhere) or, with ``enter``, press Enter."""
     day = page.locator('[data-testid="stSidebar"] [data-testid="stDateInputField"] [data-type="day"]').first
     day.click()
     page.keyboard.type(ddmmyyyy.replace("/", ""), delay=40)
-    page.locator("h1, .peta-present-title").first.click()  # leaving the field commits the date
+    if enter:
+        page.keyboard.press("Enter")
+    else:
+        page.locator("h1, .peta-present-title").first.click()  # leaving the field commits the date

@@ -58,6 +58,13 @@ def test_sumatera_utara_map_tooltip_and_typed_date(app, page):
         pg.wait_for_timeout(500)
     assert blue_count(map_frame(pg)) == 0
     assert "as_of=2017-01-01" in pg.url
+    # A typed date followed by Enter applies too (Enter used to open the calendar and keep the old date).
+    type_date(pg, "17/07/2024", enter=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and "as_of=2024-07-17" not in pg.url:
+        pg.wait_for_timeout(500)
+    assert "as_of=2024-07-17" in pg.url
+    assert not pg.locator('[data-baseweb="calendar"], [role="dialog"] [role="grid"]').count()
 
 
 def test_national_overview_draws_514_regencies(app, page):
