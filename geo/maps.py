@@ -504,6 +504,9 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
                      "st": str(value_label("status", r.status, lang)), "pr": bool(r.province_run),
                      "loc": r.location == "regency centre",
                      "s": urls[:3], "more": max(0, len(urls) - 3),
+                     # the regency it stands in: a click on the marker opens that regency's detail too (a small
+                     # city is covered by its marker, which would otherwise swallow the click)
+                     "code": str(r.code or ""),
                      "geometry": Point(round(r.geometry.x, 5), round(r.geometry.y, 5))})
     data = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     cluster = MarkerCluster(

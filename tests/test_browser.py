@@ -108,6 +108,10 @@ def test_clicking_a_regency_opens_its_detail(app, page, width, height):
     pdf = pg.get_by_role("button", name="PDF ringkasan")
     assert pdf.evaluate("b => [b, ...b.querySelectorAll('*')].every(e => e.scrollWidth <= e.clientWidth + 1)")  # the button's words whole, never "PDF rin…"
     shot(pg, f"peta_detail_karo_{width}x{height}.png")
+    if width == 1500:  # a small city under its MPP's marker: the marker's click opens the city's detail too
+        fr.locator("path.leaflet-interactive:not(.regency)").first.click()
+        fr.locator(".peta-popup").first.wait_for(timeout=10_000)
+        pg.get_by_text("Rincian wilayah: Kota ", exact=False).first.wait_for(timeout=60_000)
 
 
 def test_pdf_briefing_download_from_the_overview(app, page):
