@@ -484,6 +484,13 @@ _POPUP_JS = """
       return box;
     }, {maxWidth: 360});
   });
+  /* An open popup is what the reader looks at: the legend steps aside until it closes (the legend sits above the
+     map's panes, so it would cover the popup). */
+  function legend(visibility) {
+    document.querySelectorAll(".peta-legend").forEach(function (l) { l.style.visibility = visibility; });
+  }
+  layer.on("popupopen", function () { legend("hidden"); });
+  layer.on("popupclose", function () { legend(""); });
 })();
 """
 

@@ -47,6 +47,7 @@ def test_sumatera_utara_map_tooltip_and_typed_date(app, page):
     popup = fr.locator(".peta-popup").first
     popup.wait_for(timeout=10_000)
     assert "Status" in popup.inner_text()
+    assert not fr.locator(".peta-legend").first.is_visible()  # the legend steps aside for an open popup
     shot(pg, "peta_sumut_2024-07-17.png")
     # Type the first day of 2017 into the date input: no Sumut regency had an MPP then.
     type_date(pg, "01/01/2017")
