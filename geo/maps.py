@@ -412,7 +412,10 @@ def mpp_points(mpps: pd.DataFrame, centres: gpd.GeoSeries) -> gpd.GeoDataFrame:
             codes = [c for c in codes if c in centres.index]
             if not codes:
                 continue
-            p = centres[codes[0]]
+            # A province-run MPP whose place no source gives: the centre of the served regency nearest to the
+            # middle of them all (DK Jakarta: a city of the mainland, not Kepulauan Seribu out at sea).
+            mx, my = sum(centres[c].x for c in codes) / len(codes), sum(centres[c].y for c in codes) / len(codes)
+            p = centres[min(codes, key=lambda c: (centres[c].x - mx) ** 2 + (centres[c].y - my) ** 2)]
             pt, where = (p.x, p.y), "regency centre"
         rows.append({**r._asdict(), "location": where, "geometry": Point(pt)})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else gpd.GeoDataFrame(

@@ -61,3 +61,18 @@ def test_the_legend_goes_where_the_chosen_area_is_not(builtin):
     assert legend_corner(two) not in ("bottomleft", "topright")
     html = legend_html("Predikat", [("#fff", "A")], corner="topleft")
     assert html.startswith("<details open") and "top:12px;left:56px" in html and "<summary" in html
+
+
+def test_a_province_run_mpp_without_a_known_place_stands_on_land_in_a_city_it_serves(builtin):
+    """DK Jakarta's MPP: no source gives its place, so it is drawn (as approximate) at the centre of the served city
+    nearest the middle of them all; never at Kepulauan Seribu's centre, out at sea."""
+    from geo.inputs import centres
+    from geo.maps import mpp_points
+
+    reg = load_registry()
+    point = mpp_points(reg[reg["mpp_id"] == "P31"], centres())
+    assert len(point) == 1 and point.iloc[0]["location"] == "regency centre"
+    shapes = load_boundaries("full").set_index("code")
+    inside = [c for c in ("31.01", "31.71", "31.72", "31.73", "31.74", "31.75")
+              if shapes.loc[c, "geometry"].contains(point.geometry.iloc[0])]
+    assert len(inside) == 1 and inside[0] != "31.01"
