@@ -86,11 +86,19 @@ def scale_bar(ax: Any, lang: str) -> None:
 MPL_LOC = {"bottomleft": "lower left", "topright": "upper right", "topleft": "upper left"}
 
 
+#: Where a label may go around its point, first choice first: on it, then above, below, right, left (offsets in
+#: points). A label whose point carries an MPP dot never goes on it.
+_SPOTS = [((0, 0), "center", "center"), ((0, 6), "center", "bottom"), ((0, -6), "center", "top"),
+          ((6, 0), "left", "center"), ((-6, 0), "right", "center")]
+
+
 def _place_labels(ax: Any, items: list[tuple[float, float, str]], avoid: tuple[Any, ...] = (),
-                  **style: Any) -> None:
-    """Text at points, in the given order (most important first), skipping any label that would overlap one
-    already placed, an artist to ``avoid`` (the legend) or leave the axes: only what stays legible is drawn."""
+                  dots: gpd.GeoDataFrame | None = None, **style: Any) -> None:
+    """Text at points, in the given order (most important first), each at the first spot around its point
+    (:data:`_SPOTS`) that overlaps no label already placed, no artist to ``avoid`` (the legend), no MPP dot of
+    ``dots``, and stays inside the axes; a label with no such spot is left out: only what stays legible is drawn."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
 
     fig = ax.figure
     if not isinstance(fig.canvas, FigureCanvasAgg):
@@ -98,14 +106,20 @@ def _place_labels(ax: Any, items: list[tuple[float, float, str]], avoid: tuple[A
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     placed: list[Any] = [a.get_window_extent(renderer) for a in avoid]
+    if dots is not None and len(dots):
+        r = 4 * fig.dpi / 72  # a dot's half-width, in pixels
+        for px, py in ax.transData.transform(list(zip(dots.geometry.x, dots.geometry.y))):
+            placed.append(Bbox([[px - r, py - r], [px + r, py + r]]))
     for x, y, text in items:
-        t = ax.text(x, y, text, **style)
-        box = t.get_window_extent(renderer).expanded(1.06, 1.15)
-        inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-        if not inside or any(box.overlaps(b) for b in placed):
+        for (dx, dy), ha, va in _SPOTS:
+            t = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points",
+                            **{**style, "ha": ha, "va": va})
+            box = t.get_window_extent(renderer).expanded(1.06, 1.15)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(b) for b in placed):
+                placed.append(box)
+                break
             t.remove()
-        else:
-            placed.append(box)
 
 
 def draw_map(ax: Any, table: pd.DataFrame, provinces: list[str], layer: str, lang: str,
@@ -143,15 +157,15 @@ def draw_map(ax: Any, table: pd.DataFrame, provinces: list[str], layer: str, lan
             covered = covered.assign(area=shapely.area(covered.geometry.values)).sort_values("area", ascending=False)
             items = [(p.x, p.y, r.name.replace("Kabupaten ", "Kab. "))
                      for r, p in zip(covered.itertuples(), covered.geometry.representative_point())]
-            _place_labels(ax, items, (key,) if key else (), fontsize=label_size or 6.5, ha="center", va="center",
-                          zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+            _place_labels(ax, items, (key,) if key else (), dots=points, fontsize=label_size or 6.5, zorder=6,
+                          bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
         else:  # provinces, largest first
             outl = province_outlines(gdf)
             outl = outl.assign(area=shapely.area(outl.geometry.values)).sort_values("area", ascending=False)
             items = [(p.x, p.y, short_province(r.province))
                      for r, p in zip(outl.itertuples(), outl.geometry.representative_point())]
-            _place_labels(ax, items, (key,) if key else (), fontsize=label_size or 5.5, ha="center", va="center",
-                          color="#111111", zorder=6, bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
+            _place_labels(ax, items, (key,) if key else (), fontsize=label_size or 5.5, color="#111111", zorder=6,
+                          bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})
     scale_bar(ax, lang)
 
 

@@ -118,3 +118,26 @@ def test_the_static_map_keeps_its_legend_and_labels_off_the_chosen_area(builtin)
     assert not shapely.intersects(shapes.values, shapely.box(x0, y0, x1, y1)).any()
     labels = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().startswith(("Kab.", "Kota"))]
     assert labels and not any(lb.overlaps(box) for lb in labels)
+
+
+def test_a_province_map_labels_its_regencies_beside_their_mpp_dots_never_on_them(sumut):
+    """The dots the legend announces ("MPP (lokasi)") stay visible: each label goes beside its point, and none
+    covers a dot or another label."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geo.briefing import draw_map
+
+    fig, ax = plt.subplots(figsize=(6, 6), dpi=100)
+    draw_map(ax, sumut.result.table, sumut.provinces, "coverage", "id", sumut.points, shapes=sumut.shapes,
+             borders=sumut.borders)
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.texts if t.get_text().startswith(("Kab.", "Kota"))]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    dots = ax.transData.transform(list(zip(sumut.points.geometry.x, sumut.points.geometry.y)))
+    assert len(labels) == 5 and len(dots) == 5
+    assert not any(b.contains(x, y) for b in boxes for x, y in dots)
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    plt.close(fig)
