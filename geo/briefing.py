@@ -500,7 +500,8 @@ def national_lists_figure(data: BriefingData) -> Figure:
         fig.text(0.03 + j * 0.325, 0.905, "\n".join(col), fontsize=size, va="top", linespacing=1.3)
     fig.text(0.03, 0.295, gettext(lang, "MPPs in the registry ({n}), by province", n=len(mpps)), fontsize=10,
              weight="bold", va="top")
-    fig.text(0.03, 0.268, textwrap.fill(mpp_text, 210), fontsize=6.4, va="top", linespacing=1.3)
+    fig.text(0.03, 0.272, _registry_counts(data, lang), fontsize=6.4, va="top", style="italic", color="#333333")
+    fig.text(0.03, 0.255, textwrap.fill(mpp_text, 210), fontsize=6.4, va="top", linespacing=1.3)
     # Two columns at the foot: progress against the target (the ministry's terms), and the data's completeness.
     prog = progress_lines(data.result.progress, lang) if data.result.progress is not None else []
     for x, title, items in ((0.03, gettext(lang, "Progress against the target"), prog),
@@ -512,6 +513,21 @@ def national_lists_figure(data: BriefingData) -> Figure:
                  fontsize=6.4, va="top", linespacing=1.3)
     _footer(fig, data, 200)
     return fig
+
+
+def _registry_counts(data: BriefingData, lang: str) -> str:
+    """How the registry's count, the units KemenPAN-RB counts and its latest official count relate (page 1 gives
+    the second and third, page 2 the first)."""
+    s = data.result.summary
+    province_run = int(data.mpps["province_run"].astype(bool).sum())
+    text = gettext(lang, "{n} MPPs = {own} of regencies and cities + {prov} run by provinces. KemenPAN-RB counts "
+                         "units (each regency or city, DK Jakarta as one): {units} in the registry on {date}",
+                   n=len(data.mpps), own=len(data.mpps) - province_run, prov=province_run, units=s.mpps_counted,
+                   date=fmt_date(data.when, lang))
+    if s.official_total is not None:
+        text += gettext(lang, "; its own latest count: {total} ({date}).", total=s.official_total,
+                        date=fmt_date(date.fromisoformat(s.official_total_as_of), lang))
+    return text
 
 
 def briefing_figures(data: BriefingData, layer: str = "coverage") -> list[Figure]:
