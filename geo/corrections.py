@@ -641,12 +641,13 @@ class LiveState:
 class Live:
     """The store's corrections for an app process: read in a background thread at most every ``every`` seconds
     (a page asks :meth:`state` and gets the last answer at once), the corrected registry rebuilt there only when the
-    accepted set changes. A store that does not answer leaves the last state in place (and the error in the log)."""
+    accepted set changes. A store that does not answer leaves the last state in place (and the error in the log, once
+    per outage) and is asked again only after ``backoff`` seconds."""
 
-    def __init__(self, every: float = 5.0, store: Store | None = None) -> None:
+    def __init__(self, every: float = 5.0, store: Store | None = None, backoff: float = 60.0) -> None:
         import threading
 
-        self.every = every
+        self.every, self.backoff = every, backoff
         self._store = store
         self._state = LiveState()
         self._lock = threading.Lock()
@@ -655,6 +656,7 @@ class Live:
         self._url = ""
         self._failing = False
         self._waited = False
+        self._quiet_until = float("-inf")
 
     def _read(self) -> LiveState:
         store = self._store or Store()
@@ -681,6 +683,9 @@ class Live:
             if not self._failing:  # logged once per outage, not every few seconds
                 log_bug(exc, "corrections not read")
             self._failing = True
+            import time
+
+            self._quiet_until = time.monotonic() + self.backoff  # a store that is down is not asked every few seconds
 
     def state(self, wait: float = 0.0) -> LiveState:
         """The last state read; starts a background read when the last one is older than ``every`` seconds. The
@@ -691,7 +696,8 @@ class Live:
         now = time.monotonic()
         with self._lock:
             running = self._running
-            if (running is None or not running.is_alive()) and now - self._checked >= self.every:
+            if (running is None or not running.is_alive()) and now - self._checked >= self.every \
+                    and now >= self._quiet_until:
                 self._checked = now
                 running = self._running = threading.Thread(target=self._work, name="peta-mpp-corrections",
                                                             daemon=True)
@@ -704,7 +710,7 @@ class Live:
     def refresh(self) -> LiveState:
         """Read now (after a change made in this process)."""
         with self._lock:
-            self._checked = float("-inf")
+            self._checked = self._quiet_until = float("-inf")
         self._work()
         return self._state
 

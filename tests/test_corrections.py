@@ -325,3 +325,22 @@ def test_operators_manage_stewards_and_corrections_on_the_command_line(store, wi
         assert "1 statement(s) accepted, 0 rejected" in said.out
     assert main(["stewards", "remove", "ani"]) == 0
     assert corr.history(cid, store)["actor"].iloc[-1] == "steward:ani"  # the audit log keeps the name
+
+
+def test_an_app_process_sees_the_store_in_the_background_and_a_store_down_is_left_alone(store, without_mpp,
+                                                                                       tmp_path):
+    live = corr.Live(every=0, store=store)
+    first = live.state(wait=10)
+    assert first.key == "" and first.data is None and first.pending == frozenset()
+    stewards.add("ani", PASSWORD, store)
+    done = corr.submit(operating(without_mpp), store)
+    assert live.refresh().pending == frozenset({without_mpp})
+    corr.review(done.id, "diterima", "ani", store=store)
+    now = live.refresh()
+    assert now.key and now.pending == frozenset() and without_mpp in set(now.data.registry["code"])
+
+    down = corr.Live(every=0, store=Store(f"sqlite:///{tmp_path}/no/such/folder/store.sqlite"), backoff=60)
+    assert down.state(wait=10) == corr.LiveState()  # nothing known, nothing raised
+    thread = down._running
+    down.state()
+    assert down._running is thread  # not asked again before the back-off ends
