@@ -24,7 +24,7 @@ EXACT = [N_("Upload"), N_("file upload"), N_("Choose date"), N_("Download as CSV
          N_("Show password text"), N_("Hide password text"), N_("Remove file"), N_("Drag and drop file here"),
          N_("Browse files"), N_("No results"), N_("Copy to clipboard"), N_("Show data"), N_("Hide data"),
          N_("Choose an option"), N_("Open"), N_("Selected values"), N_("Main menu"), N_("Previous month"),
-         N_("Next month"), N_("Next"), N_("Previous"), N_("day"), N_("month"), N_("year")]
+         N_("Next month"), N_("Next"), N_("Previous"), N_("day"), N_("month"), N_("year"), N_("Add files")]
 #: Streamlit's texts with a part of their own (a label, a size, a date): a pattern and its message, {0}… the parts.
 PATTERNS: list[tuple[str, Msg | str]] = [
     (r"^Help for (.+)$", N_("Help for {0}")),
@@ -32,6 +32,8 @@ PATTERNS: list[tuple[str, Msg | str]] = [
     (r"^Limit (\d+(?:\.\d+)?) ?MB per file(.*)$", N_("{0} MB per file{1}")),
     (r"^Selected Date: (.+)$", N_("Selected date: {0}")),
     (r"^Not selected: (.+)$", N_("Not selected: {0}")),
+    (r"^Remove (.+)$", N_("Remove {0}")),
+    (r"^Cancel upload of (.+)$", N_("Cancel upload of {0}")),
     (r"^Choose date, (.+)$", N_("Choose date, {0}")),
     (r"^day, (.+)$", N_("day, {0}")),
     (r"^month, (.+)$", N_("month, {0}")),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import pandas as pd
 import streamlit as st
@@ -38,6 +41,19 @@ from pages._widgets import button_row, show_report, show_table
 
 current_filters()
 _ = tr()
+
+
+@dataclass(frozen=True)
+class KeptUpload:
+    """An upload this session is using, as the upload box gave it (the box forgets it when its page is left)."""
+
+    kind: str
+    name: str
+    raw: bytes = dataclass_field(repr=False)
+    choice: tuple = ()  # the columns chosen for an MPP list
+
+    def getvalue(self) -> bytes:
+        return self.raw
 
 
 def unsaved(name: str, digest: str) -> None:
@@ -116,7 +132,9 @@ for name, title in (("exclusions", _("Source rows excluded from the registry")),
 st.subheader(_("Bring your own data"))
 limit_mb = max_upload_bytes() / 1048576
 KINDS = {"mpp": "MPP", "scores": "RB / SAKIP", "boundaries": _("Boundaries (check only)")}
-kind = st.radio(_("Kind of data"), list(KINDS), horizontal=True, format_func=KINDS.get)
+in_use = st.session_state.get("kept_upload")
+kind = st.radio(_("Kind of data"), list(KINDS), horizontal=True, format_func=KINDS.get,
+                index=list(KINDS).index(in_use.kind) if in_use is not None else 0)
 accept = ["csv", "xlsx"] if kind != "boundaries" else ["zip", "geojson", "json", "gpkg"]
 if kind == "mpp":
     st.markdown(_("Expected columns: **`Nama Wilayah`** (or `Kabupaten/Kota`; required), `Provinsi`, `Nama MPP`, "
@@ -132,8 +150,18 @@ if kind == "mpp":
 if lost := st.session_state.get("lost_upload"):  # where the visitor is looking when it happens (Save clicked)
     st.warning(lost_upload_text())
     st.text(lost)
+returning = f"upload-{kind}" not in st.session_state  # the box is new: a first visit, or back from another page
 up = st.file_uploader(_("{formats} (up to {mb} MB)", formats=", ".join(accept).upper(), mb=f"{limit_mb:.0f}"),
-                      type=accept, key=f"upload-{kind}")
+                      type=accept, key=f"upload-{kind}", max_upload_size=max(1, math.ceil(limit_mb)))
+kept = st.session_state.get("kept_upload")
+if up is not None:  # this session's upload is kept, so that its report and Save form outlive a visit elsewhere
+    st.session_state["kept_upload"] = KeptUpload(kind, up.name, up.getvalue())
+elif kept is not None and kept.kind == kind and returning:
+    up = kept  # Streamlit empties an upload box whose page was left; the file is still in use
+    st.info(_("The file in use in this session: {name}. Its report and the Save form are below; to use another "
+              "file, upload it here.", name=kept.name))
+elif kept is not None and kept.kind == kind:  # the visitor removed the file from the box
+    del st.session_state["kept_upload"]
 if up is not None:
     with input_errors(up.name):
         raw = up.getvalue()
@@ -163,6 +191,8 @@ if up is not None:
         else:
             header = read_upload("columns", digest, up.name, _raw=raw)
             found = detect_mpp_columns(header)
+            if isinstance(up, KeptUpload):  # back on the page: the columns chosen before
+                found.update(dict(up.choice))
             with st.expander(_("Columns used (change them if a column was not recognised)"),
                              expanded=found["region"] is None and found["code"] is None or found["date"] is None):
                 choice = {}
@@ -175,6 +205,7 @@ if up is not None:
                                                     format_func=lambda c: "—" if c is None else str(c),
                                                     key=f"map-{field}")
             result = read_upload("mpp", digest, up.name, tuple(choice.items()), _raw=raw)
+            st.session_state["kept_upload"] = KeptUpload(kind, up.name, raw, tuple(choice.items()))
             st.write(_("{accepted} rows used ({warnings} with a warning), {rejected} rejected",
                        accepted=result.accepted, warnings=result.warnings, rejected=result.rejected))
             for note in result.notes:
@@ -264,6 +295,7 @@ for key, label in (("uploaded_registry", _("Use the built-in MPP registry")),
                    ("uploaded_scores", _("Use the built-in scores"))):
     if key in st.session_state and st.button(label, key=f"reset-{key}"):
         del st.session_state[key]
+        st.session_state.pop("kept_upload", None)
         st.session_state.pop("unsaved_marked", None)
         forget(UNSAVED)
         if key == "uploaded_registry":

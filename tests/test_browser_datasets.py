@@ -197,3 +197,31 @@ def test_a_database_that_never_answers_delays_no_map(browser, builtin, tmp_path)
         listener.close()
         for c in held:
             c.close()
+
+
+def test_an_upload_its_report_and_its_save_form_outlive_a_visit_to_other_pages(app, page):
+    """An analyst uploads, looks at three other pages, comes back: the file is still in use, its report and the
+    Save form are there (Streamlit empties an upload box whose page was left; the session keeps the file)."""
+    pg = page.page
+    upload_office_file(pg, app.base)
+    pg.get_by_role("button", name="Simpan").wait_for(timeout=30_000)
+    nav = pg.locator('[data-testid="stSidebarNav"]')
+    for name in ("Ringkasan", "Kesenjangan", "Skor reformasi"):
+        nav.get_by_text(name, exact=True).click()
+        pg.locator("h1").first.wait_for(timeout=60_000)
+        pg.wait_for_timeout(800)
+    nav.get_by_text("Data", exact=True).click()
+    pg.get_by_text("3 baris dipakai (1 dengan peringatan), 0 ditolak").wait_for(timeout=60_000)
+    pg.get_by_text("Berkas yang dipakai di sesi ini: mpp_kantor.csv", exact=False).wait_for(timeout=30_000)
+    assert pg.get_by_role("button", name="Simpan").count() == 1
+    # removing the file from the box is taken as meant: the report goes
+    pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        files=[{"name": "mpp_kantor.csv", "mimeType": "text/csv", "buffer": W1252}])
+    pg.get_by_text("3 baris dipakai (1 dengan peringatan), 0 ditolak").wait_for(timeout=60_000)
+    pg.get_by_role("button", name="Hapus mpp_kantor.csv").wait_for(timeout=30_000)  # uploaded (not "Batalkan…")
+    labels = pg.locator('[data-testid="stFileUploader"] button').evaluate_all("bs => bs.map(b => b.ariaLabel)")
+    assert labels == ["Hapus mpp_kantor.csv", "Tambah berkas"]  # Streamlit's own words, in Bahasa Indonesia
+    pg.get_by_role("button", name="Hapus mpp_kantor.csv").click()
+    pg.wait_for_timeout(2500)
+    assert pg.get_by_text("3 baris dipakai", exact=False).count() == 0
+    assert page.external == [] and page.errors == []
