@@ -40,18 +40,15 @@ from . import gazetteer as gz
 from . import settings
 from .errors import PetaError
 from .i18n import N_, Msg, message_frame
-from .registry import CORRECTION_NOTE
+from .registry import CORRECTION_NOTE, SOURCE_LABEL
 from .store import Store, correction_log, corrections, stewards
 
-CLAIMS = ("operating", "closed", "date", "score", "other")
 STATUSES = ("diajukan", "ditinjau", "diterima", "ditolak", "ditarik")
 OPEN = ("diajukan", "ditinjau")
 #: status -> the statuses it may change to
 MOVES = {"diajukan": {"ditinjau", "diterima", "ditolak", "ditarik"}, "ditinjau": {"diterima", "ditolak", "ditarik"}}
 STATUS_WORDS = {"submitted": "diajukan", "in review": "ditinjau", "in_review": "ditinjau", "accepted": "diterima",
                 "rejected": "ditolak", "withdrawn": "ditarik"}
-STATUS_EN = {"diajukan": "submitted", "ditinjau": "in review", "diterima": "accepted", "ditolak": "rejected",
-             "ditarik": "withdrawn"}
 #: Words a person or a file may use for a claim (both languages) -> the claim.
 CLAIM_WORDS = {"operating": "operating", "beroperasi": "operating", "buka": "operating",
                "closed": "closed", "not operating": "closed", "tutup": "closed", "tidak beroperasi": "closed",
@@ -62,7 +59,6 @@ CORRECTION_ID = re.compile(r"[0-9a-f]{32}")
 LIMITS = {"mpp_name": 120, "note": 2000, "source_url": 500, "submitter_name": 120, "submitter_institution": 160,
           "submitter_email": 160, "doc_name": 120}
 DOC_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-SOURCE_LABEL = "koreksi lapangan #{id}"
 _URL = re.compile(r"https?://[^\s/$.?#<>\"'`]+\.[^\s<>\"'`]*", re.IGNORECASE)
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 
@@ -239,7 +235,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _check_rate(conn: Connection, store: Store, who: str | None, now: datetime) -> None:
+def _check_rate(conn: Connection, who: str | None, now: datetime) -> None:
     if who is None:
         return
     since = now - timedelta(hours=1)
@@ -275,7 +271,7 @@ def submit(c: Claim, store: Store | None = None, visitor: str | None = None, cha
     def run(conn: Connection) -> str:
         now = _now()
         who = store.visitor_hash(conn, visitor)
-        _check_rate(conn, store, who, now)
+        _check_rate(conn, who, now)
         return _insert(conn, fields, _hash(token), who, channel, None, now, "submitter")
     return Submitted(store.write(run), token)
 
@@ -352,7 +348,7 @@ def submit_bulk(rows: list[dict[str, Any]], store: Store | None = None, visitor:
     def run(conn: Connection) -> list[str]:
         now = _now()
         who = store.visitor_hash(conn, visitor)
-        _check_rate(conn, store, who, now)
+        _check_rate(conn, who, now)
         return [_insert(conn, fields, _hash(token), who, "bulk", batch, now, "submitter") for fields in rows]
     return store.write(run), token
 

@@ -90,7 +90,8 @@ _NATIONAL = re.compile(r"Menteri PAN|\bMenPAN|Plt Menteri|Minister of PAN|\bjoin
                        r"Rini Widyantini", re.IGNORECASE)
 #: Ministry officials whose presence does not make an event national.
 _OFFICIAL = re.compile(r"Deputi|KemenPAN|Kemenpan|Asdep|Diah Natalisa", re.IGNORECASE)
-#: The note of a statement made from an accepted field correction.
+#: How an accepted field correction is named among an MPP's sources, and the note that carries that name.
+SOURCE_LABEL = "koreksi lapangan #{id}"
 CORRECTION_NOTE = re.compile(r"koreksi lapangan #([0-9a-f]{32})")
 _EXIST_DATE = re.compile(r"(?:existing by|existed before|as of|by)\s+(\d{4}-\d{2}-\d{2}|\d{4}-\d{2})")
 
@@ -254,7 +255,7 @@ def source_label(url: str, note: str) -> str:
     """How a statement's source is shown: its URL, with ``koreksi lapangan #<id>`` before it for an accepted field
     correction (geo/corrections.py)."""
     m = CORRECTION_NOTE.search(note or "")
-    return f"koreksi lapangan #{m.group(1)} {url}".strip() if m else url
+    return f"{SOURCE_LABEL.format(id=m.group(1))} {url}".strip() if m else url
 
 
 def build_registry(sources: pd.DataFrame, province_mpps: pd.DataFrame | None = None,

@@ -139,6 +139,9 @@ def login(name: str, password: str, store: Store | None = None, now: datetime | 
                 failures=0 if until else failures, locked_until=until))
             return None
         conn.execute(update(stewards).where(stewards.c.name == name).values(failures=0, locked_until=None))
+        conn.execute(delete(steward_sessions).where(  # logins that have ended, of stewards who never came back
+            (steward_sessions.c.seen_at < now - timedelta(minutes=settings.get("steward_session_minutes")))
+            | (steward_sessions.c.started_at < now - timedelta(hours=settings.get("steward_session_hours")))))
         token = secrets.token_urlsafe(32)
         conn.execute(insert(steward_sessions).values(token_hash=_token_hash(token), steward=name, started_at=now,
                                                      seen_at=now))

@@ -291,6 +291,12 @@ def test_steward_login_lockout_and_expiry(store, monkeypatch):
     for minutes in range(20, 8 * 60, 20):
         assert stewards.who(busy.token, store, now=t + timedelta(minutes=minutes)) == "ani"
     assert stewards.who(busy.token, store, now=t + timedelta(hours=8, minutes=1)) is None
+    from geo.store import steward_sessions
+
+    stale = stewards.login("ani", PASSWORD, store, now=t)  # a steward who never comes back ...
+    stewards.login("ani", PASSWORD, store, now=t + timedelta(hours=9))  # ... leaves no login behind
+    rows = store.read(lambda conn: conn.execute(steward_sessions.select()).all())
+    assert len(rows) == 1 and stewards.who(stale.token, store, now=t + timedelta(hours=9)) is None
     last = stewards.login("ani", PASSWORD, store)
     stewards.logout(last.token, store)
     assert stewards.who(last.token, store) is None and stewards.who("", store) is None
