@@ -305,6 +305,104 @@ MARKER_SYMBOLS = {
 PENDING_STYLE = {"fill": False, "color": "#d95f02", "weight": 2.5, "dashArray": "5 4"}
 
 
+#: In the browser, the legend moves to the corner where, at the size the map is really drawn, it covers the fewest of
+#: the chosen regencies (the server's :func:`legend_corner` guesses without knowing the screen): at each corner the
+#: legend's box is tested exactly against every regency polygon (a vertex inside the box, the box inside the polygon,
+#: or an edge crossing it), ties going to the corner with less land under a grid of sample points. It runs when the
+#: map is first fitted, when its frame changes size and when the legend is opened or closed, never on the reader's
+#: own panning. The chosen corner and the regencies it covers are left on the legend for tests.
+_LEGEND_JS = """{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }}, layer = {{ this.layer.get_name() }};
+  var corners = {{ this.corners }}, order = {{ this.order }}, parts = [];
+  layer.eachLayer(function (l) { if (l.feature && l.getBounds) parts.push({b: l.getBounds(), g: l.feature.geometry}); });
+  function polygons(g) { return g.type === "Polygon" ? [g.coordinates] : (g.type === "MultiPolygon" ? g.coordinates : []); }
+  function inside(x, y, g) {
+    var polys = polygons(g);
+    for (var i = 0; i < polys.length; i++) {
+      var c = false;
+      for (var r = 0; r < polys[i].length; r++) {
+        var ring = polys[i][r];
+        for (var j = 0, k = ring.length - 1; j < ring.length; k = j++) {
+          var xj = ring[j][0], yj = ring[j][1], xk = ring[k][0], yk = ring[k][1];
+          if ((yj > y) !== (yk > y) && x < (xk - xj) * (y - yj) / (yk - yj) + xj) c = !c;
+        }
+      }
+      if (c) return true;
+    }
+    return false;
+  }
+  function crosses(ax, ay, bx, by, R) {  // Liang-Barsky: does the segment a-b meet the box R?
+    var t0 = 0, t1 = 1, dx = bx - ax, dy = by - ay;
+    var p = [-dx, dx, -dy, dy], q = [ax - R.x0, R.x1 - ax, ay - R.y0, R.y1 - ay];
+    for (var i = 0; i < 4; i++) {
+      if (p[i] === 0) { if (q[i] < 0) return false; continue; }
+      var t = q[i] / p[i];
+      if (p[i] < 0) { if (t > t1) return false; if (t > t0) t0 = t; } else { if (t < t0) return false; if (t < t1) t1 = t; }
+    }
+    return true;
+  }
+  function touches(part, R) {
+    var b = part.b;
+    if (b.getWest() > R.x1 || b.getEast() < R.x0 || b.getSouth() > R.y1 || b.getNorth() < R.y0) return false;
+    if (inside((R.x0 + R.x1) / 2, (R.y0 + R.y1) / 2, part.g)) return true;
+    var polys = polygons(part.g);
+    for (var i = 0; i < polys.length; i++) for (var r = 0; r < polys[i].length; r++) {
+      var ring = polys[i][r];
+      for (var j = 1; j < ring.length; j++) {
+        if (crosses(ring[j - 1][0], ring[j - 1][1], ring[j][0], ring[j][1], R)) return true;
+      }
+    }
+    return false;
+  }
+  function put(el, k) {
+    ["top", "bottom", "left", "right"].forEach(function (s) { el.style[s] = corners[k][s] || ""; });
+  }
+  function score(el, box) {
+    var r = el.getBoundingClientRect(), n = 12, land = 0, covered = 0;
+    var a = map.containerPointToLatLng([r.left - box.left, r.bottom - box.top]);
+    var z = map.containerPointToLatLng([r.right - box.left, r.top - box.top]);
+    var R = {x0: a.lng, y0: a.lat, x1: z.lng, y1: z.lat}, near = [];
+    parts.forEach(function (p) { if (touches(p, R)) { covered++; near.push(p); } });
+    for (var i = 0; i < n && near.length; i++) for (var j = 0; j < n; j++) {
+      var ll = map.containerPointToLatLng([r.left - box.left + (i + 0.5) * r.width / n,
+                                           r.top - box.top + (j + 0.5) * r.height / n]);
+      if (near.some(function (p) { return p.b.contains(ll) && inside(ll.lng, ll.lat, p.g); })) land++;
+    }
+    return {covered: covered, land: land};
+  }
+  function place() {
+    var el = document.querySelector(".peta-legend"), box = map.getContainer().getBoundingClientRect(), best = null;
+    if (!el || !parts.length || !box.width || !box.height) return;
+    order.forEach(function (k) {
+      put(el, k);
+      var s = score(el, box);
+      if (best === null || s.covered < best.covered || (s.covered === best.covered && s.land < best.land)) {
+        best = {k: k, covered: s.covered, land: s.land};
+      }
+    });
+    put(el, best.k);
+    el.dataset.corner = best.k;
+    el.dataset.covered = best.covered;
+  }
+  map.whenReady(function () { setTimeout(place, 0); setTimeout(place, 320); });
+  window.addEventListener("resize", function () { setTimeout(place, 140); });
+  var legend = document.querySelector(".peta-legend");
+  if (legend) legend.addEventListener("toggle", place);
+})();
+{% endmacro %}"""
+
+
+def place_legend_in_browser(m: folium.Map, layer: folium.GeoJson, first: str) -> None:
+    """Let the browser move the legend to the emptiest corner at the map's real size (:data:`_LEGEND_JS`), trying
+    ``first`` (the server's guess) before the other corners."""
+    script = _macro(_LEGEND_JS)
+    script.layer = layer
+    script.corners = _json_for_script({k: dict(part.split(":") for part in v.split(";")) for k, v in CORNERS.items()})
+    script.order = _json_for_script([first, *(k for k in CORNERS if k != first)])
+    m.add_child(script)
+
+
 def marker_entries(lang: str) -> list[tuple[str, str]]:
     """Legend entries that explain the MPP dots and the numbered cluster bubbles."""
     return [("@mpp", gettext(lang, "an MPP")),
@@ -387,8 +485,10 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
             "people": gettext(lang, "Registered residents (Dukcapil 2025), not a census")}.get(layer, "")
     if mpps is not None and len(mpps):
         legend = [*legend, *marker_entries(lang)]
+    corner = legend_corner(table)
     m.get_root().html.add_child(html_element(legend_html(layer_title(layer, lang), legend, note, legend_scale,
-                                                         legend_corner(table))))
+                                                         corner)))
+    place_legend_in_browser(m, regencies, corner)
     return m
 
 
