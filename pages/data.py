@@ -185,7 +185,7 @@ if up is not None:
                 st.text(_.say(note))  # plain text: sheet names and notes come from the upload
             show_report(result.report)
             if result.accepted:
-                st.session_state["uploaded_scores"] = result.data
+                st.session_state.update({"uploaded_scores": result.data, "scores_file": up.name})
                 unsaved(up.name, digest)
                 st.success(_("This session now uses your scores on every page."))
         else:
@@ -234,7 +234,8 @@ if up is not None:
                         st.session_state.pop("dataset_id", None)
                         st.session_state.pop("dataset_name", None)
                         st.session_state["upload_fingerprint"] = fingerprint
-                    st.session_state.update({"uploaded_registry": result.data, "upload_mode": mode})
+                    st.session_state.update({"uploaded_registry": result.data, "upload_mode": mode,
+                                             "upload_file": up.name})
                     if not st.session_state.get("dataset_id"):
                         unsaved(up.name, digest)
                     st.success(_("This session now uses your data on every page."))

@@ -13,7 +13,7 @@ from geo.inputs import map_inputs, reference
 from pages._charts import year_chart
 from pages._filters import current_filters
 from pages._language import lang, tr
-from pages._loaders import active_registry, active_scores, coverage_table, yearly
+from pages._loaders import active_registry, active_scores, coverage_table, provenance, yearly
 from pages._widgets import progress_block
 
 when, provinces = current_filters()
@@ -62,6 +62,6 @@ else:
         frame.image(year_map(ends[year], provinces, lang(), reg, sc, reg_key), width="stretch")
 st.download_button(_("Small maps per year (PNG)"),
                    lambda: small_multiples_png(reg, sc, list(provinces), lang(), **reference(),
-                                               **map_inputs(provinces)),
+                                               **map_inputs(provinces), provenance=provenance()),
                    file_name=f"peta-mpp_linimasa_{'-'.join(provinces) or 'indonesia'}.png", mime="image/png",
                    on_click="ignore")

@@ -9,11 +9,11 @@ import html
 
 import streamlit as st
 
-from geo.briefing import scope_name, source_line
+from geo.briefing import provenance_notice, scope_name, source_line
 from geo.maps import LAYERS, layer_title
 from pages._filters import current_filters
 from pages._language import lang, tr
-from pages._loaders import active_registry, active_scores, coverage_table, progress_of
+from pages._loaders import active_registry, active_scores, coverage_table, progress_of, provenance
 from pages._views import show_view, view
 
 when, provinces = current_filters()
@@ -31,6 +31,7 @@ st.markdown("""<style>
 .peta-present-title { font-size: clamp(1.3rem, 2.3vw, 2.6rem); font-weight: 700; line-height: 1.15; }
 .peta-present-sub { font-size: clamp(.95rem, 1.45vw, 1.6rem); color: #333; line-height: 1.25; margin-bottom: 1.1rem; }
 .peta-present-src { font-size: clamp(.7rem, .85vw, 1rem); color: #444; line-height: 1.2; }
+.peta-present-notice { color: #a50f15; }
 iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 8.6rem - 3.6vw) !important; min-height: 320px; }
 </style>""", unsafe_allow_html=True)
 covered, n = int(table["has_mpp"].sum()), len(table)
@@ -59,5 +60,8 @@ st.markdown(f'<div class="peta-present-title">{html.escape(title)}</div>'
 st.page_link("pages/peta.py", label="← " + _("Back to the app"),
              query_params={"layer": layer, "as_of": when.isoformat(), "lang": lang(), "province": list(provinces)})
 show_view(view("present", when, provinces, layer, lang()), 760, f"present-{layer}-{when}-{provinces}")
-st.markdown(f'<div class="peta-present-src">{html.escape(source_line(lang()))}</div>',
+origin = provenance()
+notice = provenance_notice(lang(), origin)
+st.markdown(f'<div class="peta-present-src">{html.escape(source_line(lang(), origin))}'
+            + (f' <b class="peta-present-notice">{html.escape(notice)}</b>' if notice else "") + '</div>',
             unsafe_allow_html=True)

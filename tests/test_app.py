@@ -177,6 +177,21 @@ def test_presentation_mode_title_states_scope_and_date():
     assert "cahyadsn/wilayah_boundaries" in text
 
 
+def test_presentation_from_an_analysts_file_says_whose_data_it_shows():
+    """SYNTHETIC analyst registry replacing the public one: the presentation's source line names the file and says
+    it is not checked, instead of claiming the public sources (issue #24)."""
+    from geo.uploads import read_mpp_file
+
+    up = read_mpp_file(b"wilayah,tanggal\nKabupaten Karo,2020-01-01\n", "mine.csv")
+    at = run("pages/presentasi.py", session={"uploaded_registry": up.data, "upload_mode": "replace",
+                                             "upload_file": "mpp_bappeda.csv"},
+             as_of="2024-07-17", province="12", layer="coverage")
+    text = " ".join(m.value for m in at.markdown)
+    assert "MPP dari berkas analis (“mpp_bappeda.csv”), bukan dari registri publik" in text
+    assert "Memuat data analis yang belum diperiksa Peta MPP" in text
+    assert "registri MPP dari sumber publik" not in text
+
+
 def test_timeline_page_counts_per_year():
     at = run("pages/linimasa.py", province="12", lang="en")
     assert at.title[0].value == "Coverage over the years"

@@ -60,6 +60,19 @@ def test_english_briefing_and_the_command_line(tmp_path, builtin):
         assert im.format == "PNG" and im.size[0] == 1753 and 700 < im.size[1] < 950, im.size
 
 
+def test_a_briefing_from_an_analysts_file_on_the_command_line_names_the_file(tmp_path, builtin):
+    """SYNTHETIC analyst list (one MPP in Kabupaten Karo) added with --merge: the PDF says so (issue #24)."""
+    src = tmp_path / "mpp_kantor.csv"
+    src.write_text("wilayah,tanggal\nKabupaten Karo,2020-01-01\n")
+    out = tmp_path / "b.pdf"
+    p = run("briefing", "--province", "12", "--as-of", "2024-07-17", "--mpp-file", str(src), "--merge",
+            "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    flat = " ".join(pdf_text(out.read_bytes())[1].split())
+    assert "Memuat data analis yang belum diperiksa Peta MPP: MPP ditambahkan dari “mpp_kantor.csv”." in flat
+    assert "ditambah MPP dari berkas analis (“mpp_kantor.csv”)" in flat
+
+
 def test_png_map_size(sumut):
     with Image.open(io.BytesIO(briefing_png(sumut, dpi=100))) as im:
         assert im.size[0] == 1169 and 500 < im.size[1] < 1100  # the height follows the province's shape

@@ -53,3 +53,26 @@ def test_the_layout_check_finds_an_overprint_and_a_word_off_the_page():
     fig.text(0.9, 0.9, "Daerah Khusus Ibukota Jakarta", fontsize=16)  # runs off the right edge
     problems = layout_problems(to_bytes(fig, "pdf"))
     assert any("overlap" in p for p in problems) and any("off the page" in p for p in problems)
+
+
+@pytest.mark.parametrize("provinces", [[], ["12"]], ids=["indonesia", "sumatera-utara"])
+def test_a_briefing_from_an_analysts_file_says_so_at_its_top_and_in_its_source_line(builtin, provinces):
+    """SYNTHETIC provenance (the public data, labelled as if a file had replaced the registry and the scores): the
+    PDF names the file at the top and in the source line, no longer claims the public sources, and stays laid out
+    (issue #24)."""
+    from geo.briefing import Provenance
+
+    origin = Provenance("replace", "daftar_mpp_bappeda.xlsx", "skor_rb_2024.csv")
+    data = briefing_data(date(2025, 12, 31), provinces, load_registry(), load_scores(), "id",
+                         **briefing_inputs(provinces), provenance=origin)
+    pdf = briefing_pdf(data)
+    assert layout_problems(pdf) == []
+    first = " ".join(page_text(pdf).split("\f")[0].split())
+    assert "Memuat data analis yang belum diperiksa Peta MPP: MPP dari “daftar_mpp_bappeda.xlsx” menggantikan " \
+           "registri publik; skor RB/SAKIP dari “skor_rb_2024.csv”." in first
+    assert "MPP dari berkas analis (“daftar_mpp_bappeda.xlsx”), bukan dari registri publik" in first
+    assert "registri MPP dari sumber publik" not in first and "skor RB/SAKIP dari sumber publik" not in first
+    public = briefing_pdf(briefing_data(date(2025, 12, 31), provinces, load_registry(), load_scores(), "id",
+                                        **briefing_inputs(provinces)))
+    assert "data analis" not in page_text(public) and "registri MPP dari sumber publik" in " ".join(
+        page_text(public).split())
