@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 
 from .boundaries import attach_geometry, province_outlines
 from .coverage import CoverageResult, coverage, gaps
-from .digital import completeness as digital_completeness
+from .digital import digital_counts, digital_sentence
 from .i18n import fmt_date, fmt_int, fmt_pct, gettext, say
 from .maps import (
     PRECISION_LABELS,
@@ -224,7 +224,7 @@ class BriefingData:
     registry: pd.DataFrame
     totals: pd.DataFrame
     data_as_of: date
-    digital_note: Any
+    digital_totals: pd.DataFrame  # KemenPAN-RB's stated MPP Digital totals
     shapes: gpd.GeoDataFrame  # the regency polygons drawn (the scope's display level)
     borders: gpd.GeoDataFrame  # the province borders drawn
     provenance: Provenance = PUBLIC  # what of it is an analyst's data
@@ -244,9 +244,8 @@ def briefing_data(when: date, provinces: list[str], registry: pd.DataFrame, scor
         live = live[live["province_code"].isin(provinces)]
     points = all_points[all_points["mpp_id"].isin(live["mpp_id"])] if len(all_points) else all_points
     current = data_as_of(registry, negative)
-    dig = digital_completeness(digital, digital_totals)
     return BriefingData(when, provinces, lang, result, gaps(result.table, centres, all_points), live, points, registry,
-                        totals, current, dig[-1], shapes, borders, provenance)
+                        totals, current, digital_totals, shapes, borders, provenance)
 
 
 def _map_aspect(data: BriefingData) -> float:
@@ -346,8 +345,7 @@ def _completeness(data: BriefingData) -> list[str]:
     known = int(table["sakip_predikat"].notna().sum())
     lines.append(gettext(lang, "SAKIP predikat known for {known} of {n} regencies; the rest are unknown, not low. "
                                "The RB method changed in 2023.", known=known, n=len(table)))
-    lines.append(gettext(lang, "MPP Digital: 199 regencies stated (2024); only about 25 are named in public sources; "
-                               "unnamed ones cannot be mapped. [{detail}]", detail=say(lang, data.digital_note)))
+    lines.append(digital_sentence(digital_counts(table, data.digital_totals), lang))
     return lines
 
 

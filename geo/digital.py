@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import gazetteer as gz
-from .i18n import N_
+from .i18n import N_, fmt_int, gettext
 from .registry import parse_period
 
 DATA_DIR = gz.DATA_DIR
@@ -153,3 +153,61 @@ def completeness(regions: pd.DataFrame, totals: pd.DataFrame) -> list[str]:
                     "statement about it; {local} regions with a local or provincial platform", pilots=pilots,
                     regencies=len(nat), local=int((regions["platform"] != "national").sum())))
     return lines
+
+
+@dataclass(frozen=True)
+class DigitalCounts:
+    """How many regencies of a coverage table (:func:`geo.coverage.regency_coverage`) a source names for MPP Digital,
+    and by which platform: the one breakdown every view and export states, so its figures add up."""
+
+    regencies: int  # in scope
+    national: int  # on KemenPAN-RB's national app, by their own statement
+    national_pilots: int  # of those, named among the 2023 pilots
+    own_platform: int  # a platform of their own (e.g. Sinjai's MPPI)
+    province_platform: int  # through their province's platform (Jawa Barat's)
+    not_stated: int  # a statement that does not say which platform
+    stated_total: int  # KemenPAN-RB's latest national count (mostly unnamed)
+    stated_year: int
+
+    @property
+    def named(self) -> int:
+        return self.national + self.own_platform + self.province_platform + self.not_stated
+
+    @property
+    def unnamed(self) -> int:
+        return self.regencies - self.named
+
+
+def digital_counts(table: pd.DataFrame, totals: pd.DataFrame | None = None) -> DigitalCounts:
+    """The MPP Digital breakdown of ``table`` (its ``digital_platform``/``digital_stage`` columns) with the latest
+    national total of ``totals`` (:func:`load_digital_totals`, the built-in one by default)."""
+    platform, stage = table["digital_platform"], table["digital_stage"]
+    latest = (load_digital_totals() if totals is None else totals).sort_values("as_of").iloc[-1]
+    return DigitalCounts(
+        regencies=len(table), national=int((platform == "national").sum()),
+        national_pilots=int(((platform == "national") & (stage == "pilot")).sum()),
+        own_platform=int((platform == "local").sum()), province_platform=int((platform == "province").sum()),
+        not_stated=int((platform == "not stated").sum()), stated_total=int(latest["total"]),
+        stated_year=int(str(latest["as_of"])[:4]))
+
+
+def digital_short(c: DigitalCounts, lang: str) -> str:
+    """One line for a subtitle or a legend: named of all, and how many of those are on the national app."""
+    return gettext(lang, "Named by a source: {named} of {n} regencies ({national} on the national app); not named "
+                         "is not 'none'", named=c.named, n=c.regencies, national=c.national)
+
+
+def digital_sentence(c: DigitalCounts, lang: str) -> str:
+    """The whole breakdown in words, for a caption or a briefing's completeness notes."""
+    if not c.named:
+        return gettext(lang, "MPP Digital: no source names any of the {n} regencies here. KemenPAN-RB states {total} "
+                             "regencies for {year} nationally without naming them; not named does not mean none.",
+                       n=fmt_int(c.regencies, lang), total=c.stated_total, year=c.stated_year)
+    return gettext(
+        lang, "MPP Digital: a source names {named} of {n} regencies: {national} on KemenPAN-RB's national app "
+              "({pilots} of them 2023 pilots), {province} through their province's platform, {own} with a platform "
+              "of their own, {unstated} without saying which. KemenPAN-RB states {total} regencies for {year} "
+              "nationally without naming them; the other {unnamed} here are not named, which does not mean none.",
+        named=fmt_int(c.named, lang), n=fmt_int(c.regencies, lang), national=c.national, pilots=c.national_pilots,
+        province=c.province_platform, own=c.own_platform, unstated=c.not_stated, total=c.stated_total,
+        year=c.stated_year, unnamed=fmt_int(c.unnamed, lang))

@@ -14,6 +14,7 @@ from shapely.geometry import Point
 
 from . import settings
 from .boundaries import province_borders
+from .digital import digital_counts, digital_short
 from .i18n import N_, fmt_int, fmt_period, gettext, say
 from .labels import VALUES, value_label
 from .settings import FIRST_MPP_YEAR
@@ -481,7 +482,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
             f'background:rgba(255,255,255,.9);padding:4px 10px;font:bold 16px sans-serif;border-radius:4px">'
             f'{esc(title)}</div>'))
     note = {"rb": gettext(lang, "RB method changed in 2023"),
-            "digital": gettext(lang, "Only ~25 of the 199 regencies stated for 2024 are named"),
+            "digital": digital_short(digital_counts(table), lang) if layer == "digital" else "",
             "people": gettext(lang, "Registered residents (Dukcapil 2025), not a census")}.get(layer, "")
     if mpps is not None and len(mpps):
         legend = [*legend, *marker_entries(lang)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.coverage import regency_detail
+from geo.digital import digital_counts, digital_sentence
 from geo.maps import LAYERS, layer_table
 from pages._filters import current_filters
 from pages._language import lang, tr
@@ -30,6 +31,8 @@ layer = st.radio(_("Map layer"), list(LAYERS), index=list(LAYERS).index(qp_layer
 st.query_params["layer"] = layer
 if layer == "rb":
     st.caption(_("The RB method changed in 2023: values before and after 2023 are not directly comparable."))
+elif layer == "digital":
+    st.caption(digital_sentence(digital_counts(table), lang()))
 clicked = show_view(view("map", when, provinces, layer, lang()), 640, f"map-{layer}-{when}-{provinces}", clickable=True)
 with st.expander(_("This map as a table")):
     show_table(layer_table(table, layer), height=420)

@@ -9,6 +9,7 @@ import html
 
 import streamlit as st
 
+from geo.digital import digital_counts, digital_short
 from geo.briefing import provenance_notice, scope_name, source_line
 from geo.maps import LAYERS, layer_title
 from pages._filters import current_filters
@@ -43,9 +44,7 @@ if layer in ("rb", "sakip"):  # the subtitle speaks of the layer shown, and of h
     sub = _("As of {date}: {layer} known for {known} of {n} regencies; {unknown} ({share}) no data", date=day,
             layer=layer_title(layer, lang()), known=known, n=n, unknown=n - known, share=_.pct((n - known) / n, 0))
 elif layer == "digital":
-    known = int(table["digital_platform"].notna().sum())
-    sub = _("As of {date}: {known} of {n} regencies named by a source; {unknown} ({share}) not named (not 'none')",
-            date=day, known=known, n=n, unknown=n - known, share=_.pct((n - known) / n, 0))
+    sub = _("As of {date}: {what}", date=day, what=digital_short(digital_counts(table), lang()))
 elif layer == "people":
     without = table[~(table["has_mpp"] | table["province_run_mpp"])]["population"].sum()
     sub = _("As of {date}: {people} registered residents live in regencies without an MPP service", date=day,

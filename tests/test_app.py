@@ -94,8 +94,12 @@ def test_map_page_every_layer():
         at.radio(key="layer").set_value(layer).run()
         assert not at.exception, (layer, at.exception)
         assert at.query_params["layer"] in (layer, [layer])
-        rb_note = any("2023" in c.value for c in at.caption)
+        rb_note = any("Metode evaluasi RB berubah" in c.value for c in at.caption)
         assert rb_note == (layer == "rb")  # the RB method-change note shows with the RB layer
+        digital = [c.value for c in at.caption if c.value.startswith("MPP Digital: ")]
+        assert len(digital) == (layer == "digital")  # and MPP Digital's breakdown with its layer
+        if digital:  # Sumatera Utara on 17 July 2024: no source names any of its regencies yet
+            assert digital[0].startswith("MPP Digital: tidak ada sumber yang menyebut satu pun dari 33 kab/kota"), digital
 
 
 def test_gaps_page_table_and_downloads_match_geo():
