@@ -6,6 +6,7 @@ for the machine-friendly English field names instead (``english=True`` keeps the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -37,7 +38,7 @@ COLUMNS: dict[str, Msg] = {
     "registry_named": N_("Named in the registry"), "share_named": N_("Share named"), "event_id": N_("Batch"),
     "source_row": N_("Source row"), "inaugurated_on": N_("Inaugurated on"), "kind": N_("Kind"),
     "level": N_("Level"), "first_mpp_on": N_("First MPP"), "mpp_count": N_("MPPs"), "regency_type": N_("Type"),
-    "row": N_("Row"), "official_name": N_("Official name"), "comparison": N_("Comparison"), "mpp_id": N_("MPP id"),
+    "row": N_("Row"), "latitude": N_("Latitude"), "longitude": N_("Longitude"), "official_name": N_("Official name"), "comparison": N_("Comparison"), "mpp_id": N_("MPP id"),
     "serves": N_("Serves"), "counted_nationally": N_("Counted nationally"), "digital_platform": N_("MPP Digital"),
     "digital_stage": N_("MPP Digital stage"), "area_km2": N_("Official area (km²)"),
     "file_date": N_("Date in your file"), "registry_date": N_("Date in the registry"),
@@ -60,7 +61,8 @@ VALUES: dict[str, dict[Any, Msg]] = {
                "warning": N_("accepted, with a warning"), "rejected": N_("rejected")},
     "date_precision": {"day": N_("day"), "month": N_("month only"), "year": N_("year only")},
     "date_basis": {"national inauguration": N_("national inauguration"), "local opening": N_("local opening"),
-                   "existence only": N_("existence only"), "soft launch or trial": N_("soft launch or trial")},
+                   "existence only": N_("existence only"), "soft launch or trial": N_("soft launch or trial"),
+                   "analyst file": N_("analyst's file"), "analyst file, no date": N_("analyst's file, no date")},
     "quality": {"direct": N_("direct statement"), "outside-scope": N_("outside the scope"),
                 "blanket": N_("blanket statement"), "names-supplied": N_("names supplied by the compiler"),
                 "current": N_("current, undated"), "year-doubtful": N_("year doubtful")},
@@ -101,6 +103,16 @@ def column_label(column: str, lang: str) -> str:
     return str(say(lang, label)) if label is not None else column
 
 
+#: An analyst's row given as its own source ("mpp.csv row 3"): stored in these English words, shown in the reader's.
+_FILE_ROW = re.compile(r"^(?P<file>.+) row (?P<row>[0-9]+)$")
+SOURCE_COLUMNS = ("sources", "source_url")
+
+
+def file_row(file: str, row: int) -> str:
+    """The source of an analyst's row that names none: the file and the row (shown translated, :func:`value_label`)."""
+    return f"{file} row {row}"
+
+
 def value_label(column: str, value: Any, lang: str) -> Any:
     """A coded value in words; anything else (names, numbers, URLs, user text) as it is."""
     if isinstance(value, Msg):
@@ -110,6 +122,8 @@ def value_label(column: str, value: Any, lang: str) -> Any:
     words = VALUES.get(column)
     if words is not None and isinstance(value, str) and value in words:
         return say(lang, words[value])
+    if column in SOURCE_COLUMNS and isinstance(value, str) and (m := _FILE_ROW.match(value)) and "://" not in value:
+        return say(lang, N_("{file} row {row}", file=m["file"], row=m["row"]))
     if column in CATALOG_TEXT_COLUMNS and isinstance(value, str) and value:
         return catalog(lang).gettext(value)  # a fixed reason of our rules, stored as text; anything else unchanged
     return value

@@ -614,7 +614,7 @@ def add_mpp_markers(m: folium.Map, points: gpd.GeoDataFrame, lang: str = "id") -
                      "b": str(value_label("date_basis", r.date_basis, lang)),
                      "st": str(value_label("status", r.status, lang)), "pr": bool(r.province_run),
                      "loc": r.location == "regency centre",
-                     "s": urls[:3], "more": max(0, len(urls) - 3),
+                     "s": [str(value_label("sources", u, lang)) for u in urls[:3]], "more": max(0, len(urls) - 3),
                      # the regency it stands in: a click on the marker opens that regency's detail too (a small
                      # city is covered by its marker, which would otherwise swallow the click)
                      "code": str(r.code or ""),

@@ -453,7 +453,8 @@ def batch_check(registry: pd.DataFrame, events: pd.DataFrame | None = None) -> p
     for e in events.itertuples():
         linked = registry[registry["event_id"] == e.event_id]
         size = int(e.stated_size) if str(e.stated_size).isdigit() else None
-        rows.append({"event_id": e.event_id, "date": e.date, "name": e.name, "stated_size": size,
+        rows.append({"event_id": e.event_id, "date": e.date, "name": e.name,
+                     "name_id": getattr(e, "name_id", "") or e.name, "stated_size": size,
                      "linked": len(linked), "difference": (size - len(linked)) if size is not None else None,
                      "linked_regions": "; ".join(n or p for n, p in zip(linked["name"], linked["province"])),
                      "source_url": e.source_url})

@@ -88,6 +88,8 @@ SCORES = pa.DataFrameSchema({
 EVENTS = pa.DataFrameSchema({
     "event_id": _text(unique=True),
     "date": _text(pa.Check.str_matches(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")),
+    "name": _text(pa.Check.str_length(min_value=1)),
+    "name_id": _text(pa.Check.str_length(min_value=1)),  # the same description in Indonesian, for the Data page
     "stated_size": _text(pa.Check.str_matches(r"^[0-9]+$")),
     "source_url": _text(pa.Check.str_matches(URL)),
 }, strict=False, name="mpp_events.csv")

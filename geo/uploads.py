@@ -17,6 +17,7 @@ import pandas as pd
 from . import gazetteer as gz
 from . import settings
 from .i18n import N_, Msg, message_frame
+from .labels import file_row
 from .registry import REGISTRY_COLUMNS, parse_period
 from .scores import ASSESSMENTS, PREDIKAT_BANDS, SCORE_COLUMNS, pick
 from .settings import FIRST_MPP_YEAR
@@ -268,7 +269,7 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
                      "opened_on": opened, "date_precision": precision,
                      "date_basis": "analyst file" if opened else "analyst file, no date",
                      "known_by": "" if opened else today.isoformat(), "counted_nationally": True,
-                     "sources": src or f"{where} row {rowno}", "conflicts": "", "notes": warning,
+                     "sources": src or file_row(where, rowno), "conflicts": "", "notes": warning,
                      "source_rows": str(rowno), "event_id": "", "latitude": lat, "longitude": lon})
     out = pd.DataFrame(data, columns=REGISTRY_COLUMNS + ["latitude", "longitude"])
     notes = list(up.notes)
@@ -346,7 +347,7 @@ def read_scores_file(source: str | Path | bytes, name: str | None = None, today:
         data.append({"code": code, "name": official, "level": level,
                      "province_code": code if level == "province" else code[:2], "assessment": assessment,
                      "year": year, "predikat": predikat, "score": score, "quality": "direct",
-                     "source_url": f"{where} row {rowno}", "note": "", "source_row": rowno})
+                     "source_url": file_row(where, rowno), "note": "", "source_row": rowno})
     out = pd.DataFrame(data)
     if not out.empty:
         out = pick(out)[SCORE_COLUMNS]

@@ -89,7 +89,8 @@ st.markdown(_("Why the figures differ: **before 2022** the registry names *more*
               "2024-06-24. Nothing is filled in."))
 st.subheader(_("National batches"))
 st.caption(_("Each batch's stated size against the MPPs of the registry dated by it."))
-show_table(curation_report("events_check"))
+batches = curation_report("events_check")  # each batch described in our words, in English and in Indonesian
+show_table(batches.assign(name=batches["name_id"] if lang() == "id" else batches["name"]).drop(columns="name_id"))
 leads = curation_report("leads")
 st.subheader(_("Leads: inferences, not counted ({n})", n=len(leads)))
 st.caption(_("A compiler's inference (e.g. 'by complement': a governor names the regions without an MPP) is a lead "

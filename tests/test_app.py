@@ -158,6 +158,13 @@ def test_data_page_and_language_switch():
     comp = at.dataframe[0].value
     assert comp.iloc[-1][col("official_total", "en")] == 305
 
+    def batches(at: AppTest, lang: str) -> list[str]:
+        frames = [d.value for d in at.dataframe if col("stated_size", lang) in d.value.columns]
+        return list(frames[0][col("name", lang)])
+    assert "Gebyar Pelayanan Prima 2024: 22 MPPs inaugurated symbolically" in batches(at, "en")
+    at = run("pages/data.py", lang="id")  # the batches described in the reader's language
+    assert "Gebyar Pelayanan Prima 2024: 22 MPP diresmikan secara simbolis" in batches(at, "id")
+
 
 @pytest.mark.slow
 def test_an_uploaded_registry_is_used_on_every_page():

@@ -56,3 +56,18 @@ def test_numbers_are_written_per_column_in_the_readers_language():
     assert number_text("population", None, "id") == "tidak ada data"
     assert number_text("year", 2024, "id") == 2024 and "year" not in NUMBER_FORMATS  # years are never grouped
     assert number_text("code", "12.14", "id") == "12.14"
+
+
+def test_an_analysts_rows_read_in_the_readers_language():
+    """SYNTHETIC upload: the provenance an analyst's rows carry (no date, their own file and row as source) and their
+    coordinates' headers are words in Bahasa Indonesia, not the stored English (issue #24)."""
+    from geo.uploads import read_mpp_file
+
+    up = read_mpp_file(b"wilayah,tanggal,lat,lon\nKabupaten Karo,,3.1,98.5\nKota Medan,2020-01-01,,\n", "mpp_kantor.csv")
+    out = localize(up.data, "id")
+    assert list(out["Dasar tanggal"]) == ["berkas analis, tanpa tanggal", "berkas analis"]
+    assert list(out["Sumber"]) == ["mpp_kantor.csv baris 2", "mpp_kantor.csv baris 3"]
+    assert {"Lintang", "Bujur"} <= set(out.columns)
+    assert list(localize(up.data, "en")["Sources"]) == ["mpp_kantor.csv row 2", "mpp_kantor.csv row 3"]
+    urls = message_frame([{"sources": "https://example.go.id/berita row 2"}], ["sources"])
+    assert localize(urls, "id").iloc[0, 0] == "https://example.go.id/berita row 2"  # an address is never rewritten
