@@ -21,6 +21,15 @@ st.html("<style>.block-container { padding-top: 2.2rem !important; }"
         '[data-testid="stMetricValue"] { font-size: clamp(1.3rem, 2.6vw, 2.25rem); }'
         '[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * { white-space: normal !important; '
         "overflow: visible !important; text-overflow: clip !important; }</style>")
+# A chosen province's chip shows its whole name ("Daerah Khusus Ibukota Jakarta"), wrapped, never "Daerah Khusus Ibuk…";
+# the box grows with the chips instead of scrolling them out of sight.
+st.html('<style>[data-testid="stMultiSelectTagsContainer"] [data-tag] { height: auto !important; '
+        "max-width: 100% !important; }"
+        '[data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) { '
+        "max-height: none !important; }"
+        '[data-testid="stMultiSelectTagsContainer"] [data-tag] > span[title] { white-space: normal !important; '
+        "overflow: visible !important; text-overflow: clip !important; max-width: none !important; "
+        "line-height: 1.25; padding: 2px 0; }</style>")
 # Streamlit's main menu (⋮) offers only English items that no setting translates: hidden.
 st.html('<style>[data-testid="stMainMenu"] { display: none !important; }</style>')
 st.session_state["filters"] = filters()  # drawn once per run, shared by every page

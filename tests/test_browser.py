@@ -283,6 +283,12 @@ CLIPPED = """() => Array.from(document.querySelectorAll(
     .map(e => card.innerText))"""
 
 
+CHIPS = """() => { const box = document.querySelector('[data-testid="stSidebar"] [data-testid="stMultiSelectTagsContainer"]');
+  return {scrolls: box.scrollHeight > box.clientHeight + 1 || box.parentElement.scrollHeight > box.parentElement.clientHeight + 1,
+          chips: Array.from(box.querySelectorAll('[data-tag] > span[title]')).map(e => ({text: e.textContent,
+            whole: e.textContent === e.title && e.scrollWidth <= e.clientWidth + 1}))}; }"""
+
+
 @pytest.mark.parametrize("query", ["", "?province=31"], ids=["indonesia", "dk-jakarta"])
 def test_headline_figures_and_labels_are_whole_at_1024x768(app, browser, query):
     """Every headline card's figure and label whole on a 1024x768 screen (nothing cut or ellipsed), Indonesia and
@@ -303,6 +309,14 @@ def test_headline_figures_and_labels_are_whole_at_1024x768(app, browser, query):
             assert texts[1] == "11,0 jt" and "Penduduk terlayani" in p.page.locator(
                 '[data-testid="stMetricLabel"]').nth(1).inner_text()
         shot(p.page, f"overview_1024_{query.strip('?').replace('=', '_') or 'indonesia'}.png")
+        if query:  # the sidebar's province chips: whole names, wrapped, none scrolled out of sight
+            p.page.goto(app.base + "/" + query + "&province=19&province=34&province=12")
+            values.first.wait_for(timeout=90_000)
+            p.page.wait_for_timeout(1000)
+            chips = p.page.evaluate(CHIPS)
+            assert [c["text"] for c in chips["chips"]] == ["Daerah Khusus Ibukota Jakarta", "Kepulauan Bangka Belitung",
+                                                          "Daerah Istimewa Yogyakarta", "Sumatera Utara"], chips
+            assert all(c["whole"] for c in chips["chips"]) and not chips["scrolls"], chips
         assert p.external == [] and p.errors == []
     finally:
         p.close()
