@@ -24,7 +24,12 @@ EXACT = [N_("Upload"), N_("file upload"), N_("Choose date"), N_("Download as CSV
          N_("Show password text"), N_("Hide password text"), N_("Remove file"), N_("Drag and drop file here"),
          N_("Browse files"), N_("No results"), N_("Copy to clipboard"), N_("Show data"), N_("Hide data"),
          N_("Choose an option"), N_("Open"), N_("Selected values"), N_("Main menu"), N_("Previous month"),
-         N_("Next month"), N_("Next"), N_("Previous"), N_("day"), N_("month"), N_("year"), N_("Add files")]
+         N_("Next month"), N_("Next"), N_("Previous"), N_("day"), N_("month"), N_("year"), N_("Add files"),
+         # while the server restarts or a process is replaced: the status corner and the dialog
+         N_("Connecting"), N_("Connecting to Streamlit server"), N_("Unable to connect to Streamlit server"),
+         N_("Connection error"), N_("Streamlit server is not responding. Are you connected to the internet?"),
+         N_("Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:"),
+         N_("Running..."), N_("Stop"), N_("Rerun")]
 #: Streamlit's texts with a part of their own (a label, a size, a date): a pattern and its message, {0}… the parts.
 PATTERNS: list[tuple[str, Msg | str]] = [
     (r"^Help for (.+)$", N_("Help for {0}")),

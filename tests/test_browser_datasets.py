@@ -225,3 +225,35 @@ def test_an_upload_its_report_and_its_save_form_outlive_a_visit_to_other_pages(a
     pg.wait_for_timeout(2500)
     assert pg.get_by_text("3 baris dipakai", exact=False).count() == 0
     assert page.external == [] and page.errors == []
+
+
+def test_a_restart_with_the_data_page_open_and_nothing_saved(browser, builtin, tmp_path):
+    """The Data page open, nothing uploaded: while the server is down the page says so in Indonesian (Streamlit's
+    own dialog and status, translated); when it is back the tab reconnects by itself to the same page with its
+    date and province (issue #24)."""
+    app = start_app({"PETA_MPP_DATA_DIR": str(tmp_path)})
+    port = urlparse(app.base).port
+    page = Page(browser)
+    try:
+        pg = page.page
+        pg.goto(f"{app.base}/data?as_of=2024-07-17&province=12")
+        pg.get_by_text("Sumber dan lisensi").wait_for(timeout=90_000)
+        pg.wait_for_function("() => !!(window.__petaWords && window.__petaWords.observer)", timeout=30_000)
+        stop_app(app)
+        dialog = pg.get_by_role("dialog")
+        dialog.wait_for(timeout=30_000)
+        text = dialog.inner_text()
+        assert "Sambungan terputus" in text and "Server Peta MPP tidak menjawab" in text, text
+        assert "Streamlit" not in text.replace("Peta MPP", ""), text
+        shot(pg, "restart_dialog.png")
+        app = start_app({"PETA_MPP_DATA_DIR": str(tmp_path)}, port=port)
+        pg.get_by_role("dialog").wait_for(state="detached", timeout=60_000)
+        pg.get_by_text("Sumber dan lisensi").wait_for(timeout=60_000)
+        pg.wait_for_timeout(1000)
+        dates = pg.locator('[data-testid="stSidebar"] input').evaluate_all("es => es.map(e => e.value)")
+        assert "2024-07-17" in dates or "17/07/2024" in dates, dates
+        assert pg.locator('[data-testid="stSidebar"] [data-tag]').all_inner_texts()[0].startswith("Sumatera Utara")
+        assert "/data?" in pg.url and page.external == [] and page.errors == []
+    finally:
+        page.close()
+        stop_app(app)
