@@ -234,19 +234,14 @@ def _scope(args: argparse.Namespace):
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from .coverage import coverage, to_json_records
-    from .inputs import reference
-
-    from .progress import load_targets
+    from . import views
+    from .coverage import to_json_records
 
     when, provinces = _scope(args)
     registry, scores, totals, _report = _load_inputs(args)
-    result = coverage(when, provinces, registry, scores, totals, targets=load_targets(), **reference())
-    table = result.table.drop(columns=["regency_type"])
-    if args.json:
-        from .coverage import mpp_sources
-
-        table = table.assign(mpp_sources=mpp_sources(table, registry, when))
+    inputs = views.Inputs(registry, scores, totals, "cli")
+    result = views.coverage_result(when, provinces, inputs)
+    table = views.regencies(when, provinces, inputs, result) if args.json else result.table.drop(columns=["regency_type"])
     _ = _words()
     if args.csv:
         from .tables import write_table
@@ -254,8 +249,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         write_table(table, args.csv)
         print(_("wrote {n} regencies to {path}", n=len(table), path=args.csv), file=sys.stderr)
     if args.json:
-        _print_json({"as_of": when.isoformat(), "provinces": provinces, "regencies": to_json_records(table),
-                     "province_scores": to_json_records(result.province_scores), "summary": result.summary_dict()})
+        _print_json({**views.summary(when, provinces, inputs, result), "regencies": to_json_records(table)})
     elif not args.csv:
         s = result.summary
         scope = _("national") if s.scope == "national" else _("provinces")
@@ -538,7 +532,20 @@ def build_parser() -> argparse.ArgumentParser:
                     default="coverage")
     br.add_argument("--out", required=True)
     br.set_defaults(func=cmd_briefing)
+
+    api = sub.add_parser("api", help="serve the read-only data API (JSON, CSV, GeoJSON; OpenAPI at "
+                                     "/api/v1/openapi.json, docs at /api/v1/docs)")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8600)
+    api.set_defaults(func=cmd_api)
     return p
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    from .api import serve
+
+    serve(args.host, args.port)
+    return 0
 
 
 def _add_scope(p: argparse.ArgumentParser) -> None:

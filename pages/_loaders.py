@@ -106,6 +106,17 @@ def active_registry() -> pd.DataFrame:
     return _with_analyst(data_key(), builtin_registry(), rows, st.session_state.get("upload_mode", "add"))
 
 
+def session_inputs():
+    """This session's data as the inputs of geo.views (the registry and scores in use, the official totals), keyed
+    by the session's data key."""
+    from geo.views import Inputs
+    from pages._views import data_key
+
+    return Inputs(active_registry(), active_scores(), official_totals(), data_key(),
+                  st.session_state.get("dataset_id", "") if "uploaded_registry" in st.session_state else "",
+                  st.session_state.get("dataset_name", ""))
+
+
 def provenance():
     """What of this session's views is the analyst's data (geo.briefing.Provenance), for the exports' notice and
     source line."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.coverage import gap_features, gaps, province_ranking
-from geo.inputs import centres, map_inputs
+from geo import views
+from geo.coverage import gap_features, province_ranking
+from geo.inputs import map_inputs
 from geo.labels import NUMBER_FORMATS, column_label, localize
 from geo.tables import to_csv_bytes, to_geojson, to_xlsx_bytes
 from pages._filters import current_filters
@@ -16,6 +17,7 @@ from pages._loaders import (
     coverage_table,
     data_as_of,
     mpp_points_as_of,
+    session_inputs,
 )
 from pages._widgets import button_row, show_table
 
@@ -24,7 +26,7 @@ reg = active_registry()
 table = coverage_table(when, provinces, reg, active_scores())
 _ = tr()
 st.title(_("Gaps"))
-gap = gaps(table, centres(), mpp_points_as_of(when, (), reg))
+gap = views.gaps(when, list(provinces), session_inputs(), table, mpp_points_as_of(when, (), reg))
 served_by_province = int((~table["has_mpp"] & table["province_run_mpp"]).sum())
 people = gap["population"].sum()
 st.write(_("{n} of {total} regencies have no MPP service as of {date}: {people} registered residents", n=len(gap),
@@ -35,11 +37,7 @@ if served_by_province:
 SORTS = {"distance": _("Distance to the nearest MPP (farthest first)"),
          "population": _("Population (largest first)"), "province": _("Province and name")}
 order = st.radio(_("Sort by"), list(SORTS), horizontal=True, key="gap_sort", format_func=SORTS.get)
-if order == "distance":
-    gap = gap.sort_values(["nearest_mpp_km", "population"], ascending=[False, False], na_position="last")
-elif order == "population":
-    gap = gap.sort_values(["population", "nearest_mpp_km"], ascending=[False, False], na_position="last")
-gap = gap.reset_index(drop=True)
+gap = views.sort_gaps(gap, order)
 st.caption(_("Both shown side by side, never combined into a score. Distances are straight lines (geodesic km) between "
              "representative points of the regencies (or an MPP's own coordinates where known): an island regency may "
              "be far across the sea. Population: registered residents (Dukcapil, Kepmendagri 2025), not a census."))
