@@ -317,6 +317,7 @@ def create_app() -> Any:
     table_view("regencies", views.regencies, regencies_geojson)
     table_view("gaps", lambda when, provinces, data, sort: views.gaps(when, provinces, data, sort=sort), gaps_geojson,
                sorts=views.GAP_SORTS)
+    table_view("yearly", views.yearly)
     table_view("mpps", views.mpps, mpps_geojson)
     table_view("scores", views.scores)
     table_view("official-totals", lambda when, provinces, data: views.official_totals(data))

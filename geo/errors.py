@@ -6,6 +6,12 @@ else is a bug (logged, shown as a short apology with a reference, never a traceb
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    import logging
+
 
 class PetaError(ValueError):
     """An error a user can act on: the message says what is wrong and where (file, sheet, row, column)."""
@@ -30,17 +36,26 @@ def one_line(message: str) -> str:
     return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in message).split())
 
 
-def _logger() -> "logging.Logger":
+#: Where the log file goes: a function giving the folder, registered by :mod:`geo.settings` (the error base imports
+#: nothing of the project; the settings know the cache folder).
+_log_folder: Callable[[], Path] | None = None
+
+
+def log_into(folder: Callable[[], Path]) -> None:
+    """Write the project's log into ``folder()`` (called once, by geo.settings, with its cache folder)."""
+    global _log_folder
+    _log_folder = folder
+
+
+def _logger() -> logging.Logger:
     """The project's logger: to ``peta-mpp.log`` in the cache folder (never the user's screen)."""
     import logging
 
     log = logging.getLogger("peta_mpp")
-    if not getattr(log, "_peta_file", False):
+    if not getattr(log, "_peta_file", False) and _log_folder is not None:
         log._peta_file = True  # type: ignore[attr-defined]
         try:
-            from .sources import cache_dir
-
-            folder = cache_dir()
+            folder = _log_folder()
             folder.mkdir(parents=True, exist_ok=True)
             handler: logging.Handler = logging.FileHandler(folder / "peta-mpp.log", encoding="utf-8")
         except OSError:

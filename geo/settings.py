@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import PetaError
+from .errors import PetaError, log_into
 from .i18n import N_
 
 #: The year the first MPPs opened (2017): the start of every time axis and the earliest plausible opening date.
@@ -134,6 +134,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("public_url", "PETA_MPP_PUBLIC_URL", "",
             "the public address of this deployment (e.g. https://peta-mpp.example.id); an exported correction "
             "whose only evidence is a document cites its status page there"),
+    Setting("api_url", "PETA_MPP_API_URL", "",
+            "where readers reach the read-only data API (e.g. https://peta-mpp.example.id/api/v1); without it, the "
+            "app's own address followed by /api/v1, as `make serve` serves it; each page's 'Data of this view' gives "
+            "its view's API link there"),
 )}
 
 
@@ -177,3 +181,16 @@ def max_upload_bytes() -> int:
 
 def max_unpacked_bytes() -> int:
     return int(get("max_unpacked_mb") * 1024 * 1024)
+
+
+def cache_dir() -> Path:
+    """Folder for downloads, derived caches and the log (setting ``cache``, else the platform's user cache dir)."""
+    configured = get("cache")
+    if configured:
+        return configured
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("peta-mpp"))
+
+
+log_into(cache_dir)  # the error base's log goes to the cache folder (it imports nothing of the project itself)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import settings
+from .settings import cache_dir  # noqa: F401  (where callers have long found it)
 from .errors import PetaError
 from .i18n import N_, Msg
 
@@ -133,16 +134,6 @@ class BoundarySource:
 def pinned_fingerprint() -> str:
     """The cache key of the pinned boundary files (known without reading or downloading them)."""
     return BOUNDARIES.fingerprint()
-
-
-def cache_dir() -> Path:
-    """Folder for downloads and derived caches (setting ``cache``, else the platform's user cache dir)."""
-    configured = settings.get("cache")
-    if configured:
-        return configured
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("peta-mpp"))
 
 
 def sha256_of(path: Path) -> str:

@@ -24,6 +24,7 @@ VIEWS: dict[str, Msg] = {
     "regencies": N_("MPP coverage by regency"),
     "gaps": N_("Regencies without an MPP service"),
     "summary": N_("MPP coverage summary"),
+    "yearly": N_("MPP coverage year by year"),
     "mpps": N_("MPP registry"),
     "scores": N_("RB and SAKIP scores"),
     "official-totals": N_("KemenPAN-RB's official MPP counts"),
@@ -32,7 +33,7 @@ VIEWS: dict[str, Msg] = {
     "corrections": N_("Corrections from the field"),
 }
 #: Views that depend on the date and the provinces (the others are the same for every filter).
-FILTERED = ("regencies", "gaps", "summary", "mpps", "scores", "digital", "corrections")
+FILTERED = ("regencies", "gaps", "summary", "yearly", "mpps", "scores", "digital", "corrections")
 #: The latest date a view may be asked for (projections need a future date; nothing later is meaningful).
 LAST_DATE = date(2100, 12, 31)
 
@@ -198,6 +199,14 @@ def summary(when: date, provinces: list[str], inputs: Inputs, result: Any = None
     result = result or coverage_result(when, provinces, inputs)
     return {"as_of": when.isoformat(), "provinces": provinces, "summary": result.summary_dict(),
             "province_scores": to_json_records(result.province_scores)}
+
+
+def yearly(when: date, provinces: list[str], inputs: Inputs) -> pd.DataFrame:
+    """Coverage year by year up to ``when`` (31 December of each year, ``when`` in its own year)."""
+    from .coverage import yearly_series
+    from .inputs import reference
+
+    return yearly_series(when, provinces, inputs.registry, inputs.scores, inputs.totals, **reference())
 
 
 def mpps(when: date, provinces: list[str], inputs: Inputs) -> pd.DataFrame:

@@ -60,6 +60,24 @@ def _committed_scores() -> pd.DataFrame:
     return scores.load_scores()
 
 
+def data_key() -> str:
+    """A short key of the registry and scores this session uses (computed once per upload, never per run)."""
+    parts = []
+    corrected = corrections_state().key  # accepted field corrections change the built-in data
+    for name in ("uploaded_registry", "uploaded_scores"):
+        frame = st.session_state.get(name)
+        if frame is None:
+            parts.append(f"builtin{corrected}")
+            continue
+        k = f"{name}_key"
+        cached = st.session_state.get(k)
+        if cached is None or cached[0] is not frame:  # a new upload or dataset replaced the frame: hash it once
+            cached = st.session_state[k] = (frame, str(pd.util.hash_pandas_object(frame, index=False).sum()))
+        parts.append(cached[1])
+    parts.append(st.session_state.get("upload_mode", "add") if "uploaded_registry" in st.session_state else "")
+    return ":".join(parts)
+
+
 def builtin_registry() -> pd.DataFrame:
     """The built-in registry, with the accepted field corrections taken in."""
     data = corrections_state().data
@@ -101,8 +119,6 @@ def active_registry() -> pd.DataFrame:
     rows = st.session_state.get("uploaded_registry")
     if rows is None:
         return builtin_registry()
-    from pages._views import data_key
-
     return _with_analyst(data_key(), builtin_registry(), rows, st.session_state.get("upload_mode", "add"))
 
 
@@ -110,8 +126,6 @@ def session_inputs():
     """This session's data as the inputs of geo.views (the registry and scores in use, the official totals), keyed
     by the session's data key."""
     from geo.views import Inputs
-    from pages._views import data_key
-
     return Inputs(active_registry(), active_scores(), official_totals(), data_key(),
                   st.session_state.get("dataset_id", "") if "uploaded_registry" in st.session_state else "",
                   st.session_state.get("dataset_name", ""))
@@ -166,8 +180,6 @@ def visitor() -> str | None:
 def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame,
                    key: str | None = None) -> pd.DataFrame:
     """The coverage table for a view, cached by this session's short data key (never by hashing the frames)."""
-    from pages._views import data_key
-
     return _coverage_table(when, provinces, key or data_key(), reg, sc)
 
 
@@ -179,8 +191,6 @@ def _coverage_table(when: date, provinces: tuple[str, ...], key: str, _reg: pd.D
 
 def yearly(until: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
     """The one per-year series (geo.coverage.yearly_series), shared by the overview and the timeline."""
-    from pages._views import data_key
-
     return _yearly(until, provinces, data_key(), reg, sc)
 
 
@@ -198,8 +208,6 @@ def targets() -> pd.DataFrame:
 
 def progress_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame):
     """Progress in the ministry's units (geo.progress), cached by this session's data key."""
-    from pages._views import data_key
-
     return _progress(when, provinces, data_key(), reg)
 
 
@@ -227,8 +235,6 @@ def coverage_gdf(table: pd.DataFrame, provinces: tuple[str, ...]) -> gpd.GeoData
 
 def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame,
                      key: str | None = None) -> gpd.GeoDataFrame:
-    from pages._views import data_key
-
     return _mpp_points_as_of(when, provinces, key or data_key(), reg)
 
 

@@ -18,26 +18,18 @@ import pandas as pd
 import streamlit as st
 
 from geo import settings
-
-
-def data_key() -> str:
-    """A short key of the registry and scores this session uses (computed once per upload, never per run)."""
-    from pages._loaders import corrections_state
-
-    parts = []
-    corrected = corrections_state().key  # accepted field corrections change the built-in data
-    for name in ("uploaded_registry", "uploaded_scores"):
-        frame = st.session_state.get(name)
-        if frame is None:
-            parts.append(f"builtin{corrected}")
-            continue
-        k = f"{name}_key"
-        cached = st.session_state.get(k)
-        if cached is None or cached[0] is not frame:  # a new upload or dataset replaced the frame: hash it once
-            cached = st.session_state[k] = (frame, str(pd.util.hash_pandas_object(frame, index=False).sum()))
-        parts.append(cached[1])
-    parts.append(st.session_state.get("upload_mode", "add") if "uploaded_registry" in st.session_state else "")
-    return ":".join(parts)
+from pages._loaders import (
+    active_registry,
+    active_scores,
+    borders,
+    builtin_registry,
+    builtin_scores,
+    corrections_state,
+    coverage_gdf,
+    coverage_table,
+    data_key,
+    mpp_points_as_of,
+)
 
 
 def folium_payload(m: Any) -> dict:
@@ -67,7 +59,6 @@ def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, lan
            reg: pd.DataFrame, sc: pd.DataFrame, key: str, pending: frozenset[str] = frozenset()) -> Any:
     from geo.assets import served
     from geo.maps import coverage_map
-    from pages._loaders import borders, coverage_gdf, coverage_table, mpp_points_as_of
 
     table = coverage_table(when, provinces, reg, sc, key)
     mpps = mpp_points_as_of(when, provinces, reg, key) if variant in ("map", "present") else None
@@ -84,7 +75,6 @@ def _payload(variant: str, when: date, provinces: tuple[str, ...], layer: str, l
 
 def pending_in(provinces: tuple[str, ...], variant: str) -> frozenset[str]:
     """The regencies of the view with an open field correction (the presentation for a projector marks none)."""
-    from pages._loaders import corrections_state
 
     if variant == "present":
         return frozenset()
@@ -94,7 +84,6 @@ def pending_in(provinces: tuple[str, ...], variant: str) -> frozenset[str]:
 
 def view(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str) -> dict:
     """The rendered view for this session's data (built on the first request, then shared)."""
-    from pages._loaders import active_registry, active_scores
 
     return _payload(variant, when, provinces, layer, language, data_key(), active_registry(), active_scores(),
                     pending_in(provinces, variant))
@@ -135,7 +124,6 @@ _warmed = threading.Event()
 def _warm() -> None:
     """Everything a process does once, so that no visitor pays for it: the store's schema, the upload worker, the
     built-in data and the default views (today, all of Indonesia, both languages), and the libraries pages use."""
-    from pages._loaders import builtin_registry, builtin_scores
 
     def migrate_store() -> None:  # the schema is created or migrated now, not in a visitor's first save
         try:
@@ -152,7 +140,6 @@ def _warm() -> None:
         start()
     except Exception:  # noqa: BLE001  (started again by the first upload)
         pass
-    from pages._loaders import corrections_state
 
     state = corrections_state()
     reg, sc = builtin_registry(), builtin_scores()

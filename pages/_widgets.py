@@ -122,7 +122,7 @@ def progress_chart(p: Any, when: date, provinces: tuple[str, ...], totals: pd.Da
     import altair as alt
 
     from pages._loaders import monthly_units
-    from pages._views import data_key
+    from pages._loaders import data_key
 
     _ = tr()
     series = monthly_units(when, provinces, data_key(), active_registry())
@@ -167,3 +167,82 @@ def progress_chart(p: Any, when: date, provinces: tuple[str, ...], totals: pd.Da
     return localized(alt.layer(*layers).properties(height=260),
                      _("{what}, month by month: {n} of {total} on {date}", what=what[2], n=p.units_with_mpp,
                        total=p.units_total, date=fmt_date(when, lang())))
+
+
+def app_origin() -> str:
+    """This deployment's address as the reader reached it (setting public_url, else the browser's address)."""
+    from geo import settings
+
+    public = settings.get("public_url")
+    if public:
+        return public.rstrip("/")
+    from urllib.parse import urlsplit
+
+    url = urlsplit(st.context.url or "http://localhost:8501")
+    return f"{url.scheme}://{url.netloc}"
+
+
+def api_link(view: str, when: date | None, provinces: tuple[str, ...], fmt: str = "csv", **params: str) -> str:
+    """The API's address of a view with this page's filters (and its saved dataset, when one is in use)."""
+    from urllib.parse import urlencode
+
+    from geo import settings
+    from pages._loaders import session_inputs
+
+    base = (settings.get("api_url") or f"{app_origin()}/api/v1").rstrip("/")
+    query: list[tuple[str, str]] = [("as_of", when.isoformat())] if when else []
+    query += [("province", p) for p in provinces]
+    dataset = session_inputs().dataset
+    if dataset:
+        query.append(("dataset", dataset))
+    query += sorted(params.items())
+    return f"{base}/{view}" + (f".{fmt}" if fmt != "json" else "") + (f"?{urlencode(query)}" if query else "")
+
+
+def _frame(data: Any) -> pd.DataFrame:
+    """A view's table; the summary's dict as its one row of headline figures (as the API's summary.csv)."""
+    if isinstance(data, pd.DataFrame):
+        return data.drop(columns="geometry", errors="ignore")
+    return pd.DataFrame([{"as_of": data["as_of"], "provinces": ";".join(data["provinces"]),
+                          **{k: v for k, v in data["summary"].items() if not isinstance(v, (dict, list))}}])
+
+
+def view_data(view: str, when: date | None, provinces: tuple[str, ...], data: Any, *, embed: str = "",
+              **params: str) -> None:
+    """"Data of this view": the view's table as CSV (the API's columns), its metadata (filters, definitions, sources,
+    data date) as JSON, the API address of the same view, and how to cite it in the reader's language; with
+    ``embed`` (a page path and query), an iframe snippet of that view. ``data``: a function giving the view's table
+    (a DataFrame) or, for the summary, its dict, called only when a file is downloaded."""
+    import json
+
+    from geo import views
+    from geo.tables import to_csv_bytes
+    from pages._loaders import session_inputs
+
+    _ = tr()
+    language = lang()
+    link = api_link(view, when, provinces, "json", **params)
+    stem = f"peta-mpp_{view}" + (f"_{when}" if when else "") + (f"_{'-'.join(provinces)}" if provinces else "")
+
+    def metadata() -> bytes:
+        meta = views.describe(view, when, list(provinces), session_inputs(), language, link,
+                              list(_frame(data()).columns))
+        return json.dumps(meta, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+    with st.expander(_("Data of this view"), icon=":material/dataset:"):
+        st.caption(_("The table behind this view with the same filters, as analysts' scripts read it (the project's "
+                     "English field names), its definitions and sources, its address in the data API and how to "
+                     "cite it."))
+        row = button_row()
+        row.download_button(_("CSV of this view"), lambda: to_csv_bytes(_frame(data())), file_name=f"{stem}.csv",
+                            mime="text/csv", on_click="ignore", width="content", key=f"view-csv-{view}")
+        row.download_button(_("Metadata (JSON)"), metadata, file_name=f"{stem}.metadata.json",
+                            mime="application/json", on_click="ignore", width="content", key=f"view-meta-{view}")
+        st.text(_("The same view in the data API, as JSON and as CSV:"))
+        st.code(f"{link}\n{api_link(view, when, provinces, 'csv', **params)}", language=None, wrap_lines=True)
+        st.text(_("Cite as:"))
+        st.code(views.citation(view, list(provinces), when, link, language), language=None, wrap_lines=True)
+        if embed:
+            st.text(_("Embed the presentation of this view in another page:"))
+            st.code(f'<iframe src="{app_origin()}/{embed}" width="1280" height="720" style="border:0" '
+                    f'title="Peta MPP" loading="lazy"></iframe>', language="html", wrap_lines=True)

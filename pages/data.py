@@ -10,6 +10,7 @@ from dataclasses import field as dataclass_field
 import pandas as pd
 import streamlit as st
 
+from geo import views
 from geo.i18n import N_, message_frame
 from geo.labels import VALUES, localize
 from geo.registry import completeness
@@ -34,12 +35,13 @@ from pages._loaders import (
     official_totals,
     population_report,
     read_upload,
+    session_inputs,
     store,
     visitor,
 )
-from pages._widgets import button_row, show_report, show_table
+from pages._widgets import button_row, show_report, show_table, view_data
 
-current_filters()
+when, provinces = current_filters()
 _ = tr()
 
 
@@ -91,6 +93,7 @@ st.subheader(_("National batches"))
 st.caption(_("Each batch's stated size against the MPPs of the registry dated by it."))
 batches = curation_report("events_check")  # each batch described in our words, in English and in Indonesian
 show_table(batches.assign(name=batches["name_id"] if lang() == "id" else batches["name"]).drop(columns="name_id"))
+view_data("events", None, (), lambda: views.events(session_inputs()))
 leads = curation_report("leads")
 st.subheader(_("Leads: inferences, not counted ({n})", n=len(leads)))
 st.caption(_("A compiler's inference (e.g. 'by complement': a governor names the regions without an MPP) is a lead "
@@ -317,3 +320,5 @@ for fname, df in (("mpp_registry.csv", active_registry()), ("reform_scores.csv",
                   ("mpp_negative_evidence.csv", negative_evidence())):
     row.download_button(fname, to_csv_bytes(localize(df, lang(), english=english, missing=False)), file_name=fname,
                         mime="text/csv", width="content")
+st.caption(_("The MPPs that count on the chosen date, in the chosen provinces:"))
+view_data("mpps", when, provinces, lambda: views.mpps(when, list(provinces), session_inputs()))

@@ -19,7 +19,7 @@ from pages._loaders import (
     mpp_points_as_of,
     session_inputs,
 )
-from pages._widgets import button_row, show_table
+from pages._widgets import button_row, show_table, view_data
 
 when, provinces = current_filters()
 reg = active_registry()
@@ -68,6 +68,7 @@ row.download_button("GeoJSON", to_geojson(features).encode("utf-8"), file_name=f
                     mime="application/geo+json", width="content")
 show_table(gap[["code", "name", "province", "population", "nearest_mpp_km", "nearest_mpp", "nearest_mpp_regency",
                 "rb_predikat", "rb_year", "sakip_predikat", "sakip_year"]], height=min(36 * (len(gap) + 1) + 3, 720))
+view_data("gaps", when, provinces, lambda: gap, sort=order)
 st.subheader(_("Province ranking"))
 st.caption(_("Least served first; people without an MPP service per province."))
 show_table(province_ranking(table)[["province", "regencies", "covered", "served", "without", "served_rate",

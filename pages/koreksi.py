@@ -26,7 +26,7 @@ from pages._errors import input_errors, plain
 from pages._filters import current_filters
 from pages._language import lang, tr
 from pages._loaders import store, visitor
-from pages._widgets import button_row, show_report
+from pages._widgets import button_row, show_report, view_data
 
 when, provinces = current_filters()
 _ = tr()
@@ -194,6 +194,8 @@ with tab_list:
                                   placeholder=_("Choose a correction"), key="correction_open")
             if opened and opened != cid:
                 show_status(opened)
+        # the public list of every status (as the data API gives it), whatever the status filter above
+        view_data("corrections", None, provinces, lambda: corr.listing(store(), provinces=provinces))
 
 if not current_steward():
     if st.session_state.pop("steward_expired", False):

@@ -14,7 +14,7 @@ from pages._charts import year_chart
 from pages._filters import current_filters
 from pages._language import lang, tr
 from pages._loaders import active_registry, active_scores, coverage_table, provenance, yearly
-from pages._widgets import progress_block
+from pages._widgets import progress_block, view_data
 
 when, provinces = current_filters()
 reg, sc = active_registry(), active_scores()
@@ -65,3 +65,4 @@ st.download_button(_("Small maps per year (PNG)"),
                                                **map_inputs(provinces), provenance=provenance()),
                    file_name=f"peta-mpp_linimasa_{'-'.join(provinces) or 'indonesia'}.png", mime="image/png",
                    on_click="ignore")
+view_data("yearly", when, provinces, lambda: series)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from urllib.parse import urlencode
+
+from geo import views
 from geo.coverage import regency_detail
 from geo.digital import digital_counts, digital_sentence
 from geo.maps import LAYERS, layer_table
@@ -14,11 +17,12 @@ from pages._loaders import (
     active_scores,
     coverage_table,
     negative_evidence,
+    session_inputs,
 )
 from pages._browser import bring_into_view
 from pages._corrections import regency_corrections, show_corrections
 from pages._views import show_view, view
-from pages._widgets import export_buttons, show_table
+from pages._widgets import export_buttons, show_table, view_data
 
 when, provinces = current_filters()
 reg = active_registry()
@@ -39,6 +43,10 @@ with st.expander(_("This map as a table")):
 export_buttons(when, provinces, layer)
 st.page_link("pages/presentasi.py", label=_("Presentation mode"), icon=":material/slideshow:",
              query_params={"layer": layer, "as_of": when.isoformat(), "lang": lang(), "province": list(provinces)})
+present = urlencode([("layer", layer), ("as_of", when.isoformat()), ("lang", lang()),
+                     *(("province", p) for p in provinces)])
+view_data("regencies", when, provinces, lambda: views.regencies(when, list(provinces), session_inputs()),
+          embed=f"presentasi?{present}")
 st.caption(_("Click a regency on the map for its detail."))
 code = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("code")
 if code:

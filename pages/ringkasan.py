@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from geo import views
 from geo.coverage import summary
 from pages._charts import year_chart
 from pages._filters import current_filters
@@ -15,10 +16,11 @@ from pages._loaders import (
     active_scores,
     coverage_table,
     official_totals,
+    session_inputs,
     yearly,
 )
 from pages._views import show_view, view
-from pages._widgets import export_buttons, progress_block
+from pages._widgets import export_buttons, progress_block, view_data
 
 when, provinces = current_filters()
 reg, sc, totals = active_registry(), active_scores(), official_totals()
@@ -62,6 +64,7 @@ c4.metric(_("Provinces fully covered"), f"{s['provinces_fully_covered']} / {s['p
 c5.metric(_("Change in a year"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
 show_view(view("overview", when, provinces, "coverage", lang()), 520, f"overview-{when}-{provinces}")
 export_buttons(when, provinces)
+view_data("summary", when, provinces, lambda: views.summary(when, list(provinces), session_inputs()))
 progress_block(when, provinces)
 series = yearly(when, provinces, reg, sc)
 st.subheader(_("Coverage over time"))

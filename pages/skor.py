@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo import views
 from geo.coverage import presence_by_predikat, province_scores
 from geo.scores import PREDIKAT_BANDS, RB_METHOD_NOTE
 from pages._filters import current_filters
 from pages._language import tr
-from pages._loaders import active_registry, active_scores, coverage_table
-from pages._widgets import show_table
+from pages._loaders import active_registry, active_scores, coverage_table, session_inputs
+from pages._widgets import show_table, view_data
 
 when, provinces = current_filters()
 sc = active_scores()
@@ -36,5 +37,6 @@ st.subheader(_("Regencies"))
 show_table(table[table["rb_predikat"].notna() | table["sakip_predikat"].notna()][
     ["code", "name", "province", "has_mpp", "rb_predikat", "rb_score", "rb_year", "sakip_predikat", "sakip_score",
      "sakip_year"]])
+view_data("scores", when, provinces, lambda: views.scores(when, list(provinces), session_inputs()))
 st.caption(_("Predikat") + ": " + ", ".join(f"{k} {lo}–{hi} ({_.say(label)})"
                                             for k, (lo, hi, label) in PREDIKAT_BANDS.items()))
