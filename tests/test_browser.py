@@ -320,3 +320,43 @@ def test_headline_figures_and_labels_are_whole_at_1024x768(app, browser, query):
         assert p.external == [] and p.errors == []
     finally:
         p.close()
+
+
+def test_the_gaps_page_offers_its_views_data_metadata_and_citation(app, page):
+    """Kesenjangan for Sumatera Utara on 17 July 2024, sorted farthest first: "Data tampilan ini" downloads the same
+    rows in the same order as the page's table (its own CSV), metadata with the filters and the citation shown, and
+    the API address of the same view (issue #26)."""
+    import io
+    import json
+    import re
+
+    import pandas as pd
+
+    pg = page.page
+    pg.goto(app.base + "/kesenjangan?as_of=2024-07-17&province=12")
+    said = pg.get_by_text("dari 33 kabupaten/kota belum memiliki layanan MPP", exact=False)
+    said.wait_for(timeout=90_000)
+    n = int(re.match(r"(\d+)", said.inner_text()).group(1))
+    pg.get_by_text("Jarak ke MPP terdekat (terjauh dulu)").click()
+    pg.wait_for_timeout(2500)
+
+    def download(name: str) -> bytes:
+        with pg.expect_download(timeout=60_000) as dl:
+            pg.get_by_role("button", name=name, exact=True).click()
+        return Path(dl.value.path()).read_bytes()
+
+    shown = pd.read_csv(io.BytesIO(download("CSV")), dtype=str)  # the table on screen, as the page exports it
+    pg.get_by_text("Data tampilan ini").click()
+    data = pd.read_csv(io.BytesIO(download("CSV tampilan ini")), dtype={"code": str, "province_code": str})
+    assert len(data) == len(shown) == n
+    assert list(data["code"]) == list(shown["Kode"])  # the same regencies, farthest first
+    assert list(data["nearest_mpp_km"].round(1)) == list(shown["Jarak (km)"].str.replace(",", ".").astype(float)
+                                                         .round(1))
+    meta = json.loads(download("Metadata (JSON)"))
+    assert meta["filters"]["as_of"] == "2024-07-17" and meta["filters"]["provinces"] == ["12"]
+    assert meta["title"] == "Kabupaten/kota tanpa layanan MPP, Sumatera Utara, per 17 Juli 2024"
+    codes = pg.locator('[data-testid="stExpander"] [data-testid="stCode"]').all_inner_texts()
+    assert any("/api/v1/gaps.csv?as_of=2024-07-17&province=12&sort=distance" in c for c in codes), codes
+    assert any(c.strip() == meta["citation"] for c in codes), (codes, meta["citation"])
+    assert meta["citation"].startswith("Peta MPP (") and "Diakses" in meta["citation"]
+    shot(pg, "kesenjangan_data_tampilan_ini.png")
