@@ -39,6 +39,16 @@ class Deployment:
     nginx: subprocess.Popen | None = None
     app_env: dict = field(default_factory=dict)
     restarts: int = 0
+    api: subprocess.Popen | None = None
+    api_port: int = 0
+
+    def start_api(self) -> subprocess.Popen:
+        """Start (or start again) the data API process (python -m geo api) on its port."""
+        log = open(self.log_dir / f"api-{self.api_port}.log", "ab")  # noqa: SIM115  (the child keeps it open)
+        self.api = subprocess.Popen([sys.executable, "-m", "geo", "api", "--port", str(self.api_port)], cwd=ROOT,
+                                    env=self.app_env, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        return self.api
 
     def start_app(self, i: int) -> subprocess.Popen:
         """Start (or start again) app process ``i`` on its port, its output appended to its log file."""
@@ -65,6 +75,11 @@ class Deployment:
                 self.start_app(i)
                 self.restarts += 1
                 restarted.append(self.app_ports[i])
+        if self.api is not None and self.api.poll() is not None:
+            print(f"data API on port {self.api_port} exited ({self.api.returncode}); starting it again",
+                  file=sys.stderr)
+            self.start_api()
+            self.restarts += 1
         if self.nginx is not None and self.nginx.poll() is not None:
             print(f"nginx exited ({self.nginx.returncode}); starting it again", file=sys.stderr)
             self.nginx = _nginx(self.run_dir)
@@ -75,10 +90,11 @@ class Deployment:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        for p in ([self.nginx] if self.nginx else []) + self.apps:
+        everything = ([self.nginx] if self.nginx else []) + self.apps + ([self.api] if self.api else [])
+        for p in everything:
             if p.poll() is None:
                 p.terminate()
-        for p in ([self.nginx] if self.nginx else []) + self.apps:
+        for p in everything:
             try:
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -123,11 +139,14 @@ def start(processes: int = 2, port: int = 8080, env: dict | None = None, max_upl
         for i in range(processes):
             dep.app_ports.append(port + 1 + i)
             dep.start_app(i)
+        dep.api_port = port + 1 + processes
+        dep.start_api()
         for p in dep.app_ports:
             _wait(f"http://127.0.0.1:{p}/_stcore/health")
+        _wait(f"http://127.0.0.1:{dep.api_port}/api/v1/openapi.json")
         servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in dep.app_ports)
         conf = (TEMPLATE.read_text().replace("@RUN@", str(run_dir)).replace("@LOG@", str(log_dir.resolve()))
-                .replace("@SERVERS@", servers)
+                .replace("@SERVERS@", servers).replace("@API_PORT@", str(dep.api_port))
                 .replace("@LISTEN@", f"127.0.0.1:{port}").replace("@MAX_UPLOAD_MB@", str(max_upload_mb)))
         (run_dir / "nginx.conf").write_text(conf)
         if os.geteuid() == 0:  # nginx's workers drop to "nobody": give them the cache and temp folders only
@@ -157,7 +176,8 @@ def main() -> None:
               "the processes on this machine share; set it (PostgreSQL) to share them across machines",
               file=sys.stderr)
     dep = start(args.processes, args.port, log_dir=args.log_dir)
-    print(f"Peta MPP on {dep.base}: {args.processes} app processes (ports {dep.app_ports}) behind nginx; logs in "
+    print(f"Peta MPP on {dep.base}: {args.processes} app processes (ports {dep.app_ports}) and the data API at "
+          f"{dep.base}/api/v1/docs (port {dep.api_port}) behind nginx; logs in "
           f"{dep.log_dir}; Ctrl-C stops")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

@@ -216,7 +216,9 @@ def create_app() -> Any:
         query = [(k, v) for k, v in sorted(request.query_params.multi_items()) if k != "lang"]  # lang: in the tag
         tag = _etag(view, fmt, data.key, when, provinces, lang, query)
         headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}", "Vary": "Accept-Encoding"}
-        if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        # weak comparison (RFC 9110): nginx's gzip turns the tag into W/"…" on its way to the client
+        asked = [t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")]
+        if tag in asked or "*" in asked:
             return Response(status_code=304, headers=headers)
         kept = responses.get(tag)
         if kept is not None:

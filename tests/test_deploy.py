@@ -185,3 +185,42 @@ def test_a_session_that_loses_its_process_says_what_was_lost_and_keeps_its_delet
             s.close()
     finally:
         dep.stop()
+
+
+def test_the_data_api_behind_the_same_nginx_rate_limited_and_supervised(builtin, tmp_path):
+    """``make serve``'s nginx serves the data API at /api/: its answers and ETags pass through, a client asking too
+    fast gets 429, and a killed API process is started again (issue #26)."""
+    need_nginx()
+    import time
+
+    import requests
+    import serve
+
+    dep = serve.start(1, 18380, env={"PETA_MPP_DATA_DIR": str(tmp_path)}, log_dir=tmp_path / "logs")
+    try:
+        url = dep.base + "/api/v1/summary?province=12&as_of=2024-07-17"
+        first = requests.get(url, timeout=60)
+        assert first.status_code == 200 and first.json()["summary"]["with_own_mpp"] == 5
+        again = requests.get(url, headers={"If-None-Match": first.headers["etag"]}, timeout=30)
+        assert again.status_code == 304
+        assert requests.get(dep.base + "/api/v1/docs", timeout=30).status_code == 200
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(60) as pool:  # 60 at once: far beyond 10 a second and a queue of 20
+            codes = list(pool.map(lambda _: requests.get(url, timeout=60).status_code, range(60)))
+        assert 429 in codes and codes.count(200) >= 20, codes
+        dep.api.kill()
+        dep.api.wait(10)
+        time.sleep(0.5)
+        dep.supervise_once()
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if requests.get(dep.base + "/api/v1/meta", timeout=10).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        assert requests.get(dep.base + "/api/v1/meta", timeout=10).status_code == 200
+    finally:
+        dep.stop()
