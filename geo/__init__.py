@@ -10,7 +10,9 @@ compare), ``coverage`` (the regency table, the counts defined once, gaps, the ye
 ``briefing`` (PDF/PNG), ``store`` (saved datasets, corrections, stewards: the schema), ``corrections`` (corrections
 from the field: their life, audit log and effect on the registry), ``stewards`` (the accounts that review them),
 ``inputs`` (where computations' inputs are read), ``i18n`` (the
-message catalogs; numbers and dates), ``labels`` (words for columns and codes), ``cli`` (``python -m geo``).
+message catalogs; numbers and dates), ``labels`` (words for columns and codes), ``views`` (a view's data: the one
+service layer of the pages, the command line and the API), ``api`` (the read-only data API), ``cli``
+(``python -m geo``).
 
 The public API is named here and imported on first use (importing ``geo`` loads nothing heavy).
 """
