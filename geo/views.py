@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import PetaError
 from .i18n import N_, Msg, fmt_date, gettext, say
 from .settings import FIRST_MPP_YEAR
 
@@ -38,7 +39,7 @@ FILTERED = ("regencies", "gaps", "summary", "yearly", "mpps", "scores", "digital
 LAST_DATE = date(2100, 12, 31)
 
 
-class ViewError(ValueError):
+class ViewError(PetaError):
     """A filter that cannot be used (a date out of range, an unknown province or dataset), with the message to show
     (a catalog message, translated where it is shown)."""
 

@@ -53,7 +53,7 @@ def test_a_correction_sent_from_a_regency_detail_is_in_the_public_list(app, page
     assert not pg.locator('[data-testid="stAlertContentError"]').count(), pg.locator(
         '[data-testid="stAlertContentError"]').all_inner_texts()
     pg.get_by_text("Terima kasih: 1 koreksi diajukan.", exact=False).wait_for(timeout=30_000)
-    link = pg.locator('[data-testid="stCode"]').first.inner_text().strip()
+    link = pg.locator('[data-testid="stCode"]:visible').first.inner_text().strip()
     cid = link.rsplit("=", 1)[1]
     shot(pg, "koreksi_terkirim.png")
 

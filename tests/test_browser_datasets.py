@@ -69,7 +69,7 @@ def test_a_saved_dataset_link_survives_a_restart(browser, builtin, database_url,
         pg.get_by_role("button", name="Simpan").click()
         pg.get_by_text("Tersimpan.", exact=False).wait_for(timeout=60_000)
         dataset = parse_qs(urlparse(pg.url).query)["dataset"][0]
-        links = pg.locator('[data-testid="stCode"]')  # the share link and the private owner link, as plain text
+        links = pg.locator('[data-testid="stCode"]:visible')  # the share link and the private owner link, as plain text
         links.nth(1).wait_for(timeout=30_000)
         share, owner = links.nth(0).inner_text().strip(), links.nth(1).inner_text().strip()
         assert share == f"{app.base}/?dataset={dataset}" and owner.startswith(share + "&owner=")

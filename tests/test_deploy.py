@@ -135,7 +135,7 @@ def test_a_killed_process_is_started_again_and_its_sessions_draw_on_the_other(br
             pytest.fail("the killed process did not come back")
         assert dep.restarts == 1 and dep.supervise_once() == []
         logs = sorted(p.name for p in (tmp_path / "logs").iterdir())
-        assert logs == sorted([f"app-{p}.log" for p in dep.app_ports] + ["nginx-error.log"])
+        assert logs == sorted([f"app-{p}.log" for p in dep.app_ports] + [f"api-{dep.api_port}.log", "nginx-error.log"])
         assert (tmp_path / "logs" / f"app-{dep.app_ports[1]}.log").stat().st_size > 0
     finally:
         dep.stop()
