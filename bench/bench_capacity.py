@@ -1,14 +1,24 @@
-"""Capacity: a briefing's audience opening the same view at once.
+"""Capacity: a briefing's audience opening the same view at once, against a naive folium app in the same run.
 
-Starts the app, then opens N fresh headless-Chromium sessions together (N = 1, 8, 16) on the default view and on a
-province view, and prints for each: server CPU seconds per session, the time until the last session draws every
-regency, p50/p95 of the per-session times, and server memory before and after. Then a soak (10 rounds of 8 fresh
-sessions, closed after each round) says whether memory plateaus. Requests never leave this machine.
+Starts the project (deploy/app_process.py, as ``make run`` does) and the naive app (bench/naive_app.py:
+``folium.Choropleth`` + ``st_folium`` on the same 514 national polygons, its map built in every session), one after
+the other on this machine, and prints for each:
 
-    .venv/bin/python bench/bench_capacity.py [--rounds 10] [--sizes 1,8,16] [--proxy N]
+- per fresh session (the median of ``--fresh`` sessions opened one at a time): server CPU, browser CPU (every
+  Chromium process), bytes over HTTP (as sent: compressed where the server compresses) and over the WebSocket (all
+  frames, and the largest one: the map), and the time until the map is drawn;
+- N fresh sessions at once (``--sizes``, default 1, 8 and 30): the time until the last one draws its map, server
+  and browser CPU per session;
+- the server's memory (RSS) after start and at the end.
 
-With ``--proxy N`` the app runs as N processes behind nginx (deploy/serve.py), and the server CPU counts every
-process that serves a request: the app processes and nginx's master and workers.
+The browsers share the machine's cores with the server, as they did in the issue's measurements. Requests never
+leave this machine.
+
+    .venv/bin/python bench/bench_capacity.py [--apps project,naive] [--sizes 1,8,30] [--fresh 3] [--view /]
+    .venv/bin/python bench/bench_capacity.py --apps project --proxy 2 --rounds 10   # behind nginx, with a soak
+
+With ``--proxy N`` the project runs as N processes behind nginx (deploy/serve.py) and the server CPU counts nginx's
+processes too. ``--rounds`` adds a soak (rounds of 8 fresh sessions) that says whether memory plateaus.
 """
 
 from __future__ import annotations
@@ -19,8 +29,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,16 +41,23 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--no-first-run"]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 TICKS = os.sysconf("SC_CLK_TCK")
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: How many regency shapes a drawn map has, counted in the map's frame, per app: the project's map reports what it
+#: drew (its test hook), the naive app's are Leaflet's SVG paths.
+DRAWN_JS = {
+    "project": "() => Number(document.documentElement.dataset.drawn || document.querySelectorAll('path.regency').length)",
+    "naive": "() => document.querySelectorAll('path.leaflet-interactive').length",
+}
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its children so far."""
+    """User + system CPU of a process and its waited-for children so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(x) for x in fields[11:15]) / TICKS
 
 
 def browser_cpu() -> float:
-    """CPU used so far by every Chromium process on this machine (the sessions' own cost, on the same 2 cores)."""
+    """CPU used so far by every Chromium process on this machine."""
     total = 0.0
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
@@ -57,127 +76,250 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_app() -> tuple[subprocess.Popen, str]:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+def wait_healthy(base: str, proc: subprocess.Popen) -> None:
+    for _ in range(720):
+        if proc.poll() is not None:
+            raise SystemExit(f"the app at {base} exited ({proc.returncode})")
+        try:
+            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the app at {base} never became healthy")
+
+
+def naive_geojson(folder: Path) -> Path:
+    """The project's national display polygons (514) with names and residents, for the naive app."""
+    sys.path.insert(0, str(ROOT))
+    from geo.boundary_io import load_boundaries
+    from geo.population import regency_stats
+
+    gdf = load_boundaries("national")[["code", "name", "geometry"]]
+    people = regency_stats().set_index("code")["population"]
+    gdf = gdf.assign(people=gdf["code"].map(people))
+    path = folder / "regencies.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    return path
+
+
+@dataclass
+class Server:
+    name: str
+    base: str
+    pids: list[int]
+    stop: object
+    last: dict[int, float] = field(default_factory=dict)
+
+    def cpu(self) -> float:
+        for p in self.pids:  # a process that has exited (nginx's cache loader does) keeps its last figure
+            try:
+                self.last[p] = cpu_seconds(p)
+            except FileNotFoundError:
+                pass
+        return sum(self.last.values())
+
+    def rss(self) -> float:
+        return sum(rss_mb(p) for p in self.pids if Path(f"/proc/{p}").exists())
+
+
+def start_project(proxy: int) -> Server:
+    if proxy:
+        sys.path.insert(0, str(ROOT / "deploy"))
+        import serve
+
+        dep = serve.start(proxy, 18380)
+        nginx = [dep.nginx.pid] if dep.nginx else []
+        nginx += [int(c) for n in nginx for c in Path(f"/proc/{n}/task/{n}/children").read_text().split()]
+        return Server("project", dep.base, [p.pid for p in dep.apps] + nginx, dep.stop)
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "deploy/app_process.py", "--server.port", str(port),
                              "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(360):  # healthy once warm
-        try:
-            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    return proc, base
+    wait_healthy(base, proc)
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return Server("project", base, [proc.pid], stop)
 
 
-def open_sessions(browser, url: str, n: int, regencies: int, budget_s: float = 300) -> list[float]:
-    """Open n fresh sessions at once; the seconds until each one draws all ``regencies`` paths."""
+def start_naive(folder: Path) -> Server:
+    """The naive app with Streamlit's defaults, except file watching (off, as in the project: polling would charge
+    it CPU that no session causes)."""
+    port = free_port()
+    geojson = naive_geojson(folder)
+    static = folder / "static"
+    if not static.exists():
+        static.symlink_to(ROOT / "static")  # Leaflet, served locally (no CDN here)
+    script = folder / "naive_app.py"  # Streamlit serves the static folder beside the script
+    script.write_text((ROOT / "bench" / "naive_app.py").read_text())
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script),
+                             "--server.port", str(port), "--server.headless", "true", "--server.address",
+                             "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+                             "--server.enableStaticServing", "true"],
+                            cwd=folder, env={**os.environ, "NAIVE_GEOJSON": str(geojson)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_healthy(base, proc)
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return Server("naive", base, [proc.pid], stop)
+
+
+def drawn(pg, app: str) -> int:
+    for fr in pg.frames:
+        if "streamlit_folium" in fr.url:
+            try:
+                return int(fr.evaluate(DRAWN_JS[app]))
+            except Exception:  # noqa: BLE001  (the frame is being replaced)
+                return 0
+    return 0
+
+
+def open_sessions(browser, url: str, n: int, app: str, regencies: int, budget_s: float = 600,
+                  measure: bool = False) -> tuple[list[float], dict]:
+    """Open n fresh sessions at once; the seconds until each one draws all ``regencies``, and (with ``measure``)
+    the bytes each received over HTTP and the WebSocket."""
     contexts, pages, started = [], [], time.perf_counter()
+    traffic = {"http": 0, "ws": 0, "ws_largest": 0}
+
+    def on_request(req) -> None:
+        try:
+            s = req.sizes()
+            traffic["http"] += s["responseBodySize"] + s["responseHeadersSize"]
+        except Exception:  # noqa: BLE001
+            pass
+
+    def on_ws(ws) -> None:
+        def frame(payload) -> None:
+            size = len(payload if isinstance(payload, bytes) else payload.encode())
+            traffic["ws"] += size
+            traffic["ws_largest"] = max(traffic["ws_largest"], size)
+        ws.on("framereceived", frame)
     for _ in range(n):
         ctx = browser.new_context(viewport={"width": 1280, "height": 720})
         ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
         pg = ctx.new_page()
+        if measure:
+            pg.on("requestfinished", on_request)
+            pg.on("websocket", on_ws)
         pg.goto(url, wait_until="commit")
         contexts.append(ctx)
         pages.append(pg)
     done: list[float] = []
     try:
         for pg in pages:
-            frame = pg.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
-            frame.locator("path.regency").first.wait_for(timeout=budget_s * 1000)
-            while frame.locator("path.regency").count() < regencies:
-                pg.wait_for_timeout(100)
+            deadline = time.time() + budget_s
+            while drawn(pg, app) < regencies:
+                if time.time() > deadline:
+                    raise SystemExit(f"{app}: a session did not draw its map in {budget_s:.0f} s")
+                pg.wait_for_timeout(50)
             done.append(time.perf_counter() - started)
+        if measure:
+            pages[0].wait_for_timeout(1500)  # what arrives after the map (the last messages, lazy files)
     finally:
         for ctx in contexts:
             ctx.close()
-    return done
+    return done, traffic
+
+
+def measure_app(browser, server: Server, app: str, path: str, regencies: int, fresh: int,
+                sizes: list[int]) -> dict:
+    url = server.base + path
+    open_sessions(browser, url, 1, app, regencies)  # the browser's own first start is nobody's session
+    rows = []
+    for _ in range(fresh):
+        c0, b0 = server.cpu(), browser_cpu()
+        times, traffic = open_sessions(browser, url, 1, app, regencies, measure=True)
+        rows.append({"server": server.cpu() - c0, "browser": browser_cpu() - b0, "drawn": times[0], **traffic})
+    med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+    batches = {}
+    for n in sizes:
+        c0, b0 = server.cpu(), browser_cpu()
+        times, _ = open_sessions(browser, url, n, app, regencies)
+        batches[n] = {"last": max(times), "p50": statistics.median(times), "server": (server.cpu() - c0) / n,
+                      "browser": (browser_cpu() - b0) / n}
+    return {"fresh": med, "rows": rows, "batches": batches, "rss": server.rss()}
+
+
+def report(results: dict[str, dict], sizes: list[int]) -> None:
+    print("\nper fresh session (median of the fresh sessions, one at a time)")
+    print(f"{'app':8s} {'server CPU s':>12s} {'browser CPU s':>13s} {'HTTP MB':>8s} {'WS MB':>7s} "
+          f"{'largest WS frame MB':>19s} {'drawn s':>8s} {'RSS MB':>7s}")
+    for app, r in results.items():
+        f = r["fresh"]
+        print(f"{app:8s} {f['server']:12.3f} {f['browser']:13.2f} {f['http'] / 1e6:8.2f} {f['ws'] / 1e6:7.3f} "
+              f"{f['ws_largest'] / 1e6:19.3f} {f['drawn']:8.1f} {r['rss']:7.0f}")
+    print("\nsessions at once: time until the last map is drawn (p50), server / browser CPU per session")
+    print(f"{'app':8s} " + " ".join(f"{n:>26d}" for n in sizes))
+    for app, r in results.items():
+        cells = [f"{b['last']:5.1f} s ({b['p50']:4.1f}) {b['server']:4.2f}/{b['browser']:4.2f}"
+                 for b in r["batches"].values()]
+        print(f"{app:8s} " + " ".join(f"{c:>26s}" for c in cells))
+    if {"project", "naive"} <= results.keys():
+        p, n = results["project"]["fresh"], results["naive"]["fresh"]
+        print("\nproject / naive: server CPU {:.2f}x, browser CPU {:.2f}x, WebSocket bytes {:.2f}x (largest frame "
+              "{:.2f}x), HTTP bytes {:.2f}x".format(p["server"] / n["server"], p["browser"] / n["browser"],
+                                                   p["ws"] / n["ws"], p["ws_largest"] / n["ws_largest"],
+                                                   p["http"] / n["http"]))
+        for size in sizes:
+            a, b = results["project"]["batches"][size]["last"], results["naive"]["batches"][size]["last"]
+            print(f"  {size} at once: last map {a:.1f} s vs {b:.1f} s ({'project first' if a < b else 'naive first'})")
+
+
+def soak(browser, server: Server, rounds: int) -> None:
+    print(f"\nsoak: {rounds} rounds of 8 fresh sessions on the default view (closed after each round)")
+    series = []
+    for r in range(rounds):
+        open_sessions(browser, server.base + "/", 8, "project", 514)
+        time.sleep(2)
+        series.append(server.rss())
+        print(f"  round {r + 1:2d}: server memory {series[-1]:.0f} MB")
+    half = len(series) // 2
+    if half:
+        growth = (series[-1] - series[half - 1]) / max(1, len(series) - half)
+        print(f"  second half grows {growth:+.1f} MB a round ({'plateaus' if abs(growth) < 2 else 'still growing'})")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1,8,16")
-    ap.add_argument("--rounds", type=int, default=10, help="soak rounds of 8 sessions")
+    ap.add_argument("--apps", default="project,naive")
+    ap.add_argument("--sizes", default="1,8,30")
+    ap.add_argument("--fresh", type=int, default=3, help="fresh sessions measured one at a time (median)")
+    ap.add_argument("--view", default="/", help="the project's page and query (e.g. '/?province=12')")
+    ap.add_argument("--rounds", type=int, default=0, help="soak rounds of 8 sessions (project)")
     ap.add_argument("--proxy", type=int, default=0, metavar="N",
-                    help="serve through nginx with N app processes (deploy/serve.py) instead of one process directly")
+                    help="serve the project through nginx with N app processes (deploy/serve.py)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    dep = None
-    if args.proxy:
-        sys.path.insert(0, str(ROOT / "deploy"))
-        import serve
-
-        dep = serve.start(args.proxy, 18380)
-        base = dep.base
-        nginx = [dep.nginx.pid] if dep.nginx else []
-        nginx += [int(c) for n in nginx for c in Path(f"/proc/{n}/task/{n}/children").read_text().split()]
-        pids = [p.pid for p in dep.apps] + nginx
-        proc = dep.apps[0]
-    else:
-        proc, base = start_app()
-        pids = [proc.pid]
-
-    last: dict[int, float] = {}
-
-    def cpu() -> float:
-        for p in pids:  # a process that has exited (nginx's cache loader does) keeps its last figure
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    regencies = 514 if "province" not in args.view else 1
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for app in args.apps.split(","):
+            server = start_project(args.proxy) if app == "project" else start_naive(Path(tmp))
             try:
-                last[p] = cpu_seconds(p)
-            except FileNotFoundError:
-                pass
-        return sum(last.values())
-
-    def mem() -> float:
-        return sum(rss_mb(p) for p in pids if Path(f"/proc/{p}").exists())
-
-    views = [("default view (national)", base + "/", 514),
-             ("province view (Sumatera Utara)", base + "/?province=12", 33)]
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            print(f"app server pids {pids}" + (f" behind nginx ({args.proxy} processes)" if dep else "")
-                  + f", memory after start {mem():.0f} MB")
-            for label, url, n_reg in views:
-                print(f"\n{label}")
-                for _ in range(max(1, args.proxy)):  # processes are warm before they listen: the first visitor
-                    before = cpu()                   # of each should cost what the others do
-                    open_sessions(browser, url, 1, n_reg)
-                    print(f"  first session: {cpu() - before:.2f} s of server CPU")
-                print(f"{'sessions':>8} {'CPU s/session':>14} {'browser CPU s/session':>22} {'last drawn s':>13} "
-                      f"{'p50 s':>7} {'p95 s':>7} {'RSS before':>11} {'RSS after':>10}")
-                for n in [int(x) for x in args.sizes.split(",")]:
-                    before, mem0, b0 = cpu(), mem(), browser_cpu()
-                    times = sorted(open_sessions(browser, url, n, n_reg))
-                    per = (cpu() - before) / n
-                    bper = (browser_cpu() - b0) / n
-                    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-                    print(f"{n:8d} {per:14.2f} {bper:22.2f} {times[-1]:13.1f} {statistics.median(times):7.1f} {p95:7.1f} "
-                          f"{mem0:9.0f} MB {mem():7.0f} MB")
-            print(f"\nsoak: {args.rounds} rounds of 8 fresh sessions on the default view (closed after each round)")
-            series = []
-            for r in range(args.rounds):
-                open_sessions(browser, views[0][1], 8, 514)
-                time.sleep(2)
-                series.append(mem())
-                print(f"  round {r + 1:2d}: server memory {series[-1]:.0f} MB")
-            half = len(series) // 2
-            if half:
-                growth = (series[-1] - series[half - 1]) / max(1, len(series) - half)
-                print(f"  second half grows {growth:+.1f} MB a round "
-                      f"({'plateaus' if abs(growth) < 2 else 'still growing'})")
-            browser.close()
-    finally:
-        if dep is not None:
-            dep.stop()
-        else:
-            proc.terminate()
-            proc.wait(timeout=30)
+                print(f"{app}: server pids {server.pids}, memory after start {server.rss():.0f} MB", flush=True)
+                results[app] = measure_app(browser, server, app, args.view if app == "project" else "/",
+                                           regencies if app == "project" else 514, args.fresh, sizes)
+                if app == "project" and args.rounds:
+                    soak(browser, server, args.rounds)
+            finally:
+                server.stop()
+        browser.close()
+    report(results, sizes)
 
 
 if __name__ == "__main__":

@@ -229,7 +229,12 @@ def view_data(view: str, when: date | None, provinces: tuple[str, ...], data: An
                               list(_frame(data()).columns))
         return json.dumps(meta, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
-    with st.expander(_("Data of this view"), icon=":material/dataset:"):
+    # Its contents are sent only when the reader opens it: a closed box costs no visitor the code blocks' script
+    # (Streamlit's syntax highlighter, 1.6 MB) or the work of building the links and the citation.
+    box = st.expander(_("Data of this view"), icon=":material/dataset:", key=f"view-data-{view}", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption(_("The table behind this view with the same filters, as analysts' scripts read it (the project's "
                      "English field names), its definitions and sources, its address in the data API and how to "
                      "cite it."))
