@@ -128,6 +128,21 @@ class Server:
         return sum(rss_mb(p) for p in self.pids if Path(f"/proc/{p}").exists())
 
 
+def launch(name: str, command: list[str], cwd: Path, env: dict[str, str]) -> Server:
+    """A Streamlit server started by ``command`` on a free local port, once it answers its health check."""
+    port = free_port()
+    proc = subprocess.Popen([*command, "--server.port", str(port), "--server.headless", "true",
+                             "--server.address", "127.0.0.1"], cwd=cwd, env={**os.environ, **env},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_healthy(base, proc)
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return Server(name, base, [proc.pid], stop)
+
+
 def start_project(proxy: int) -> Server:
     if proxy:
         sys.path.insert(0, str(ROOT / "deploy"))
@@ -137,43 +152,21 @@ def start_project(proxy: int) -> Server:
         nginx = [dep.nginx.pid] if dep.nginx else []
         nginx += [int(c) for n in nginx for c in Path(f"/proc/{n}/task/{n}/children").read_text().split()]
         return Server("project", dep.base, [p.pid for p in dep.apps] + nginx, dep.stop)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "deploy/app_process.py", "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    wait_healthy(base, proc)
-
-    def stop() -> None:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return Server("project", base, [proc.pid], stop)
+    return launch("project", [sys.executable, "deploy/app_process.py"], ROOT, {"PYTHONPATH": str(ROOT)})
 
 
 def start_naive(folder: Path) -> Server:
     """The naive app with Streamlit's defaults, except file watching (off, as in the project: polling would charge
     it CPU that no session causes)."""
-    port = free_port()
     geojson = naive_geojson(folder)
     static = folder / "static"
     if not static.exists():
         static.symlink_to(ROOT / "static")  # Leaflet, served locally (no CDN here)
     script = folder / "naive_app.py"  # Streamlit serves the static folder beside the script
     script.write_text((ROOT / "bench" / "naive_app.py").read_text())
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script),
-                             "--server.port", str(port), "--server.headless", "true", "--server.address",
-                             "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-                             "--server.enableStaticServing", "true"],
-                            cwd=folder, env={**os.environ, "NAIVE_GEOJSON": str(geojson)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    wait_healthy(base, proc)
-
-    def stop() -> None:
-        proc.terminate()
-        proc.wait(timeout=30)
-    return Server("naive", base, [proc.pid], stop)
+    return launch("naive", [sys.executable, "-m", "streamlit", "run", str(script), "--server.fileWatcherType", "none",
+                            "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true"],
+                  folder, {"NAIVE_GEOJSON": str(geojson)})
 
 
 def drawn(pg, app: str) -> int:

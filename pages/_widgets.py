@@ -220,6 +220,11 @@ def view_data(view: str, when: date | None, provinces: tuple[str, ...], data: An
     from pages._loaders import session_inputs
 
     _ = tr()
+    # Its contents are sent only when the reader opens it: a closed box costs no visitor the code blocks' script
+    # (Streamlit's syntax highlighter, 1.6 MB) or the work of building the links and the citation.
+    box = st.expander(_("Data of this view"), icon=":material/dataset:", key=f"view-data-{view}", on_change="rerun")
+    if not box.open:
+        return
     language = lang()
     link = api_link(view, when, provinces, "json", **params)
     stem = f"peta-mpp_{view}" + (f"_{when}" if when else "") + (f"_{'-'.join(provinces)}" if provinces else "")
@@ -229,11 +234,6 @@ def view_data(view: str, when: date | None, provinces: tuple[str, ...], data: An
                               list(_frame(data()).columns))
         return json.dumps(meta, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
-    # Its contents are sent only when the reader opens it: a closed box costs no visitor the code blocks' script
-    # (Streamlit's syntax highlighter, 1.6 MB) or the work of building the links and the citation.
-    box = st.expander(_("Data of this view"), icon=":material/dataset:", key=f"view-data-{view}", on_change="rerun")
-    if not box.open:
-        return
     with box:
         st.caption(_("The table behind this view with the same filters, as analysts' scripts read it (the project's "
                      "English field names), its definitions and sources, its address in the data API and how to "
