@@ -31,6 +31,10 @@ def show_table(df: pd.DataFrame, **kwargs) -> None:
     """A dataframe for people (geo.labels.localize): columns and coded values in words, unknown text as "no data",
     numbers written in the reader's language (4.140.295; 182,4 km; 12,3%) and still sorted as numbers, a missing
     number as a dash (not "None"); long reasons wrap in a wide column."""
+    if df.empty:  # Streamlit's empty grid says "empty" in English and ignores the height given for rows
+        _ = tr()
+        st.caption(_("No rows to show."))
+        return
     language = lang()
     df = df.assign(**{c: df[c].map(lambda v: fmt_period(v, language)) for c in DATE_COLUMNS if c in df.columns})
     shown = localize(df, language)
