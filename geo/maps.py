@@ -17,6 +17,7 @@ from .boundaries import province_borders
 from .digital import digital_counts, digital_short
 from .i18n import N_, fmt_int, fmt_period, gettext, say
 from .labels import VALUES, value_label
+from .mapdata import geometry_document, view_values
 from .settings import FIRST_MPP_YEAR
 
 NO_DATA_COLOUR = "#d9d9d9"
@@ -316,7 +317,6 @@ _LEGEND_JS = """{% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }}, layer = {{ this.layer.get_name() }};
   var corners = {{ this.corners }}, order = {{ this.order }}, parts = [];
-  layer.eachLayer(function (l) { if (l.feature && l.getBounds) parts.push({b: l.getBounds(), g: l.feature.geometry}); });
   function polygons(g) { return g.type === "Polygon" ? [g.coordinates] : (g.type === "MultiPolygon" ? g.coordinates : []); }
   function inside(x, y, g) {
     var polys = polygons(g);
@@ -386,12 +386,93 @@ _LEGEND_JS = """{% macro script(this, kwargs) %}
     el.dataset.corner = best.k;
     el.dataset.covered = best.covered;
   }
-  map.whenReady(function () { setTimeout(place, 0); setTimeout(place, 320); });
-  window.addEventListener("resize", function () { setTimeout(place, 140); });
-  var legend = document.querySelector(".peta-legend");
-  if (legend) legend.addEventListener("toggle", place);
+  map.petaDrawn(function () {
+    layer.eachLayer(function (l) { if (l.feature && l.getBounds) parts.push({b: l.getBounds(), g: l.feature.geometry}); });
+    map.whenReady(function () { setTimeout(place, 0); setTimeout(place, 320); });
+    window.addEventListener("resize", function () { setTimeout(place, 140); });
+    var legend = document.querySelector(".peta-legend");
+    if (legend) legend.addEventListener("toggle", place);
+  });
 })();
 {% endmacro %}"""
+
+
+#: The regencies, the outlines of those with an open field correction and the province borders, from a
+#: :mod:`geo.mapdata` document (in the page, or fetched once from its versioned URL) joined by code with this view's
+#: values (colours and tooltip fields, as columns). Each layer draws in its own pane below the MPP markers, so the
+#: order stays right whenever the document arrives. When they are drawn the map fires ``peta:drawn`` and
+#: ``map.petaDrawn(fn)`` runs ``fn`` then (at once if they already are); the number of regencies drawn is left on the
+#: page's root element (``data-drawn``) for tests and the capacity benchmark.
+_REGENCY_JS = """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function (map) {
+  [["petaRegencies", 396], ["petaPending", 397], ["petaBorders", 398]].forEach(function (p) {
+    if (!map.getPane(p[0])) map.createPane(p[0]).style.zIndex = p[1];
+  });
+  return L.geoJson(null, {pane: "petaRegencies", style: function (f) {
+    return {fillColor: f.properties.fill, color: "#525252", weight: 0.4, fillOpacity: 0.85,
+            className: "regency r" + f.properties.code.replace(".", "-")};
+  }}).addTo(map);
+})({{ this._parent.get_name() }});
+(function (map, layer, values, pending, source) {
+  var waiting = [];
+  map.petaDrawn = function (fn) { if (map._petaDoc) { fn(map._petaDoc); } else { waiting.push(fn); } };
+  function draw(doc) {
+    var byCode = {}, features = [], outlined = [], keys = Object.keys(values);
+    doc.regencies.features.forEach(function (f) { byCode[f.properties.code] = f; });
+    values.code.forEach(function (code, i) {
+      var f = byCode[code];
+      if (!f) return;
+      var p = {code: code, name: f.properties.name, province: f.properties.province};
+      keys.forEach(function (k) { p[k] = values[k][i]; });
+      features.push({type: "Feature", properties: p, geometry: f.geometry});
+      if (pending.indexOf(code) >= 0) outlined.push(f);
+    });
+    layer.addData(features);
+    layer.on("mouseover", function (e) { e.layer.setStyle({weight: 2.5, color: "#000000"}); });
+    layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
+    if (outlined.length) {
+      L.geoJson(outlined, {pane: "petaPending", interactive: false, style: {{ this.pending_style }}}).addTo(map);
+    }
+    L.geoJson(doc.borders, {pane: "petaBorders", interactive: false,
+                            style: {fill: false, color: "#252525", weight: 1.2}}).addTo(map);
+    map._petaDoc = doc;
+    document.documentElement.dataset.drawn = String(features.length);
+    waiting.splice(0).forEach(function (fn) { fn(doc); });
+    map.fire("peta:drawn");
+  }
+  function failed() {
+    var box = document.createElement("div");
+    box.className = "peta-map-error";
+    box.textContent = {{ this.failure }};
+    box.style.cssText = "position:absolute;top:40%;left:10%;right:10%;z-index:9999;background:#fff;" +
+                        "padding:10px;border:1px solid #999;font:14px sans-serif;text-align:center";
+    map.getContainer().appendChild(box);
+  }
+  if (typeof source === "string") {
+    fetch(source, {credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    }).then(draw, failed);
+  } else {
+    draw(source);
+  }
+})({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.values }}, {{ this.pending }}, {{ this.source }});
+{% endmacro %}"""
+
+
+def regency_layer(m: folium.Map, source: dict | str, values: dict[str, list], pending: list[str],
+                  lang: str = "id") -> Any:
+    """Add the regencies (:data:`_REGENCY_JS`) to ``m`` from ``source`` (a :mod:`geo.mapdata` document, or the URL
+    of one) coloured by ``values`` (columns; ``code`` and ``fill`` at least); return the layer's element (for
+    :func:`bind_text_tooltips` and :func:`place_legend_in_browser`)."""
+    el = _macro(_REGENCY_JS)
+    el._name = "RegencyLayer"
+    el.values, el.pending = _json_for_script(values), _json_for_script(pending)
+    el.source = _json_for_script(source)
+    el.pending_style = _json_for_script(PENDING_STYLE)
+    el.failure = _json_for_script(gettext(lang, "The map's regions could not be loaded: reload the page."))
+    m.add_child(el)
+    return el
 
 
 def place_legend_in_browser(m: folium.Map, layer: folium.GeoJson, first: str) -> None:
@@ -437,15 +518,19 @@ def legend_html(title: str, entries: list[tuple[str, str]], note: str = "", scal
 def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "id",
                  outlines: gpd.GeoDataFrame | None = None, mpps: gpd.GeoDataFrame | None = None,
                  title: str | None = None, legend_scale: float = 1.0, zoom_control: bool = True,
-                 pending: frozenset[str] = frozenset()) -> folium.Map:
+                 pending: frozenset[str] = frozenset(), geometry_url: str | None = None) -> folium.Map:
     """The coverage choropleth: one polygon per regency, coloured by ``layer``, escaped tooltips, a legend,
     optional clustered MPP markers (points from :func:`mpp_points`); regencies in ``pending`` (an open field
-    correction) are outlined in dashes and say so in their tooltip."""
+    correction) are outlined in dashes and say so in their tooltip.
+
+    The polygons and ``outlines`` travel in the page as a :mod:`geo.mapdata` document; with ``geometry_url`` the
+    browser fetches that document instead (the same document for ``table``'s regencies and ``outlines``, published
+    by the caller under a versioned name) and the page carries only the colours and values."""
 
     colours, legend = layer_classes(table, layer, lang)
     no_data = say(lang, NO_DATA)
     m = base_map(tuple(table.total_bounds), zoom_control)
-    gdf = table[["code", "name", "province", "geometry"]].copy()
+    gdf = pd.DataFrame({"code": table["code"].to_numpy()}, index=table.index)
     gdf["status"] = table["presence"].map({k: say(lang, v) for k, v in PRESENCE_LABELS.items()})
     gdf["first"] = table["first_mpp_on"].fillna("")
     gdf["rb"] = [f"{p} ({y})" if isinstance(p, str) else no_data for p, y in zip(table["rb_predikat"], table["rb_year"])]
@@ -458,22 +543,18 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
     gdf["correction"] = [under_review if p else "" for p in pending_here]
     labels = ["", *(say(lang, w) for w in (N_("Code"), N_("Province"), N_("MPP"), N_("Since"), N_("RB"), N_("SAKIP"),
                                            N_("Registered residents"), N_("Field correction")))]
-    regencies = folium.GeoJson(
-        geo_dict(gdf), name=layer_title(layer, lang),
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#525252", "weight": 0.4,
-                                  "fillOpacity": 0.85, "className": "regency r" + f["properties"]["code"].replace(".", "-")},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-    ).add_to(m)
+    values = view_values({k: list(gdf[k]) for k in ("code", "fill", "status", "first", "rb", "sakip", "people",
+                                                    "correction")})
+    if geometry_url is None:  # everything in the page: a standalone map (render-map, tests)
+        outlines = outlines if outlines is not None else province_borders(table)
+        source: Any = geometry_document(table[["code", "name", "province", "geometry"]], outlines)
+    else:
+        source = geometry_url
+    regencies = regency_layer(m, source, values, sorted(table.loc[pending_here, "code"]), lang)
     bind_text_tooltips(m, regencies, ["name", "code", "province", "status", "first", "rb", "sakip", "people",
                                       "correction"], labels)
     if pending_here.any():
-        folium.GeoJson(geo_dict(table.loc[pending_here, ["geometry"]]), name="Koreksi",
-                       style_function=lambda f: dict(PENDING_STYLE), interactive=False).add_to(m)
         legend = [*legend, ("@pending", gettext(lang, "Field correction under review"))]
-    outlines = outlines if outlines is not None else province_borders(table)
-    folium.GeoJson(geo_dict(outlines[["geometry"]]), name="Provinsi",
-                   style_function=lambda f: {"fill": False, "color": "#252525", "weight": 1.2},
-                   interactive=False).add_to(m)
     if mpps is not None and len(mpps):
         add_mpp_markers(m, mpps, lang)
     if title:
@@ -526,7 +607,7 @@ def mpp_points(mpps: pd.DataFrame, centres: gpd.GeoSeries) -> gpd.GeoDataFrame:
 _TOOLTIP_JS = """
 (function () {
   var layer = %(layer)s, fields = %(fields)s, labels = %(labels)s;
-  layer.eachLayer(function (l) {
+  function bind(l) {
     l.bindTooltip(function () {
       var p = l.feature.properties, t = document.createElement("table");
       fields.forEach(function (f, i) {
@@ -539,7 +620,9 @@ _TOOLTIP_JS = """
       });
       return t;
     }, {sticky: true, className: "peta-tooltip"});
-  });
+  }
+  var map = layer._map;
+  if (map && map.petaDrawn) { map.petaDrawn(function () { layer.eachLayer(bind); }); } else { layer.eachLayer(bind); }
 })();
 """
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -55,6 +57,26 @@ def folium_payload(m: Any) -> dict:
             "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js)), "hashes": {}}
 
 
+#: Where the maps' geometry documents are written (served by Streamlit's static file serving at GEOMETRY_URL).
+GEOMETRY_DIR = Path(__file__).resolve().parent.parent / "static" / "geo"
+GEOMETRY_URL = "/app/static/geo/"
+_documents: dict[tuple[str, ...], str] = {}
+_documents_lock = threading.Lock()
+
+
+def geometry_url(gdf: gpd.GeoDataFrame, provinces: tuple[str, ...]) -> str:
+    """The URL of the scope's geometry document (geo.mapdata), written once per process and scope: every view of
+    the scope shares it, and a browser fetches it once."""
+    from geo.mapdata import geometry_document, scope_name, write_document
+
+    with _documents_lock:
+        name = _documents.get(provinces)
+        if name is None:
+            doc = geometry_document(gdf[["code", "name", "province", "geometry"]], borders(provinces))
+            name = _documents[provinces] = write_document(GEOMETRY_DIR, scope_name(provinces), doc)
+    return GEOMETRY_URL + name
+
+
 def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str,
            reg: pd.DataFrame, sc: pd.DataFrame, key: str, pending: frozenset[str] = frozenset()) -> Any:
     from geo.assets import served
@@ -62,9 +84,10 @@ def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, lan
 
     table = coverage_table(when, provinces, reg, sc, key)
     mpps = mpp_points_as_of(when, provinces, reg, key) if variant in ("map", "present") else None
-    return served(coverage_map(coverage_gdf(table, provinces), layer, language, outlines=borders(provinces),
-                               mpps=mpps, legend_scale=1.25 if variant == "present" else 1.0,
-                               zoom_control=variant != "present", pending=pending))
+    gdf = coverage_gdf(table, provinces)
+    return served(coverage_map(gdf, layer, language, mpps=mpps, legend_scale=1.25 if variant == "present" else 1.0,
+                               zoom_control=variant != "present", pending=pending,
+                               geometry_url=geometry_url(gdf, provinces)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=settings.get("map_cache_entries"))
