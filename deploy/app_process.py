@@ -78,7 +78,8 @@ def main(argv: list[str]) -> None:
     print(f"peta-mpp: process {os.getpid()} warm in {seconds:.1f} s of CPU; serving", file=sys.stderr, flush=True)
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *argv]
+    # deploy/asgi.py: app.py with its static files sent compressed (deploy/compress.py)
+    sys.argv = ["streamlit", "run", str(ROOT / "deploy" / "asgi.py"), *argv]
     cli.main()
 
 
