@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the pages import, some of it only inside functions (charts, exports, uploads).
-MODULES = ("altair", "pages._errors", "pages._filters", "pages._language", "pages._loaders", "pages._reroute",
+MODULES = ("geo.charts", "matplotlib.figure", "pages._errors", "pages._filters", "pages._language", "pages._loaders", "pages._reroute",
            "pages._views", "pages._widgets", "geo.briefing", "geo.coverage", "geo.maps", "geo.tables", "geo.uploads",
            "geo.store", "geo.progress", "streamlit_folium")
 

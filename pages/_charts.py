@@ -1,42 +1,39 @@
-"""Charts in the reader's language: axis numbers grouped and with the decimal comma of Bahasa Indonesia (Vega's
-number locale), and a description of our own for screen readers in place of Vega's English axis descriptions."""
+"""Charts in the reader's language, drawn once per view as static SVG (geo.charts) and cached: numbers grouped and with
+the decimal comma of Bahasa Indonesia, a description of our own for screen readers, no charting library in the
+browser."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
+import streamlit as st
 
 from pages._language import lang, tr
 
-#: d3-format locales (what Vega writes numbers with).
-NUMBER_LOCALES = {"id": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]},
-                  "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]}}
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def _year_svg(years: tuple, values: tuple, title: str, language: str, description: str, kind: str, decimals: int,
+              height_in: float) -> str:
+    import hashlib
 
-def localized(chart: Any, description: str) -> Any:
-    """``chart`` with the reader's number locale, Vega's own (English) accessibility texts off and ours on."""
-    return chart.properties(description=description).configure(aria=False, locale={"number": NUMBER_LOCALES[lang()]})
+    from geo.charts import as_image
+    from geo.charts import year_chart as draw
+
+    key = "c" + hashlib.sha1(repr((years, values, title, kind, decimals)).encode()).hexdigest()[:8]
+    return as_image(draw(years, values, title, language, description, kind=kind, decimals=decimals,
+                         height_in=height_in, key=key), description)
 
 
 def year_chart(years: list[Any], values: list[float], title: str, kind: str = "bar", decimals: int = 0,
-               height: int | None = None) -> Any:
-    """One value per year as bars (or a line), the years as labels, the values in the reader's language."""
-    import altair as alt
-
+               height: int | None = None) -> str:
+    """One value per year as labelled bars (or a line), the years as labels, the values in the reader's language:
+    an image (SVG) for ``st.html`` (``height`` in pixels, as a chart's height was given before)."""
     from geo.i18n import fmt_decimal
 
     _ = tr()
-    df = pd.DataFrame({"year": [str(y) for y in years], "value": values})
-    fmt = ",d" if decimals == 0 else f",.{decimals}f"
-    base = alt.Chart(df)
-    mark = base.mark_bar(color="#2171b5") if kind == "bar" else base.mark_line(color="#2171b5", point=True)
-    chart = mark.encode(
-        x=alt.X("year:O", title=_("Year"), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=title, axis=alt.Axis(format=fmt)),
-        tooltip=[alt.Tooltip("year:O", title=_("Year")), alt.Tooltip("value:Q", title=title, format=fmt)])
-    if height:
-        chart = chart.properties(height=height)
+    language = lang()
     pattern = "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
-    summary = "; ".join(f"{y}: {fmt_decimal(float(v), lang(), pattern)}" for y, v in zip(df["year"], values))
-    return localized(chart, _("{title}, year by year: {values}", title=title, values=summary))
+    summary = "; ".join(f"{y}: {fmt_decimal(float(v), language, pattern)}" for y, v in zip(years, values))
+    description = _("{title}, year by year: {values}", title=title, values=summary)
+    return _year_svg(tuple(str(y) for y in years), tuple(float(v) for v in values), title, language, description,
+                     kind, decimals, round((height or 250) / 96, 2))

@@ -112,65 +112,58 @@ def progress_block(when: date, provinces: tuple[str, ...], chart: bool = True) -
         if (u := undated_sentence(p, language)) is not None:
             st.caption(plain(u))
     if chart:
-        st.altair_chart(progress_chart(p, when, provinces, official_totals()), width="stretch")
+        st.html(progress_chart(p, when, provinces, official_totals()))
         st.caption(_("Blue line: units with an MPP in the registry, month by month. Orange points: KemenPAN-RB's "
                      "stated national counts. Red dashed lines: the target dates stated. Dotted line: all {n} units. "
                      "Blue band: the projection between the fastest and the slowest pace of the last 12 and 24 "
                      "months.", n=p.units_total))
 
 
-def progress_chart(p: Any, when: date, provinces: tuple[str, ...], totals: pd.DataFrame) -> Any:
-    """The trajectory: units with an MPP month by month (registry), KemenPAN-RB's stated totals (points, national
-    only), the target dates (dashed rules), all units (a rule) and the projection at the fastest and slowest pace
-    (a dashed band)."""
-    import altair as alt
-
-    from pages._loaders import monthly_units
+def progress_chart(p: Any, when: date, provinces: tuple[str, ...], totals: pd.DataFrame) -> str:
+    """The trajectory (geo.charts.progress_chart): units with an MPP month by month (registry),
+    KemenPAN-RB's stated totals (points, national only), the target dates (dashed rules), all units (a rule) and the
+    projection at the fastest and slowest pace (a dashed band); an image for ``st.html``."""
     from pages._loaders import data_key
 
+    return _progress_svg(when, provinces, data_key(), lang(), p, totals)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _progress_svg(when: date, provinces: tuple[str, ...], key: str, language: str, _p: Any,
+                  _totals: pd.DataFrame) -> str:
+    import hashlib
+
+    from geo.charts import as_image
+    from geo.charts import progress_chart as draw
+    from pages._loaders import active_registry, monthly_units
+
+    p, totals = _p, _totals
     _ = tr()
-    series = monthly_units(when, provinces, data_key(), active_registry())
-    what = _("What"), _("Date"), _("Units with an MPP")
-    line = series.assign(**{what[0]: _("registry"), what[1]: pd.to_datetime(series["as_of"])})
-    line = line.rename(columns={"units_with_mpp": what[2]})
-    layers = [alt.Chart(line).mark_line(color="#2171b5").encode(
-        x=alt.X(f"{what[1]}:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
-        y=alt.Y(f"{what[2]}:Q", title=what[2], axis=alt.Axis(format="d")),
-        tooltip=[alt.Tooltip(f"{what[1]}:T", format="%d/%m/%Y"), alt.Tooltip(f"{what[2]}:Q", format="d")])]
+    series = monthly_units(when, provinces, key, active_registry())
+    months = list(pd.to_datetime(series["as_of"]))
+    official: list = []
     if not provinces:
-        pts = totals.assign(**{what[1]: pd.to_datetime(totals["as_of"]), what[2]: totals["total"]})
-        pts = pts[pts[what[1]] <= pd.Timestamp(when)]
-        layers.append(alt.Chart(pts).mark_point(color="#d94801", filled=True, size=45).encode(
-            x=f"{what[1]}:T", y=f"{what[2]}:Q",
-            tooltip=[alt.Tooltip(f"{what[1]}:T", format="%d/%m/%Y"), alt.Tooltip(f"{what[2]}:Q", format="d"),
-                     alt.Tooltip("statement:N", title=_("KemenPAN-RB's count"))]))
-    rule = pd.DataFrame({what[2]: [p.units_total], "label": [_("all {n} units", n=p.units_total)]})
-    layers.append(alt.Chart(rule).mark_rule(color="#444", strokeDash=[2, 2]).encode(y=f"{what[2]}:Q"))
-    targets = {t["target_by"] for t in p.targets if t["target_by"]}
-    if targets:
-        tg = pd.DataFrame({what[1]: pd.to_datetime(sorted(targets)), "label": [_("target") for _t in targets]})
-        layers.append(alt.Chart(tg).mark_rule(color="#a50f15", strokeDash=[6, 4]).encode(
-            x=f"{what[1]}:T", tooltip=[alt.Tooltip(f"{what[1]}:T", format="%d/%m/%Y", title=_("target"))]))
+        pts = totals.assign(at=pd.to_datetime(totals["as_of"]))
+        pts = pts[pts["at"] <= pd.Timestamp(when)]
+        official = list(zip(pts["at"], pts["total"].astype(int)))
+    targets = sorted(pd.Timestamp(t) for t in {t["target_by"] for t in p.targets if t["target_by"]})
+    band = None
     proj = p.projected_complete
     if proj["from"] and not proj.get("reached"):
         start = pd.Timestamp(p.anchor)
-        base = int(series.loc[pd.to_datetime(series["as_of"]) <= start, "units_with_mpp"].iloc[-1]) \
-            if (pd.to_datetime(series["as_of"]) <= start).any() else p.units_with_mpp
-        ends = [pd.Timestamp(proj["from"]), pd.Timestamp(proj["to"]) if proj["to"] else
-                start + pd.DateOffset(years=20)]
-        band = pd.DataFrame({what[1]: [start, ends[0], ends[1]], "fast": [base, p.units_total, p.units_total],
-                             "slow": [base, base + (p.units_total - base) * (ends[0] - start) / (ends[1] - start),
-                                      p.units_total]})
-        layers.append(alt.Chart(band).mark_area(color="#6baed6", opacity=0.25).encode(
-            x=f"{what[1]}:T", y="slow:Q", y2="fast:Q"))
-        for col in ("fast", "slow"):
-            layers.append(alt.Chart(band).mark_line(color="#6baed6", strokeDash=[5, 4]).encode(
-                x=f"{what[1]}:T", y=alt.Y(f"{col}:Q", title=what[2])))
-    from pages._charts import localized
-
-    return localized(alt.layer(*layers).properties(height=260),
-                     _("{what}, month by month: {n} of {total} on {date}", what=what[2], n=p.units_with_mpp,
-                       total=p.units_total, date=fmt_date(when, lang())))
+        before = pd.to_datetime(series["as_of"]) <= start
+        base = int(series.loc[before, "units_with_mpp"].iloc[-1]) if before.any() else p.units_with_mpp
+        ends = [pd.Timestamp(proj["from"]), pd.Timestamp(proj["to"]) if proj["to"] else start + pd.DateOffset(years=20)]
+        slow_mid = base + (p.units_total - base) * (ends[0] - start) / (ends[1] - start)
+        band = ([start, ends[0], ends[1]], [base, slow_mid, p.units_total], [base, p.units_total, p.units_total])
+    words = {"registry": _("registry"), "official": _("KemenPAN-RB's count"), "target": _("target"),
+             "all": _("all {n} units", n=p.units_total), "projection": _("projection")}
+    description = _("{what}, month by month: {n} of {total} on {date}", what=_("Units with an MPP"),
+                    n=p.units_with_mpp, total=p.units_total, date=fmt_date(when, language))
+    key_id = "p" + hashlib.sha1(repr((when, provinces, key, language)).encode()).hexdigest()[:8]
+    return as_image(draw(months, list(series["units_with_mpp"]), p.units_total, language, description,
+                         _("Units with an MPP"), official=official, targets=targets, band=band, legend=words,
+                         key=key_id), description)
 
 
 def app_origin() -> str:

@@ -43,11 +43,10 @@ years = list(series["year"])
 ends = dict(zip(series["year"], series["as_of"]))  # 31 December, or the chosen date in its own year
 c1, c2 = st.columns(2)
 c1.caption(_("Regencies with their own MPP, year by year"))
-c1.altair_chart(year_chart(list(series["year"]), list(series["with_own_mpp"]), _("regencies"), kind="line",
-                          height=180), width="stretch")
+c1.html(year_chart(list(series["year"]), list(series["with_own_mpp"]), _("regencies"), kind="line", height=180))
 c2.caption(_("People covered, year by year (registered residents, millions; not a census)"))
-c2.altair_chart(year_chart(list(series["year"]), list(series["population_covered"] / 1e6), _("millions"),
-                          kind="line", decimals=1, height=180), width="stretch")
+c2.html(year_chart(list(series["year"]), list(series["population_covered"] / 1e6), _("millions"),
+                   kind="line", decimals=1, height=180))
 progress_block(when, provinces)
 year = st.select_slider(_("Year"), options=years, value=min(when.year, years[-1]), key="timeline_year")
 frame = st.empty()
