@@ -17,9 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the pages import, some of it only inside functions (charts, exports, uploads).
-MODULES = ("geo.charts", "matplotlib.figure", "pages._errors", "pages._filters", "pages._language", "pages._loaders", "pages._reroute",
-           "pages._views", "pages._widgets", "geo.briefing", "geo.coverage", "geo.maps", "geo.tables", "geo.uploads",
-           "geo.store", "geo.progress", "streamlit_folium")
+MODULES = ("matplotlib.figure", "pages._errors", "pages._filters", "pages._language", "pages._loaders",
+           "pages._reroute", "pages._views", "pages._widgets", "geo.briefing", "geo.charts", "geo.coverage", "geo.maps",
+           "geo.tables", "geo.uploads", "geo.store", "geo.progress", "streamlit_folium")
 
 
 # Streamlit's warnings that are false here: caches and scripts used before its server exists (on purpose), and its
