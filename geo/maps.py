@@ -50,10 +50,11 @@ _REFIT_JS = """{% macro script(this, kwargs) %}
   function refit() {  // only when the frame's size really changed: redrawing 514 regencies is not free
     var size = el.getBoundingClientRect();
     if (Math.round(size.width) === fitted.x && Math.round(size.height) === fitted.y) { return; }
-    map.invalidateSize();
+    map.invalidateSize({animate: false});
     fitted = map.getSize();
-    if (!touched) { map.fitBounds(bounds, {padding: [12, 12]}); }
+    if (!touched) { map.fitBounds(bounds, {padding: [12, 12], animate: false}); }
   }
+  map.petaRefit = refit;  // the regencies' layer calls it before it draws, so they are drawn once, at the final size
   window.addEventListener("resize", function () { setTimeout(refit, 60); });
   setTimeout(refit, 250);
 })();
@@ -427,6 +428,7 @@ var {{ this.get_name() }} = (function (map) {
       features.push({type: "Feature", properties: p, geometry: f.geometry});
       if (pending.indexOf(code) >= 0) outlined.push(f);
     });
+    if (map.petaRefit) map.petaRefit();
     layer.addData(features);
     layer.on("mouseover", function (e) { e.layer.setStyle({weight: 2.5, color: "#000000"}); });
     layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
