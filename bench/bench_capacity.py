@@ -5,7 +5,8 @@ Starts the project (deploy/app_process.py, as ``make run`` does) and the naive a
 the other on this machine, and prints for each:
 
 - per fresh session (the median of ``--fresh`` sessions opened one at a time): server CPU, browser CPU (every
-  Chromium process), bytes over HTTP (as sent: compressed where the server compresses) and over the WebSocket (all
+  Chromium process, each session measured 2 s after the previous one closed) and Chrome's own count of the page's
+  work (``Performance.getMetrics`` TaskDuration: the renderer's tasks for the page), bytes over HTTP (as sent: compressed where the server compresses) and over the WebSocket (all
   frames, and the largest one: the map), and the time until the map is drawn;
 - N fresh sessions at once (``--sizes``, default 1, 8 and 30): the time until the last one draws its map, server
   and browser CPU per session;
@@ -184,7 +185,8 @@ def open_sessions(browser, url: str, n: int, app: str, regencies: int, budget_s:
     """Open n fresh sessions at once; the seconds until each one draws all ``regencies``, and (with ``measure``)
     the bytes each received over HTTP and the WebSocket."""
     contexts, pages, started = [], [], time.perf_counter()
-    traffic = {"http": 0, "ws": 0, "ws_largest": 0}
+    traffic = {"http": 0, "ws": 0, "ws_largest": 0, "renderer": 0.0}
+    cdp = None
 
     def on_request(req) -> None:
         try:
@@ -206,6 +208,8 @@ def open_sessions(browser, url: str, n: int, app: str, regencies: int, budget_s:
         if measure:
             pg.on("requestfinished", on_request)
             pg.on("websocket", on_ws)
+            cdp = ctx.new_cdp_session(pg)  # Chrome's own count of the page's work (its renderer's tasks)
+            cdp.send("Performance.enable")
         pg.goto(url, wait_until="commit")
         contexts.append(ctx)
         pages.append(pg)
@@ -220,6 +224,8 @@ def open_sessions(browser, url: str, n: int, app: str, regencies: int, budget_s:
             done.append(time.perf_counter() - started)
         if measure:
             pages[0].wait_for_timeout(1500)  # what arrives after the map (the last messages, lazy files)
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            traffic["renderer"] = metrics.get("TaskDuration", 0.0)
     finally:
         for ctx in contexts:
             ctx.close()
@@ -232,6 +238,7 @@ def measure_app(browser, server: Server, app: str, path: str, regencies: int, fr
     open_sessions(browser, url, 1, app, regencies)  # the browser's own first start is nobody's session
     rows = []
     for _ in range(fresh):
+        time.sleep(2)  # the previous session's closing (its renderer exiting) is not this one's work
         c0, b0 = server.cpu(), browser_cpu()
         times, traffic = open_sessions(browser, url, 1, app, regencies, measure=True)
         rows.append({"server": server.cpu() - c0, "browser": browser_cpu() - b0, "drawn": times[0], **traffic})
@@ -247,12 +254,16 @@ def measure_app(browser, server: Server, app: str, path: str, regencies: int, fr
 
 def report(results: dict[str, dict], sizes: list[int]) -> None:
     print("\nper fresh session (median of the fresh sessions, one at a time)")
-    print(f"{'app':8s} {'server CPU s':>12s} {'browser CPU s':>13s} {'HTTP MB':>8s} {'WS MB':>7s} "
-          f"{'largest WS frame MB':>19s} {'drawn s':>8s} {'RSS MB':>7s}")
+    print(f"{'app':8s} {'server CPU s':>12s} {'browser CPU s':>13s} {'renderer s':>10s} {'HTTP MB':>8s} "
+          f"{'WS MB':>7s} {'largest WS frame MB':>19s} {'drawn s':>8s} {'RSS MB':>7s}")
     for app, r in results.items():
         f = r["fresh"]
-        print(f"{app:8s} {f['server']:12.3f} {f['browser']:13.2f} {f['http'] / 1e6:8.2f} {f['ws'] / 1e6:7.3f} "
+        print(f"{app:8s} {f['server']:12.3f} {f['browser']:13.2f} {f['renderer']:10.2f} {f['http'] / 1e6:8.2f} "
+              f"{f['ws'] / 1e6:7.3f} "
               f"{f['ws_largest'] / 1e6:19.3f} {f['drawn']:8.1f} {r['rss']:7.0f}")
+    for app, r in results.items():  # the medians' spread
+        print(f"  {app}: each fresh session, server / browser / renderer s: "
+              + ", ".join(f"{x['server']:.2f}/{x['browser']:.2f}/{x['renderer']:.2f}" for x in r["rows"]))
     print("\nsessions at once: time until the last map is drawn (p50), server / browser CPU per session")
     print(f"{'app':8s} " + " ".join(f"{n:>26d}" for n in sizes))
     for app, r in results.items():
@@ -261,10 +272,10 @@ def report(results: dict[str, dict], sizes: list[int]) -> None:
         print(f"{app:8s} " + " ".join(f"{c:>26s}" for c in cells))
     if {"project", "naive"} <= results.keys():
         p, n = results["project"]["fresh"], results["naive"]["fresh"]
-        print("\nproject / naive: server CPU {:.2f}x, browser CPU {:.2f}x, WebSocket bytes {:.2f}x (largest frame "
-              "{:.2f}x), HTTP bytes {:.2f}x".format(p["server"] / n["server"], p["browser"] / n["browser"],
-                                                   p["ws"] / n["ws"], p["ws_largest"] / n["ws_largest"],
-                                                   p["http"] / n["http"]))
+        print("\nproject / naive: server CPU {:.2f}x, browser CPU {:.2f}x (renderer {:.2f}x), WebSocket bytes {:.2f}x "
+              "(largest frame {:.2f}x), HTTP bytes {:.2f}x".format(
+                  p["server"] / n["server"], p["browser"] / n["browser"], p["renderer"] / n["renderer"],
+                  p["ws"] / n["ws"], p["ws_largest"] / n["ws_largest"], p["http"] / n["http"]))
         for size in sizes:
             a, b = results["project"]["batches"][size]["last"], results["naive"]["batches"][size]["last"]
             print(f"  {size} at once: last map {a:.1f} s vs {b:.1f} s ({'project first' if a < b else 'naive first'})")
