@@ -54,6 +54,9 @@ def warm() -> float:
 
     warm_default_views(blocking=True)
     run_default_pages()
+    from deploy.compress import precompress
+
+    precompress()  # Streamlit's bundles, gzipped before the first visitor asks (deploy/compress.py)
     # What the warm-up built (libraries, the built-in data, the default views: most of the process's memory) lives
     # as long as the process. Streamlit collects garbage fully after every script run (runner.postScriptGC); frozen,
     # these objects are no longer scanned each time, so that collection costs a visitor's run milliseconds instead

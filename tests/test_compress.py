@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import threading
 from dataclasses import dataclass
 
 import pytest
 
-from deploy.compress import IMMUTABLE, GzipStatic
+from deploy.compress import IMMUTABLE, CompressedFiles, GzipStatic, precompress
 
 
 @dataclass
@@ -39,7 +40,10 @@ class Client:
             sent.append(message)
         scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
                  "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
-        asyncio.run(self.app(scope, receive, send))
+        # in a thread of its own: the browser tests of the same run may leave an event loop running in this one
+        worker = threading.Thread(target=lambda: asyncio.run(self.app(scope, receive, send)))
+        worker.start()
+        worker.join()
         start = next(m for m in sent if m["type"] == "http.response.start")
         body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
         return Reply(start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body)
@@ -62,7 +66,7 @@ def site(tmp_path):
     (own / "vendor.js").write_text("var L = 1;" * 1000)
     (tmp_path / "secret.js").write_text("secret" * 100)
     middleware = GzipStatic(fallback, folders={"/static/": (bundles, IMMUTABLE), "/app/static/geo/": (own / "geo", IMMUTABLE),
-                                            "/app/static/": (own, "no-cache")})
+                                            "/app/static/": (own, "no-cache")}, files=CompressedFiles())
     return Client(middleware), middleware
 
 
@@ -73,7 +77,7 @@ def test_text_files_are_sent_gzipped_compressed_once_and_revalidated_by_etag(sit
         assert r.status_code == 200 and r.headers["content-encoding"] == "gzip"
         assert r.headers["cache-control"] == IMMUTABLE and r.text.startswith("console.log")
         assert int(r.headers["content-length"]) < 2000  # 34 kB of text
-    assert mw.compressions == 1
+    assert mw.files.compressions == 1
     geo = client.get("/app/static/geo/geometry-id-0123456789abcdef.json", headers={"Accept-Encoding": "gzip"})
     assert geo.headers["cache-control"] == IMMUTABLE and geo.headers["content-type"].startswith("application/json")
     vendor = client.get("/app/static/vendor.js", headers={"Accept-Encoding": "gzip"})
@@ -92,7 +96,7 @@ def test_what_it_does_not_serve_is_left_to_streamlit(site, tmp_path):
         assert "content-encoding" not in r.headers and r.text.startswith("streamlit:"), path
     ranged = client.get("/static/js/index.abc123.js", headers={"Accept-Encoding": "gzip", "Range": "bytes=0-9"})
     assert ranged.text.startswith("streamlit:")
-    assert mw.compressions == 0
+    assert mw.files.compressions == 0
 
 
 def test_a_changed_file_is_compressed_again(site, tmp_path):
@@ -101,7 +105,7 @@ def test_a_changed_file_is_compressed_again(site, tmp_path):
     first = client.get("/app/static/vendor.js", headers={"Accept-Encoding": "gzip"})
     f.write_text("var L = 2;" * 1000)
     second = client.get("/app/static/vendor.js", headers={"Accept-Encoding": "gzip"})
-    assert first.headers["etag"] != second.headers["etag"] and "L = 2" in second.text and mw.compressions == 2
+    assert first.headers["etag"] != second.headers["etag"] and "L = 2" in second.text and mw.files.compressions == 2
     assert gzip.decompress(gzip.compress(b"x")) == b"x"
 
 
@@ -129,3 +133,10 @@ def test_the_running_app_sends_its_bundles_and_the_map_geometry_gzipped(app):
     headers, body = get("/app/static/geo/" + docs[-1].name)
     assert headers["Content-Encoding"] == "gzip" and "immutable" in headers["Cache-Control"]
     assert b"\"regencies\"" in gzip.decompress(body)
+
+
+def test_the_warm_up_compresses_a_folder_ahead_of_any_request(site, tmp_path):
+    client, mw = site
+    assert precompress(tmp_path / "bundles", mw.files) == 1  # the script; the PNG is not text
+    client.get("/static/js/index.abc123.js", headers={"Accept-Encoding": "gzip"})
+    assert mw.files.compressions == 1
