@@ -60,18 +60,24 @@ def folium_payload(m: Any) -> dict:
 #: Where the maps' geometry documents are written (served by Streamlit's static file serving at GEOMETRY_URL).
 GEOMETRY_DIR = Path(__file__).resolve().parent.parent / "static" / "geo"
 GEOMETRY_URL = "/app/static/geo/"
+#: At most this many scopes get a document file per process: all of Indonesia and each province fit many times over;
+#: a visitor who tries one province combination after another cannot fill the disk with files (a view of a scope
+#: beyond the budget carries its polygons in its message, as every map did before).
+MAX_DOCUMENTS = 64
 _documents: dict[tuple[str, ...], str] = {}
 _documents_lock = threading.Lock()
 
 
-def geometry_url(gdf: gpd.GeoDataFrame, provinces: tuple[str, ...]) -> str:
+def geometry_url(gdf: gpd.GeoDataFrame, provinces: tuple[str, ...]) -> str | None:
     """The URL of the scope's geometry document (geo.mapdata), written once per process and scope: every view of
-    the scope shares it, and a browser fetches it once."""
+    the scope shares it, and a browser fetches it once. None beyond :data:`MAX_DOCUMENTS` scopes."""
     from geo.mapdata import geometry_document, scope_name, write_document
 
     with _documents_lock:
         name = _documents.get(provinces)
         if name is None:
+            if len(_documents) >= MAX_DOCUMENTS:
+                return None
             doc = geometry_document(gdf[["code", "name", "province", "geometry"]], borders(provinces))
             name = _documents[provinces] = write_document(GEOMETRY_DIR, scope_name(provinces), doc)
     return GEOMETRY_URL + name
@@ -85,9 +91,9 @@ def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, lan
     table = coverage_table(when, provinces, reg, sc, key)
     mpps = mpp_points_as_of(when, provinces, reg, key) if variant in ("map", "present") else None
     gdf = coverage_gdf(table, provinces)
-    return served(coverage_map(gdf, layer, language, mpps=mpps, legend_scale=1.25 if variant == "present" else 1.0,
-                               zoom_control=variant != "present", pending=pending,
-                               geometry_url=geometry_url(gdf, provinces)))
+    return served(coverage_map(gdf, layer, language, outlines=borders(provinces), mpps=mpps,
+                               legend_scale=1.25 if variant == "present" else 1.0, zoom_control=variant != "present",
+                               pending=pending, geometry_url=geometry_url(gdf, provinces)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=settings.get("map_cache_entries"))

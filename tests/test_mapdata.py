@@ -65,3 +65,22 @@ def test_an_app_view_sends_values_only_and_its_document_has_every_regency_it_col
     in_doc = {f["properties"]["code"] for f in doc["regencies"]["features"]}
     coloured = set(re.findall(r'"(\d{2}\.\d{2})"', script))
     assert len(coloured) == 514 and coloured <= in_doc
+
+
+def test_scopes_beyond_the_budget_get_no_file_and_carry_their_polygons(builtin, monkeypatch):
+    """A visitor trying one province combination after another cannot fill the disk: past the budget of document
+    files, a view's message carries its polygons itself (and still draws every regency)."""
+    import pages._views as views
+    from pages._loaders import builtin_registry, builtin_scores
+
+    monkeypatch.setattr(views, "_documents", {("99",): "geometry-99-0000000000000000.json"})
+    monkeypatch.setattr(views, "MAX_DOCUMENTS", 1)
+    before = set(views.GEOMETRY_DIR.glob("geometry-12-*.json")) if views.GEOMETRY_DIR.exists() else set()
+    m = views._build("overview", date(2025, 6, 30), ("12",), "coverage", "id", builtin_registry(), builtin_scores(),
+                     "test-budget")
+    script = views.folium_payload(m)["script"]
+    assert views.GEOMETRY_URL not in script and '"regencies"' in script
+    assert len(set(re.findall(r'"(12\.\d{2})"', script))) == 33  # Sumatera Utara's regencies, inline
+    after = set(views.GEOMETRY_DIR.glob("geometry-12-*.json")) if views.GEOMETRY_DIR.exists() else set()
+    assert after == before
+
