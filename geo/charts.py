@@ -77,7 +77,7 @@ def as_image(svg: str, description: str) -> str:
 def year_chart(years: Sequence[Any], values: Sequence[float], axis_title: str, lang: str, description: str,
                kind: str = "bar", decimals: int = 0, height_in: float = 2.6, key: str = "year") -> str:
     """One value per year as labelled bars (or a line with labelled points), years along the bottom."""
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     fig, ax = _figure(YEAR_WIDTH_IN, height_in)
     labels = [str(y) for y in years]
@@ -93,6 +93,8 @@ def year_chart(years: Sequence[Any], values: Sequence[float], axis_title: str, l
                     va="bottom", fontsize=7.5 if len(xs) > 8 else 8.5, color="#222222")
     ax.set_xticks(xs, labels)
     ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+    if decimals == 0:  # counts: ticks at whole numbers only (a province with 0 or 1 regency is not 0, 0, 0, 1, 1)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     # whole numbers on the axis where its ticks are whole (0, 50, 100), decimals only where they are needed
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _number(v, lang, 0 if float(v).is_integer() else decimals)))
     ax.set_ylabel(axis_title, fontsize=9)
@@ -108,7 +110,7 @@ def progress_chart(months: Sequence[date], units: Sequence[int], units_total: in
     (dotted rule), the target dates (dashed rules) and the projection between the fastest and slowest pace (band);
     ``legend`` names what is drawn (keys ``registry``, ``official``, ``target``, ``all``, ``projection``)."""
     from matplotlib.dates import AutoDateLocator, DateFormatter
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     words = legend or {}
     fig, ax = _figure(PROGRESS_WIDTH_IN, 3.0)
@@ -128,6 +130,7 @@ def progress_chart(months: Sequence[date], units: Sequence[int], units_total: in
     ax.set_ylim(0, units_total * 1.08)
     ax.xaxis.set_major_locator(AutoDateLocator(maxticks=10))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # units are counted: no tick between 0 and 1
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _number(v, lang, 0)))
     ax.set_ylabel(axis_title, fontsize=9)
     if any(words.values()):

@@ -43,3 +43,14 @@ def test_the_progress_chart_and_its_image_element():
     assert 'alt="a &quot;quoted&quot; &lt;description&gt;"' in img
     data = re.search(r"base64,([^\"]+)", img).group(1)
     assert base64.b64decode(data).decode() == svg
+
+
+def test_a_count_of_one_has_no_ticks_between_whole_numbers():
+    """DK Jakarta: one unit, so the axis goes 0 to 1; before, its ticks read 0, 0, 0, 1, 1, 1."""
+    svg = progress_chart([date(2024, 1, 31), date(2024, 2, 29)], [0, 1], 1, "id", "d", "Unit", key="j")
+    def y_ticks(chart: str) -> list[str]:  # the y axis's tick labels (each in a group ytick_N, as text)
+        return re.findall(r'ytick_\d+".*?<text[^>]*>([^<]*)</text>', chart, re.S)
+    numbers = y_ticks(svg)
+    assert numbers == ["0", "1"], numbers
+    bars = y_ticks(year_chart(YEARS, [0, 0, 0], "kab/kota", "id", "d", key="z"))
+    assert bars == ["0", "1"], bars
