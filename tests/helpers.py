@@ -1,15 +1,19 @@
 """Helpers shared by the test files: the command line (in this process, or as a program), synthetic statement rows,
-small zips."""
+small zips, an ASGI caller."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import gzip
 import io
 import os
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -69,3 +73,41 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
 def synthetic(*rows: tuple) -> pd.DataFrame:
     """SYNTHETIC test rows in the shape of shared/data/mpp/mpp_sources.csv (not real facts)."""
     return pd.DataFrame([dict(zip(COLS, r)) for r in rows])
+
+
+@dataclass
+class Reply:
+    status_code: int
+    headers: dict
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        body = gzip.decompress(self.content) if self.headers.get("content-encoding") == "gzip" else self.content
+        return body.decode()
+
+
+class Client:
+    """A plain ASGI caller (no HTTP client library needed): ``get("/path?query", headers, method)``."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def get(self, path: str, headers: dict | None = None, method: str = "GET") -> Reply:
+        sent: list[dict] = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+        path, _, query = path.partition("?")
+        scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+                 "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+        # in a thread of its own: the browser tests of the same run may leave an event loop running in this one
+        worker = threading.Thread(target=lambda: asyncio.run(self.app(scope, receive, send)))
+        worker.start()
+        worker.join()
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return Reply(start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body)

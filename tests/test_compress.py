@@ -2,51 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
-import threading
-from dataclasses import dataclass
 
 import pytest
+from helpers import Client
 
 from deploy.compress import IMMUTABLE, CompressedFiles, GzipStatic, precompress
-
-
-@dataclass
-class Reply:
-    status_code: int
-    headers: dict
-    content: bytes
-
-    @property
-    def text(self) -> str:
-        body = gzip.decompress(self.content) if self.headers.get("content-encoding") == "gzip" else self.content
-        return body.decode()
-
-
-class Client:
-    """A plain ASGI caller (no HTTP client library needed)."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    def get(self, path: str, headers: dict | None = None) -> Reply:
-        sent: list[dict] = []
-
-        async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message):
-            sent.append(message)
-        scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
-                 "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
-        # in a thread of its own: the browser tests of the same run may leave an event loop running in this one
-        worker = threading.Thread(target=lambda: asyncio.run(self.app(scope, receive, send)))
-        worker.start()
-        worker.join()
-        start = next(m for m in sent if m["type"] == "http.response.start")
-        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-        return Reply(start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}, body)
 
 
 async def fallback(scope, receive, send):  # stands for Streamlit: says who answered
