@@ -54,6 +54,9 @@ def warm() -> float:
 
     warm_default_views(blocking=True)
     run_default_pages()
+    from deploy.briefing import warm as warm_briefings
+
+    warm_briefings()  # today's national briefing link in both languages (deploy/briefing.py)
     from deploy.compress import precompress
 
     precompress()  # Streamlit's bundles, gzipped before the first visitor asks (deploy/compress.py)

@@ -102,6 +102,51 @@ def _payload(variant: str, when: date, provinces: tuple[str, ...], layer: str, l
     return folium_payload(_build(variant, when, provinces, layer, language, _reg, _sc, key, pending))
 
 
+def builtin_key() -> str:
+    """The data key of the built-in registry and scores with the accepted field corrections (as :func:`data_key`
+    gives it to a session without an upload)."""
+    corrected = corrections_state().key
+    return f"builtin{corrected}:builtin{corrected}:"
+
+
+def briefing_html(when: date, provinces: tuple[str, ...], language: str) -> str:
+    """The briefing link's page of a view (:mod:`geo.briefing_page`): the overview's map of the built-in data (no
+    visitor's upload is ever in it), its headline and its source. Built from the views the sessions share."""
+    from geo.briefing import scope_name, source_line
+    from geo.briefing_page import BriefingText, briefing_page
+    from geo.coverage import summary
+    from geo.i18n import translator
+    from pages._loaders import data_as_of, official_totals
+
+    reg, sc, key = builtin_registry(), builtin_scores(), builtin_key()
+    payload = _payload("overview", when, provinces, "coverage", language, key, reg, sc,
+                       pending_in(provinces, "overview"))
+    table = coverage_table(when, provinces, reg, sc, key)
+    s = summary(table, when, reg, official_totals())
+    _ = translator(language)
+    detail = ""
+    if s["official_total"]:
+        detail = _("Nationally: {named} MPPs named in the registry, of {official} in KemenPAN-RB's count of "
+                    "{date}.", named=s["registry_named_nationally"], official=s["official_total"],
+                     date=_.date(date.fromisoformat(s["official_total_as_of"])))
+    other = "en" if language == "id" else "id"
+    text = BriefingText(
+        lang=language,
+        title=_("MPP coverage: {scope}", scope=scope_name(table, list(provinces), language)),
+        figure=f"{s['covered']} / {s['regencies']}",
+        headline=_("regencies and cities with their own MPP ({share}), as of {date}.",
+                   share=_.pct(s["coverage_rate"]), date=_.date(when)),
+        detail=detail,
+        footer=[_("Point at or tap a region for its details. Data as of {date} (latest dated statement).",
+                  date=_.date(data_as_of())), source_line(language)],
+        app_label=_("Open the full app"),
+        other_label={"id": "Bahasa Indonesia", "en": "English"}[other],
+        other_lang=other,
+        map_label=_("Map: MPP presence by regency"),
+    )
+    return briefing_page(payload, text, when.isoformat(), provinces)
+
+
 def pending_in(provinces: tuple[str, ...], variant: str) -> frozenset[str]:
     """The regencies of the view with an open field correction (the presentation for a projector marks none)."""
 
@@ -174,8 +219,7 @@ def _warm() -> None:
     reg, sc = builtin_registry(), builtin_scores()
     for language in ("id", "en"):
         for variant in ("overview", "map"):
-            _payload(variant, date.today(), (), "coverage", language, f"builtin{state.key}:builtin{state.key}:", reg,
-                     sc, state.pending)
+            _payload(variant, date.today(), (), "coverage", language, builtin_key(), reg, sc, state.pending)
 
 
 def warm_default_views(blocking: bool = False) -> None:

@@ -65,7 +65,8 @@ def button_row() -> Any:
 
 
 def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverage") -> None:
-    """PDF briefing and PNG map of the current view, generated when clicked (geo.briefing)."""
+    """PDF briefing and PNG map of the current view, generated when clicked (geo.briefing); for the public data's
+    coverage map, the view's briefing link (deploy/briefing.py)."""
     from geo.briefing import briefing_data, briefing_pdf, briefing_png
     from geo.inputs import briefing_inputs
 
@@ -85,6 +86,13 @@ def export_buttons(when: date, provinces: tuple[str, ...], layer: str = "coverag
                         on_click="ignore", width="content")
     row.download_button("PNG", make("png"), file_name=f"{stem}.png", mime="image/png", on_click="ignore",
                         width="content")
+    if layer == "coverage" and not origin.analyst:  # the briefing link's page shows the public data only
+        from geo.briefing_page import query
+
+        row.link_button(_("Briefing link"), "briefing?" + query(language, when.isoformat(), provinces),
+                        icon=":material/share:", width="content",
+                        help=_("A light page of this map for an audience to open on their own phones and laptops "
+                               "at once: the map, its headline and its source, without the app's filters."))
 
 
 def progress_block(when: date, provinces: tuple[str, ...], chart: bool = True) -> None:
