@@ -2,10 +2,14 @@
 
 Starts the project (deploy/app_process.py, as ``make run`` does) and the naive app (bench/naive_app.py:
 ``folium.Choropleth`` + ``st_folium`` on the same 514 national polygons, its map built in every session), one after
-the other on this machine, and prints for each:
+the other on this machine. The project is measured twice, each on a server of its own: ``project`` opens the app's
+page (``--view``, the overview by default: filters, headline cards, map, charts), ``briefing`` opens the briefing link
+(``/briefing``: the same map with its headline, the page an audience opens at once; deploy/briefing.py). For each it
+prints:
 
-- per fresh session (the median of ``--fresh`` sessions opened one at a time): server CPU, browser CPU (every
-  Chromium process, each session measured 2 s after the previous one closed) and Chrome's own count of the page's
+- per fresh session (the median of ``--fresh`` sessions opened one at a time): server CPU, browser CPU (what every
+  Chromium process used from opening the session until just before closing it, each session 2 s after the
+  previous one closed; :func:`browser_processes`) and Chrome's own count of the page's
   work (``Performance.getMetrics`` TaskDuration: the renderer's tasks for the page), bytes over HTTP (as sent: compressed where the server compresses) and over the WebSocket (all
   frames, and the largest one: the map), and the time until the map is drawn;
 - N fresh sessions at once (``--sizes``, default 1, 8 and 30): the time until the last one draws its map, server
@@ -43,12 +47,17 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 TICKS = os.sysconf("SC_CLK_TCK")
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-#: How many regency shapes a drawn map has, counted in the map's frame, per app: the project's map reports what it
-#: drew (its test hook), the naive app's are Leaflet's SVG paths.
+#: How many regency shapes a drawn map has, counted in the map's frame (the app's pages) or the page itself (the
+#: briefing link), per app: the project's map reports what it drew (its test hook), the naive app's are Leaflet's SVG
+#: paths.
+PROJECT_JS = "() => Number(document.documentElement.dataset.drawn || document.querySelectorAll('path.regency').length)"
 DRAWN_JS = {
-    "project": "() => Number(document.documentElement.dataset.drawn || document.querySelectorAll('path.regency').length)",
+    "project": PROJECT_JS,
+    "briefing": PROJECT_JS,
     "naive": "() => document.querySelectorAll('path.leaflet-interactive').length",
 }
+#: The page each app is measured on (the project's with ``--view``).
+PATHS = {"briefing": "/briefing", "naive": "/"}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -57,17 +66,26 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(x) for x in fields[11:15]) / TICKS
 
 
-def browser_cpu() -> float:
-    """CPU used so far by every Chromium process on this machine."""
-    total = 0.0
+def browser_processes() -> dict[int, float]:
+    """The CPU each Chromium process on this machine has used so far, its own only (user + system). A process's
+    children's CPU (what Chromium's zygote collects from each renderer that exits) is left out: it would count a
+    closed session's renderer again, in whichever later session's window the zygote happens to collect it."""
+    seen = {}
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
                 if b"chromium" in (d / "cmdline").read_bytes()[:200]:
-                    total += cpu_seconds(int(d.name))
+                    fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+                    seen[int(d.name)] = (int(fields[11]) + int(fields[12])) / TICKS
             except OSError:
                 continue
-    return total
+    return seen
+
+
+def browser_work(before: dict[int, float], after: dict[int, float]) -> float:
+    """The browser CPU between two readings of :func:`browser_processes`: what each process running at the second
+    used since the first (all of it for a process started in between: a session's renderer)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def rss_mb(pid: int) -> float:
@@ -172,7 +190,7 @@ def start_naive(folder: Path) -> Server:
 
 def drawn(pg, app: str) -> int:
     for fr in pg.frames:
-        if "streamlit_folium" in fr.url:
+        if "streamlit_folium" in fr.url or (app == "briefing" and fr == pg.main_frame):
             try:
                 return int(fr.evaluate(DRAWN_JS[app]))
             except Exception:  # noqa: BLE001  (the frame is being replaced)
@@ -185,7 +203,8 @@ def open_sessions(browser, url: str, n: int, app: str, regencies: int, budget_s:
     """Open n fresh sessions at once; the seconds until each one draws all ``regencies``, and (with ``measure``)
     the bytes each received over HTTP and the WebSocket."""
     contexts, pages, started = [], [], time.perf_counter()
-    traffic = {"http": 0, "ws": 0, "ws_largest": 0, "renderer": 0.0}
+    traffic = {"http": 0, "ws": 0, "ws_largest": 0, "renderer": 0.0, "browser": 0.0}
+    cpu_before = browser_processes()
     cdp = None
 
     def on_request(req) -> None:
@@ -226,6 +245,7 @@ def open_sessions(browser, url: str, n: int, app: str, regencies: int, budget_s:
             pages[0].wait_for_timeout(1500)  # what arrives after the map (the last messages, lazy files)
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             traffic["renderer"] = metrics.get("TaskDuration", 0.0)
+        traffic["browser"] = browser_work(cpu_before, browser_processes())  # before the sessions close
     finally:
         for ctx in contexts:
             ctx.close()
@@ -239,16 +259,16 @@ def measure_app(browser, server: Server, app: str, path: str, regencies: int, fr
     rows = []
     for _ in range(fresh):
         time.sleep(2)  # the previous session's closing (its renderer exiting) is not this one's work
-        c0, b0 = server.cpu(), browser_cpu()
+        c0 = server.cpu()
         times, traffic = open_sessions(browser, url, 1, app, regencies, measure=True)
-        rows.append({"server": server.cpu() - c0, "browser": browser_cpu() - b0, "drawn": times[0], **traffic})
+        rows.append({"server": server.cpu() - c0, "drawn": times[0], **traffic})
     med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
     batches = {}
     for n in sizes:
-        c0, b0 = server.cpu(), browser_cpu()
-        times, _ = open_sessions(browser, url, n, app, regencies)
+        c0 = server.cpu()
+        times, traffic = open_sessions(browser, url, n, app, regencies)
         batches[n] = {"last": max(times), "p50": statistics.median(times), "server": (server.cpu() - c0) / n,
-                      "browser": (browser_cpu() - b0) / n}
+                      "browser": traffic["browser"] / n}
     return {"fresh": med, "rows": rows, "batches": batches, "rss": server.rss()}
 
 
@@ -270,15 +290,16 @@ def report(results: dict[str, dict], sizes: list[int]) -> None:
         cells = [f"{b['last']:5.1f} s ({b['p50']:4.1f}) {b['server']:4.2f}/{b['browser']:4.2f}"
                  for b in r["batches"].values()]
         print(f"{app:8s} " + " ".join(f"{c:>26s}" for c in cells))
-    if {"project", "naive"} <= results.keys():
-        p, n = results["project"]["fresh"], results["naive"]["fresh"]
-        print("\nproject / naive: server CPU {:.2f}x, browser CPU {:.2f}x (renderer {:.2f}x), WebSocket bytes {:.2f}x "
-              "(largest frame {:.2f}x), HTTP bytes {:.2f}x".format(
-                  p["server"] / n["server"], p["browser"] / n["browser"], p["renderer"] / n["renderer"],
-                  p["ws"] / n["ws"], p["ws_largest"] / n["ws_largest"], p["http"] / n["http"]))
-        for size in sizes:
-            a, b = results["project"]["batches"][size]["last"], results["naive"]["batches"][size]["last"]
-            print(f"  {size} at once: last map {a:.1f} s vs {b:.1f} s ({'project first' if a < b else 'naive first'})")
+    for mine in ("project", "briefing"):
+        if {mine, "naive"} <= results.keys():
+            p, n = results[mine]["fresh"], results["naive"]["fresh"]
+            print(f"\n{mine} / naive: " + "server CPU {:.2f}x, browser CPU {:.2f}x (renderer {:.2f}x), WebSocket "
+                  "bytes {:.2f}x (largest frame {:.2f}x), HTTP bytes {:.2f}x".format(
+                      p["server"] / n["server"], p["browser"] / n["browser"], p["renderer"] / n["renderer"],
+                      p["ws"] / n["ws"], p["ws_largest"] / n["ws_largest"], p["http"] / n["http"]))
+            for size in sizes:
+                a, b = results[mine]["batches"][size]["last"], results["naive"]["batches"][size]["last"]
+                print(f"  {size} at once: last map {a:.1f} s vs {b:.1f} s ({mine if a < b else 'naive'} first)")
 
 
 def soak(browser, server: Server, rounds: int) -> None:
@@ -297,7 +318,8 @@ def soak(browser, server: Server, rounds: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--apps", default="project,naive")
+    ap.add_argument("--apps", default="project,briefing,naive",
+                    help="project: the app's page (--view); briefing: the project's briefing link; naive")
     ap.add_argument("--sizes", default="1,8,30")
     ap.add_argument("--fresh", type=int, default=3, help="fresh sessions measured one at a time (median)")
     ap.add_argument("--view", default="/", help="the project's page and query (e.g. '/?province=12')")
@@ -313,10 +335,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for app in args.apps.split(","):
-            server = start_project(args.proxy) if app == "project" else start_naive(Path(tmp))
+            server = start_naive(Path(tmp)) if app == "naive" else start_project(args.proxy)
             try:
                 print(f"{app}: server pids {server.pids}, memory after start {server.rss():.0f} MB", flush=True)
-                results[app] = measure_app(browser, server, app, args.view if app == "project" else "/",
+                results[app] = measure_app(browser, server, app, PATHS.get(app, args.view),
                                            regencies if app == "project" else 514, args.fresh, sizes)
                 if app == "project" and args.rounds:
                     soak(browser, server, args.rounds)
