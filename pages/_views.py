@@ -124,6 +124,9 @@ def briefing_html(when: date, provinces: tuple[str, ...], language: str) -> str:
     table = coverage_table(when, provinces, reg, sc, key)
     s = summary(table, when, reg, official_totals())
     _ = translator(language)
+    served = ""
+    if s["served"] != s["covered"]:  # e.g. DK Jakarta: no regency has its own MPP, a province-run one serves them
+        served = " " + _("{n} served, incl. province-run", n=s["served"]) + "."
     detail = ""
     if s["official_total"]:
         detail = _("Nationally: {named} MPPs named in the registry, of {official} in KemenPAN-RB's count of "
@@ -135,7 +138,7 @@ def briefing_html(when: date, provinces: tuple[str, ...], language: str) -> str:
         title=_("MPP coverage: {scope}", scope=scope_name(table, list(provinces), language)),
         figure=f"{s['covered']} / {s['regencies']}",
         headline=_("regencies and cities with their own MPP ({share}), as of {date}.",
-                   share=_.pct(s["coverage_rate"]), date=_.date(when)),
+                   share=_.pct(s["coverage_rate"]), date=_.date(when)) + served,
         detail=detail,
         footer=[_("Point at or tap a region for its details. Data as of {date} (latest dated statement).",
                   date=_.date(data_as_of())), source_line(language)],

@@ -183,6 +183,9 @@ def test_the_real_page_says_the_views_figures_in_its_language_and_carries_the_ov
     assert f"<b>{s['covered']} / {s['regencies']}</b> kabupaten/kota memiliki MPP sendiri" in html
     assert s["regencies"] == 33 and "per 31 Desember 2025." in html
     assert "Sumber: Peta MPP" in html and "/app/static/geo/geometry-" in html  # the shared geometry document
+    jakarta = briefing_html(when, ("31",), "id")  # served by a province-run MPP only: said so beside the 0 / 6
+    assert "<b>0 / 6</b> kabupaten/kota memiliki MPP sendiri (0,0%), per 31 Desember 2025. 6 terlayani, termasuk " \
+           "MPP provinsi." in jakarta
     english = briefing_html(when, ("12",), "en")
     assert '<html lang="en">' in english and "regencies and cities with their own MPP" in english
     assert 'href="briefing?lang=id&amp;as_of=2025-12-31&amp;province=12"' in english
