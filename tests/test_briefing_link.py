@@ -40,7 +40,7 @@ def test_a_link_names_a_language_a_date_and_provinces_with_today_and_indonesia_b
     ("as_of=2027-01-01", "Tanggal as_of 2027-01-01 pada tautan di luar rentang 2017-01-01 sampai 2026-12-06."),
     ("as_of=2016-12-31", "di luar rentang"),
     ("lang=fr", "Bahasa 'fr' pada parameter lang tautan tidak dikenal: gunakan id atau en."),
-    ("dataset=abc", "Tautan briefing hanya menampilkan data publik"),
+    ("dataset=abc", "Tautan paparan hanya menampilkan data publik"),
     ("province=12&" * 70, "terlalu banyak parameter (paling banyak 64)"),
     ("lang=" + "x" * 3000, "Tautan terlalu panjang (3.005 karakter; paling banyak 2.048)."),
     ("province=%ff", "karakter yang bukan UTF-8"),
@@ -161,7 +161,7 @@ def test_builds_are_budgeted_one_at_a_time_a_few_waiting_the_rest_told_to_retry_
         w.join()
     busy = [r for r in replies if r.status_code == 503]
     assert len(busy) == 3 and busy[0].headers["retry-after"] == "5"
-    assert busy[0].text.startswith("Peta MPP sedang menyiapkan halaman briefing lain")
+    assert busy[0].text.startswith("Peta MPP sedang menyiapkan halaman paparan lain")
     assert len(calls) == MAX_WAITING
     free = Pages(fake_build([]), data_key=lambda: "builtin")
     for d in range(MAX_PAGES + 10):
@@ -235,7 +235,7 @@ def test_the_overview_offers_the_views_briefing_link_and_it_opens_that_view(app,
     pg = page.page
     pg.goto(app.base + "/?province=12&as_of=2025-12-31")
     wait_for_regencies(pg, 33)
-    button = pg.get_by_role("link", name="Tautan briefing")
+    button = pg.get_by_role("link", name="Tautan paparan")
     href = button.get_attribute("href")
     assert href == "briefing?lang=id&as_of=2025-12-31&province=12"
     pg.goto(app.base + "/" + href)
