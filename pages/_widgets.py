@@ -121,10 +121,37 @@ def progress_block(when: date, provinces: tuple[str, ...], chart: bool = True) -
             st.caption(plain(u))
     if chart:
         st.html(progress_chart(p, when, provinces, official_totals()))
-        st.caption(_("Blue line: units with an MPP in the registry, month by month. Orange points: KemenPAN-RB's "
-                     "stated national counts. Red dashed lines: the target dates stated. Dotted line: all {n} units. "
-                     "Blue band: the projection between the fastest and the slowest pace of the last 12 and 24 "
-                     "months.", n=p.units_total))
+        st.caption(chart_key(p, when, provinces, official_totals()))
+
+
+def chart_key(p: Any, when: date, provinces: tuple[str, ...], totals: pd.DataFrame) -> str:
+    """What the trajectory shows, in words: only the marks this view's chart has (no orange points in a province's
+    view, no band when the projection is not drawn: DK Jakarta's units are all covered)."""
+    _ = tr()
+    words = [_("Blue line: units with an MPP in the registry, month by month.")]
+    if official_points(when, provinces, totals):
+        words.append(_("Orange points: KemenPAN-RB's stated national counts."))
+    if any(t["target_by"] for t in p.targets):
+        words.append(_("Red dashed lines: the target dates stated."))
+    words.append(_("Dotted line: all {n} units.", n=p.units_total))
+    if projection_drawn(p):
+        words.append(_("Blue band: the projection between the fastest and the slowest pace of the last 12 and 24 "
+                       "months."))
+    return " ".join(words)
+
+
+def official_points(when: date, provinces: tuple[str, ...], totals: pd.DataFrame) -> list[tuple[Any, int]]:
+    """KemenPAN-RB's stated national counts up to ``when`` (none in a province's view: they are national)."""
+    if provinces:
+        return []
+    pts = totals.assign(at=pd.to_datetime(totals["as_of"]))
+    pts = pts[pts["at"] <= pd.Timestamp(when)]
+    return list(zip(pts["at"], pts["total"].astype(int)))
+
+
+def projection_drawn(p: Any) -> bool:
+    """Whether the chart draws the projected band (a pace is known and not every unit has an MPP yet)."""
+    return bool(p.projected_complete["from"] and not p.projected_complete.get("reached"))
 
 
 def progress_chart(p: Any, when: date, provinces: tuple[str, ...], totals: pd.DataFrame) -> str:
@@ -149,15 +176,11 @@ def _progress_svg(when: date, provinces: tuple[str, ...], key: str, language: st
     _ = tr()
     series = monthly_units(when, provinces, key, active_registry())
     months = list(pd.to_datetime(series["as_of"]))
-    official: list = []
-    if not provinces:
-        pts = totals.assign(at=pd.to_datetime(totals["as_of"]))
-        pts = pts[pts["at"] <= pd.Timestamp(when)]
-        official = list(zip(pts["at"], pts["total"].astype(int)))
+    official = official_points(when, provinces, totals)
     targets = sorted(pd.Timestamp(t) for t in {t["target_by"] for t in p.targets if t["target_by"]})
     band = None
     proj = p.projected_complete
-    if proj["from"] and not proj.get("reached"):
+    if projection_drawn(p):
         start = pd.Timestamp(p.anchor)
         before = pd.to_datetime(series["as_of"]) <= start
         base = int(series.loc[before, "units_with_mpp"].iloc[-1]) if before.any() else p.units_with_mpp

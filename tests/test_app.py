@@ -58,6 +58,19 @@ def test_overview_headline_matches_geo():
 
 
 @pytest.mark.slow
+def test_the_progress_charts_key_names_only_the_marks_the_chart_has():
+    """Nationally: registry line, KemenPAN-RB's counts, targets, all units, the projected band. DK Jakarta (every
+    unit covered, a province's view): no national counts, no band."""
+    def key(at: AppTest) -> str:
+        return next(c.value for c in at.caption if c.value.startswith("Garis biru"))
+    national = key(run("pages/ringkasan.py", as_of="2025-12-31"))
+    assert "Titik jingga" in national and "Pita biru" in national and "Garis titik-titik: seluruh 509 unit." in national
+    jakarta = key(run("pages/ringkasan.py", as_of="2025-12-31", province="31"))
+    assert "Titik jingga" not in jakarta and "Pita biru" not in jakarta
+    assert jakarta.startswith("Garis biru: unit ber-MPP di registri, bulan demi bulan.")
+
+
+@pytest.mark.slow
 def test_overview_filters_change_the_figures():
     at = run("pages/ringkasan.py", as_of="2024-07-17")
     assert metric(at, 0).endswith("/ 514")
