@@ -125,12 +125,22 @@ def _compact_json() -> None:
         policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
 
 
-def base_map(bounds: tuple[float, float, float, float], zoom_control: bool = True) -> folium.Map:
-    """A map with no basemap by default (works offline); a tile server from PETA_MPP_TILES if configured."""
+_ZOOM_JS = """{% macro script(this, kwargs) %}
+L.control.zoom({zoomInTitle: {{ this.zoom_in }}, zoomOutTitle: {{ this.zoom_out }}}).addTo({{ this._parent.get_name() }});
+{% endmacro %}"""
+
+
+def base_map(bounds: tuple[float, float, float, float], zoom_control: bool = True, lang: str = "id") -> folium.Map:
+    """A map with no basemap by default (works offline); a tile server from PETA_MPP_TILES if configured. Its zoom
+    buttons are named in ``lang`` (their tooltip and screen-reader label; Leaflet's own say "Zoom in")."""
 
     _compact_json()
-    m = folium.Map(tiles=None, zoom_snap=0.25, zoom_control=zoom_control)
+    m = folium.Map(tiles=None, zoom_snap=0.25, zoom_control=False)
     m.options.update({"min_zoom": 3, "max_zoom": 14})  # marker clustering needs a maxZoom when there are no tiles
+    if zoom_control:
+        zoom = _macro(_ZOOM_JS)
+        zoom.zoom_in, zoom.zoom_out = (_json_for_script(gettext(lang, w)) for w in (N_("Zoom in"), N_("Zoom out")))
+        m.add_child(zoom)
     m.add_child(_macro(_SCALE_JS))
     m.get_root().header.add_child(html_element(f"<style>{MAP_CSS}</style>"))
     tiles = settings.get("tiles")
@@ -531,7 +541,7 @@ def coverage_map(table: gpd.GeoDataFrame, layer: str = "coverage", lang: str = "
 
     colours, legend = layer_classes(table, layer, lang)
     no_data = say(lang, NO_DATA)
-    m = base_map(tuple(table.total_bounds), zoom_control)
+    m = base_map(tuple(table.total_bounds), zoom_control, lang)
     gdf = pd.DataFrame({"code": table["code"].to_numpy()}, index=table.index)
     gdf["status"] = table["presence"].map({k: say(lang, v) for k, v in PRESENCE_LABELS.items()})
     gdf["first"] = table["first_mpp_on"].fillna("")

@@ -209,6 +209,7 @@ def test_the_briefing_link_draws_the_map_whole_on_every_screen_with_nothing_clip
         pg.wait_for_function("() => Number(document.documentElement.dataset.drawn) === 514", timeout=60_000)
         assert pg.locator("path.regency").count() == 514
         assert pg.locator("h1").inner_text() == "Cakupan MPP: Indonesia"
+        assert pg.locator("a.leaflet-control-zoom-in").get_attribute("title") == "Perbesar"
         boxes = pg.evaluate("""() => {
             const r = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
             const words = [...document.querySelectorAll('header *, footer p')].filter(e => e.childElementCount === 0)

@@ -47,6 +47,16 @@ def test_no_basemap_by_default_and_an_office_tile_server_when_configured(sumut, 
     assert "L.tileLayer" in html and "tiles.kantor.example" in html and "Kantor" in html
 
 
+def test_the_zoom_buttons_are_named_in_the_maps_language_and_a_projectors_map_has_none(sumut):
+    def script(m) -> str:
+        return m.get_root().render()
+    indonesian = script(coverage_map(sumut, "coverage", "id"))
+    assert 'L.control.zoom({zoomInTitle: "Perbesar", zoomOutTitle: "Perkecil"})' in indonesian
+    assert '"zoomControl": false' in indonesian  # not Leaflet's own, which says "Zoom in"
+    assert 'zoomInTitle: "Zoom in", zoomOutTitle: "Zoom out"' in script(coverage_map(sumut, "coverage", "en"))
+    assert "L.control.zoom(" not in script(coverage_map(sumut, "coverage", "id", zoom_control=False))
+
+
 def test_standalone_map_has_no_external_script_or_stylesheet(sumut):
     html = standalone_html(coverage_map(sumut, "coverage"))
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
