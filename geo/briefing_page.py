@@ -12,6 +12,7 @@ Everything written here is escaped; the map's own script escapes its values (:fu
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -36,13 +37,31 @@ body.peta-briefing { display: flex; flex-direction: column; height: 100vh; heigh
 .peta-briefing footer { flex: none; padding: 4px 14px 6px; font-size: .8rem; color: #4a5560;
   border-top: 1px solid #d0d7de; }
 .peta-briefing footer p { margin: 0; }
+/* On paper: landscape, the map at a fixed size that fits A4 and Letter (it fits that area again when printing starts:
+   PRINT_JS). */
+@page { size: A4 landscape; margin: 10mm; }
 @media print {
   html, body { overflow: visible; }
   body.peta-briefing { height: auto; display: block; }
   .peta-briefing nav, .leaflet-control-zoom { display: none; }
-  .peta-briefing .peta-map { height: 15cm; break-inside: avoid; }
+  .leaflet-control-scale-line { text-shadow: none; }  /* printed as a second copy of the text, beside the first */
+  .peta-briefing .peta-map { width: 960px; height: 540px; margin: 4px auto; break-inside: avoid; }
 }
 """
+
+
+#: Printing lays the page out again at the paper's width: the map fits its area again (unless the reader moved it),
+#: when printing starts (the print media's change, in the same task) and whenever its area has a new size after a
+#: layout (a ResizeObserver: print previews and emulated print media, where the change can come before the layout).
+PRINT_JS = """(function (map) {
+  if (!map || !map.petaRefit) { return; }
+  function fit() { map.petaRefit(); }
+  window.addEventListener("beforeprint", fit);
+  window.addEventListener("afterprint", fit);
+  var printing = window.matchMedia && window.matchMedia("print");
+  if (printing && printing.addEventListener) { printing.addEventListener("change", fit); }
+  if (window.ResizeObserver) { new ResizeObserver(fit).observe(map.getContainer()); }
+})(window[%s]);"""
 
 
 @dataclass(frozen=True)
@@ -87,5 +106,5 @@ def briefing_page(payload: dict, text: BriefingText, as_of: str, provinces: tupl
         f"{esc(text.other_label)}</a></nav></header>"
         f'<main class="peta-map" aria-label="{esc(text.map_label)}"><div class="folium-map" id="{esc(payload["id"])}">'
         f"</div>{payload['html']}</main><footer>{footer}</footer>"
-        f"<script>{payload['script']}</script></body></html>"
+        f"<script>{payload['script']}</script><script>{PRINT_JS % json.dumps(payload['id'])}</script></body></html>"
     )

@@ -245,3 +245,38 @@ def test_the_overview_offers_the_views_briefing_link_and_it_opens_that_view(app,
     pg.get_by_role("link", name="Buka aplikasi lengkap").click()
     wait_for_regencies(pg, 33)
     assert "province=12" in pg.url and "as_of=2025-12-31" in pg.url
+
+
+@pytest.mark.browser
+def test_the_briefing_link_prints_on_one_landscape_page_with_the_whole_map_and_no_word_off_it_or_on_another(app, page):
+    """Printing lays the page out at the paper's width: the map takes its print size and fits the area again, so no
+    regency is cut off at the edge (Papua was, at the screen's fit), on one A4 landscape page."""
+    from pdf_layout import layout_problems, page_text
+    from pypdf import PdfReader
+
+    pg = page.page
+    pg.set_viewport_size({"width": 1280, "height": 720})
+    pg.goto(app.base + "/briefing")
+    pg.wait_for_function("() => Number(document.documentElement.dataset.drawn) === 514", timeout=60_000)
+    pg.wait_for_timeout(500)  # a reader prints a page that has settled (its first fit to the window is done)
+    pg.emulate_media(media="print")
+    outside = """() => {
+        const m = document.querySelector('main').getBoundingClientRect();
+        if (m.width !== 960) return -1;
+        return [...document.querySelectorAll('path.regency')].map(p => p.getBoundingClientRect())
+          .filter(b => b.left < m.left - 1 || b.right > m.right + 1 || b.top < m.top - 1 || b.bottom > m.bottom + 1)
+          .length;
+    }"""
+    try:
+        pg.wait_for_function(f"() => ({outside})() === 0", timeout=10_000)
+    except Exception:  # noqa: BLE001  (say how many were cut off)
+        state = pg.evaluate("() => [window.map_div.getSize(), window.matchMedia('print').matches]")
+        pytest.fail(f"{pg.evaluate(outside)} regencies cut off at the printed map's edge; map size, printing: {state}")
+    pdf = pg.pdf(prefer_css_page_size=True, print_background=True)
+    reader = PdfReader(__import__("io").BytesIO(pdf))
+    assert len(reader.pages) == 1
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    assert layout_problems(pdf) == []
+    text = page_text(pdf)
+    assert "Cakupan MPP: Indonesia" in text and "Sumber: Peta MPP" in text and "Buka aplikasi lengkap" not in text
