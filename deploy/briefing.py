@@ -226,13 +226,11 @@ class BriefingPages:
         from starlette.concurrency import run_in_threadpool
 
         query = scope.get("query_string", b"").decode("latin-1")
-        try:
-            known, today, first = self.reference()
-            link = read_link(query, known, today, first)
+        try:  # in a worker thread: nothing here may hold up the event loop (the corrections' first read can wait)
+            link, page = await run_in_threadpool(self._find, query)
         except LinkError as err:
             lang = "en" if "lang=en" in query[:MAX_QUERY] else "id"
             return await self._plain(send, 400, await run_in_threadpool(self.message, lang, err))
-        page = self.pages.cached(link)
         if page is None:
             page = await run_in_threadpool(self.pages.build, link)
         if page is None:
@@ -251,6 +249,12 @@ class BriefingPages:
             out["content-encoding"] = "gzip"
         await send({"type": "http.response.start", "status": 200, "headers": _headers(out)})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+    def _find(self, query: str) -> tuple[Link, Page | None]:
+        """The view the link names and its page if built already (:class:`LinkError` for a wrong link)."""
+        known, today, first = self.reference()
+        link = read_link(query, known, today, first)
+        return link, self.pages.cached(link)
 
     @staticmethod
     async def _plain(send: Callable, status: int, text: str, extra: dict[str, str] | None = None) -> None:
