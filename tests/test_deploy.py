@@ -99,8 +99,8 @@ def test_a_dataset_saved_through_one_process_opens_through_the_other(browser, bu
 
 def test_a_killed_process_is_started_again_and_its_sessions_draw_on_the_other(browser, builtin, tmp_path):
     """kill -9 of one of two app processes while a browser is connected to it: the site stays up, the reloaded
-    session draws its map through the other process, the supervisor starts the dead one again, and each process
-    has its log file (issues #25 and #28)."""
+    session draws its map through the other process (and the briefing link pinned to the dead one is answered by the
+    other), the supervisor starts the dead one again, and each process has its log file (issues #25 and #28)."""
     need_nginx()
     import signal
     import time
@@ -118,6 +118,9 @@ def test_a_killed_process_is_started_again_and_its_sessions_draw_on_the_other(br
         dep.apps[0].wait(10)
         with urllib.request.urlopen(dep.base + "/_stcore/health", timeout=10) as r:  # nginx is still up
             assert r.status == 200
+        pinned = urllib.request.Request(dep.base + "/briefing", headers={"Cookie": f"peta_route={route}"})
+        with urllib.request.urlopen(pinned, timeout=30) as r:  # the briefing link, pinned to the dead process
+            assert r.status == 200 and "<h1>Cakupan MPP: Indonesia</h1>" in r.read().decode()
         page.page.reload()
         fr = page.page.frame_locator('iframe[title="streamlit_folium.st_folium"]').last
         fr.locator("path.regency").first.wait_for(timeout=120_000)  # drawn by the surviving process
