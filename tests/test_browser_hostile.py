@@ -119,7 +119,7 @@ def test_script_in_uploaded_mpp_names_never_runs_on_hover_or_click(app, page):
                           ".peta-popup img, .peta-popup svg, .peta-popup script").count() == 0
     close = fr.locator(".leaflet-popup-close-button")
     while close.count():  # an open popup may lie over the regency hovered next
-        close.first.click(force=True)
+        close.first.dispatch_event("click")  # a popup at the frame's edge may lie outside the viewport
         pg.wait_for_timeout(200)
     for code in ("r12-71", "r91-71", "r53-71"):  # the regencies' own tooltips (Medan, Jayapura, Kupang)
         # A city is a few pixels at this zoom and its MPP's marker sits on it: the pointer at the path's centre
