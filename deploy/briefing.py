@@ -121,11 +121,11 @@ class Page:
         self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:24] + '"'
 
 
-def _build_page(link: Link) -> tuple[Page, str]:
-    """The view's page and the data key it was built from (the project's own views; imported here, not at start)."""
-    from pages._views import briefing_html, builtin_key
+def _build_page(link: Link) -> Page:
+    """The view's page (the project's own views; imported here, not at start)."""
+    from pages._views import briefing_html
 
-    return Page(briefing_html(link.as_of, link.provinces, link.lang)), builtin_key()
+    return Page(briefing_html(link.as_of, link.provinces, link.lang))
 
 
 def _reference() -> tuple[set[str], date, int]:
@@ -142,18 +142,17 @@ def _message(lang: str, err: LinkError) -> str:
 class Pages:
     """The built pages of a process (bounded) and the budget on building them."""
 
-    def __init__(self, build: Callable[[Link], tuple[Page, str]] = _build_page,
+    def __init__(self, build: Callable[[Link], Page] = _build_page,
                  data_key: Callable[[], str] | None = None) -> None:
         self._build, self._data_key = build, data_key
         self._pages: OrderedDict[tuple, Page] = OrderedDict()
         self._lock = threading.Lock()  # the cache
         self._building = threading.Lock()  # one build at a time: at most one core
         self._waiting = 0
-        self.builds = 0  # how many pages were built (for tests and the benchmark)
 
     def _key(self, link: Link) -> tuple:
         if self._data_key is None:
-            from pages._views import builtin_key
+            from pages._loaders import builtin_key
 
             self._data_key = builtin_key
         return (link.lang, link.as_of, link.provinces, self._data_key())
@@ -177,10 +176,10 @@ class Pages:
                 page = self.cached(link)
                 if page is not None:
                     return page
-                page, data_key = self._build(link)
+                key = self._key(link)  # the data as the build starts: newer corrections make a new key, a new build
+                page = self._build(link)
                 with self._lock:
-                    self._pages[(link.lang, link.as_of, link.provinces, data_key)] = page
-                    self.builds += 1
+                    self._pages[key] = page
                     while len(self._pages) > MAX_PAGES:
                         self._pages.popitem(last=False)
                 return page

@@ -60,14 +60,24 @@ def _committed_scores() -> pd.DataFrame:
     return scores.load_scores()
 
 
+def _builtin_part() -> str:
+    return f"builtin{corrections_state().key}"  # accepted field corrections change the built-in data
+
+
+def builtin_key() -> str:
+    """The data key of a session without an upload (:func:`data_key`): the built-in registry and scores with the
+    accepted field corrections. What every visitor shares (the warm-up, the briefing link) is keyed by it."""
+    part = _builtin_part()
+    return f"{part}:{part}:"
+
+
 def data_key() -> str:
     """A short key of the registry and scores this session uses (computed once per upload, never per run)."""
     parts = []
-    corrected = corrections_state().key  # accepted field corrections change the built-in data
     for name in ("uploaded_registry", "uploaded_scores"):
         frame = st.session_state.get(name)
         if frame is None:
-            parts.append(f"builtin{corrected}")
+            parts.append(_builtin_part())
             continue
         k = f"{name}_key"
         cached = st.session_state.get(k)

@@ -24,6 +24,7 @@ from pages._loaders import (
     active_registry,
     active_scores,
     borders,
+    builtin_key,
     builtin_registry,
     builtin_scores,
     corrections_state,
@@ -100,13 +101,6 @@ def _build(variant: str, when: date, provinces: tuple[str, ...], layer: str, lan
 def _payload(variant: str, when: date, provinces: tuple[str, ...], layer: str, language: str, key: str,
              _reg: pd.DataFrame, _sc: pd.DataFrame, pending: frozenset[str] = frozenset()) -> dict:
     return folium_payload(_build(variant, when, provinces, layer, language, _reg, _sc, key, pending))
-
-
-def builtin_key() -> str:
-    """The data key of the built-in registry and scores with the accepted field corrections (as :func:`data_key`
-    gives it to a session without an upload)."""
-    corrected = corrections_state().key
-    return f"builtin{corrected}:builtin{corrected}:"
 
 
 def briefing_html(when: date, provinces: tuple[str, ...], language: str) -> str:

@@ -89,11 +89,11 @@ def test_the_pages_policy_allows_scripts_and_fetches_from_the_app_only_and_image
 
 
 def fake_build(calls: list, html: str = "<!DOCTYPE html><p>page</p>", gate: threading.Event | None = None):
-    def build(lk: Link) -> tuple[Page, str]:
+    def build(lk: Link) -> Page:
         if gate is not None:
             gate.wait(10)
         calls.append(lk)
-        return Page(html * 40 + lk.lang), "builtin"
+        return Page(html * 40 + lk.lang)
     return build
 
 
@@ -172,8 +172,8 @@ def test_builds_are_budgeted_one_at_a_time_a_few_waiting_the_rest_told_to_retry_
 @pytest.mark.slow
 def test_the_real_page_says_the_views_figures_in_its_language_and_carries_the_overviews_map(builtin):
     from geo.coverage import summary
-    from pages._loaders import builtin_registry, builtin_scores, coverage_table, official_totals
-    from pages._views import briefing_html, builtin_key
+    from pages._loaders import builtin_key, builtin_registry, builtin_scores, coverage_table, official_totals
+    from pages._views import briefing_html
 
     when = date(2025, 12, 31)
     html = briefing_html(when, ("12",), "id")
