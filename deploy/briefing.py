@@ -8,8 +8,12 @@ memory: a briefing's thirty phones cost the server a dictionary lookup each.
 The link is hostile input like any other: only ``lang`` (id or en), ``as_of`` (an ISO date from the first MPP's year
 to today) and ``province`` (known province codes) are read, each checked; anything wrong gets a plain-text answer
 saying what and where (HTTP 400), never an HTML page that repeats it. At most :data:`MAX_WAITING` builds wait at once
-(beyond that: 503 with Retry-After), so a flood of distinct links cannot queue unbounded work. The page shows the
-built-in public data only: a link naming a saved dataset is refused with a message pointing to the app.
+(beyond that: 503 with Retry-After), so a flood of distinct links cannot queue unbounded work; one client may have
+at most ``briefing_builds_per_minute`` new pages built (beyond that: 429 with Retry-After; built pages are served
+without limit), and nginx limits the requests per client before that. The pages of today's views (national and each
+province, in both languages) are pinned: visitors asking for odd dates and combinations can push only other pages
+out of the bounded cache, never the one the audience opens. The page shows the built-in public data only: a link
+naming a saved dataset is refused with a message pointing to the app.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from geo.i18n import N_, Msg, say
 
 #: Said when :data:`MAX_WAITING` builds wait already.
 BUSY = N_("Peta MPP is busy preparing other briefing pages: try again in a few seconds.")
+#: Said to a method other than GET or HEAD.
+METHOD = N_("This address answers GET and HEAD only.")
 
 PATH = "/briefing"
 MAX_QUERY = 2048  # characters of a link's query string
@@ -143,12 +149,27 @@ class Pages:
     """The built pages of a process (bounded) and the budget on building them."""
 
     def __init__(self, build: Callable[[Link], Page] = _build_page,
-                 data_key: Callable[[], str] | None = None) -> None:
-        self._build, self._data_key = build, data_key
+                 data_key: Callable[[], str] | None = None, today: Callable[[], date] = date.today) -> None:
+        self._build, self._data_key, self._today = build, data_key, today
         self._pages: OrderedDict[tuple, Page] = OrderedDict()
+        self._pinned: dict[tuple, Page] = {}  # today's national and single-province views: never evicted
         self._lock = threading.Lock()  # the cache
         self._building = threading.Lock()  # one build at a time: at most one core
         self._waiting = 0
+
+    def allowed(self, client: str) -> tuple[bool, float]:
+        """Whether ``client`` may have one more page built now (its per-minute budget), and if not, in how many
+        seconds it may."""
+        from geo import settings
+        from geo.clients import budget
+
+        builds = budget("briefing-builds", settings.get("briefing_builds_per_minute"), 60.0)
+        if builds.take(client):
+            return True, 0.0
+        return False, builds.retry_after(client)
+
+    def _pin(self, link: Link) -> bool:
+        return link.as_of == self._today() and len(link.provinces) <= 1
 
     def _key(self, link: Link) -> tuple:
         if self._data_key is None:
@@ -160,6 +181,9 @@ class Pages:
     def cached(self, link: Link) -> Page | None:
         key = self._key(link)
         with self._lock:
+            page = self._pinned.get(key)
+            if page is not None:
+                return page
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
@@ -179,9 +203,14 @@ class Pages:
                 key = self._key(link)  # the data as the build starts: newer corrections make a new key, a new build
                 page = self._build(link)
                 with self._lock:
-                    self._pages[key] = page
-                    while len(self._pages) > MAX_PAGES:
-                        self._pages.popitem(last=False)
+                    if self._pin(link):
+                        today, data = self._today(), key[-1]  # yesterday's pins and older data's are let go
+                        self._pinned = {k: v for k, v in self._pinned.items() if k[1] == today and k[-1] == data}
+                        self._pinned[key] = page
+                    else:
+                        self._pages[key] = page
+                        while len(self._pages) > MAX_PAGES:
+                            self._pages.popitem(last=False)
                 return page
         finally:
             with self._lock:
@@ -220,17 +249,29 @@ class BriefingPages:
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope.get("path", "").rstrip("/") not in self.paths:
             return await self.app(scope, receive, send)
-        if scope.get("method") not in ("GET", "HEAD"):
-            return await self._plain(send, 405, "GET, HEAD", {"allow": "GET, HEAD"})
         from starlette.concurrency import run_in_threadpool
 
         query = scope.get("query_string", b"").decode("latin-1")
+        if scope.get("method") not in ("GET", "HEAD"):
+            lang = "en" if "lang=en" in query[:MAX_QUERY] else "id"
+            return await self._plain(send, 405, str(say(lang, METHOD)), {"allow": "GET, HEAD"})
         try:  # in a worker thread: nothing here may hold up the event loop (the corrections' first read can wait)
             link, page = await run_in_threadpool(self._find, query)
         except LinkError as err:
             lang = "en" if "lang=en" in query[:MAX_QUERY] else "id"
             return await self._plain(send, 400, await run_in_threadpool(self.message, lang, err))
         if page is None:
+            from geo import settings
+            from geo.clients import client_address
+
+            peer = (scope.get("client") or (None,))[0]
+            sent = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+            ok, wait = self.pages.allowed(client_address(peer, sent))
+            if not ok:
+                text = say(link.lang, N_("You asked for more than {n} new briefing pages in a minute, the most one "
+                                         "visitor may; try again in {s} seconds.", n=settings.get("briefing_builds_per_minute"),
+                                         s=max(1, round(wait))))
+                return await self._plain(send, 429, str(text), {"retry-after": str(max(1, round(wait)))})
             page = await run_in_threadpool(self.pages.build, link)
         if page is None:
             return await self._plain(send, 503, await run_in_threadpool(say, link.lang, BUSY), {"retry-after": "5"})

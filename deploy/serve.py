@@ -269,6 +269,7 @@ def start(processes: int = 2, port: int = 8080, env: dict | None = None, max_upl
     secret = secrets.token_hex(32)  # one cookie secret for all processes: a session's XSRF token is valid on each
     dep.app_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {}), "STREAMLIT_SERVER_COOKIE_SECRET": secret}
     dep.app_env["PETA_MPP_DEPLOYMENT"] = tag
+    dep.app_env.setdefault("PETA_MPP_TRUSTED_PROXIES", "127.0.0.1,::1")  # nginx, which sets X-Real-IP
     try:
         for i in range(processes):
             dep.app_ports.append(port + 1 + i)

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from datetime import date
 from typing import Any, Callable
 
 import pandas as pd
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
@@ -150,7 +151,22 @@ def create_app() -> Any:
 
     inputs = _Inputs()
     responses = _Responses()
+
+    def known_parameters(request: Request) -> None:
+        """Refuse a parameter the path does not take (a misspelt filter would otherwise be ignored silently, and a
+        junk one would make every answer a new one for the cache)."""
+        route = request.scope.get("route")
+        dependant = getattr(route, "dependant", None)
+        if dependant is None:
+            return
+        names = sorted({p.alias for p in dependant.query_params})
+        unknown = sorted(set(request.query_params) - set(names))
+        if unknown:
+            raise views.ViewError(N_("{parameter}: no such parameter here; this path takes {names}",
+                                     parameter=unknown[0][:40], names=", ".join(names) or "none"))
+
     app = FastAPI(
+        dependencies=[Depends(known_parameters)],
         title="Peta MPP data API", version="1",
         description="Read-only: MPP coverage by regency, the registry, scores, official counts, batches, MPP Digital "
                     "and corrections from the field, with the app's filters. JSON by default; add .csv (or "
@@ -163,7 +179,7 @@ def create_app() -> Any:
 
     def lang_of(request: Request) -> str:
         value = request.query_params.get("lang", "id")
-        return value if value in LANGS else "en"
+        return value if value in LANGS else "id"  # the default language, when the one asked for is not one
 
     def fail(request: Request, message: Msg | str, status: int = 422) -> JSONResponse:
         text = say(lang_of(request), message) if isinstance(message, Msg) else str(message)
@@ -178,8 +194,17 @@ def create_app() -> Any:
         if kind == "string_too_long":
             return fail(request, N_("{parameter}: at most {n} characters", parameter=where,
                                     n=ctx.get("max_length", "?")))
-        if kind == "string_pattern_mismatch" and where == "lang":
-            return fail(request, N_("lang: id or en"))
+        if kind == "too_long":
+            return fail(request, N_("{parameter}: at most {n} values (given: {given})", parameter=where,
+                                    n=ctx.get("max_length", "?"), given=ctx.get("actual_length", "?")))
+        pattern = re.fullmatch(r"\^\(([^()]*)\)\$", str(ctx.get("pattern", "")))
+        if kind == "string_pattern_mismatch" and pattern:
+            return fail(request, N_("{parameter}: use one of {values}", parameter=where,
+                                    values=", ".join(pattern.group(1).split("|"))))
+        bounds = {k: ctx[k] for k in ("ge", "le") if k in ctx}
+        if bounds:
+            return fail(request, N_("{parameter}: a whole number from {low} to {high}", parameter=where,
+                                    low=bounds.get("ge", "?"), high=bounds.get("le", "?")))
         return fail(request, N_("{parameter}: this value cannot be used", parameter=where))
 
     @app.exception_handler(views.ViewError)
@@ -191,6 +216,12 @@ def create_app() -> Any:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:
             return fail(request, N_("no such path: see {url}", url=f"{API_PREFIX}/docs"), 404)
+        if exc.status_code == 405:
+            allow = (exc.headers or {}).get("Allow", "GET")
+            answer = fail(request, N_("{method} is not answered here: this API is read-only (use {allow})",
+                                      method=request.method[:10], allow=allow), 405)
+            answer.headers["Allow"] = allow
+            return answer
         return fail(request, str(exc.detail), exc.status_code)
 
     @app.exception_handler(Exception)
@@ -206,15 +237,18 @@ def create_app() -> Any:
         return fail(request, N_("internal error (reference {ref})", ref=ref), 500)
 
     def base_url(request: Request) -> str:
+        """The configured public address, else nothing (links relative to the server): never the request's Host
+        or X-Forwarded-Host, which a client writes and which would reach the cached answers other clients get."""
         from . import settings
 
-        public = settings.get("public_url")
-        return public.rstrip("/") if public else str(request.base_url).rstrip("/")
+        return str(settings.get("public_url") or "").rstrip("/")
 
     def respond(request: Request, view: str, fmt: str, build: Callable[[], tuple[Any, list[str] | None]],
                 when: date | None, provinces: list[str], data: views.Inputs, lang: str) -> Response:
         query = [(k, v) for k, v in sorted(request.query_params.multi_items()) if k != "lang"]  # lang: in the tag
-        tag = _etag(view, fmt, data.key, when, provinces, lang, query)
+        # the corrections' list changes with every submission, not only with what is accepted (data.key)
+        changes = corrections_version() if view == "corrections" else None
+        tag = _etag(view, fmt, data.key, when, provinces, lang, query, changes)
         headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}", "Vary": "Accept-Encoding"}
         # weak comparison (RFC 9110): nginx's gzip turns the tag into W/"…" on its way to the client
         asked = [t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")]
@@ -250,6 +284,7 @@ def create_app() -> Any:
         if isinstance(body, pd.DataFrame):
             payload: Any = {"view": view, "as_of": when.isoformat() if when and view in views.FILTERED else None,
                             "provinces": provinces, "dataset": data.dataset or None, "count": len(body),
+                            **body.attrs.get("pages", {}),
                             "rows": _records(body), "metadata": url.replace(f"/{view}", f"/{view}.metadata.json", 1)}
         else:
             payload = body
@@ -281,6 +316,14 @@ def create_app() -> Any:
                     return geometry(df, provinces, when, data), list(df.columns)
                 return df, list(df.columns)
             return respond(request, view, fmt, build, when, provinces, data, lang)
+
+        if view == "corrections":
+            def paged_endpoint(request: Request, province: list[str] = PROVINCE, lang: str = LANG,
+                               page: int = Query(1, ge=1, le=1_000_000, description="the page, from 1 (each page "
+                                                 "has at most corrections_page_rows rows, newest first)")
+                               ) -> Response:
+                return handle(request, None, province, lang, None, page=page)
+            return paged_endpoint
 
         if sorts:
             def sorted_endpoint(request: Request, as_of: str | None = AS_OF, province: list[str] = PROVINCE,
@@ -325,7 +368,12 @@ def create_app() -> Any:
     table_view("official-totals", lambda when, provinces, data: views.official_totals(data))
     table_view("events", lambda when, provinces, data: views.events(data))
     table_view("digital", lambda when, provinces, data: views.digital(when, provinces))
-    table_view("corrections", lambda when, provinces, data: views.corrections(provinces))
+    table_view("corrections", lambda when, provinces, data, page: views.corrections(provinces, page=page))
+
+    def corrections_version() -> int:
+        from .corrections import version
+
+        return version()
 
     def summary_endpoint(fmt: str) -> Callable[..., Response]:
         def endpoint(request: Request, as_of: str | None = AS_OF, province: list[str] = PROVINCE, lang: str = LANG,

@@ -379,6 +379,10 @@ def cmd_stewards(args: argparse.Namespace) -> int:
     elif args.action == "list":
         listing = stewards.listing()
         print(listing.to_string(index=False) if len(listing) else "no stewards")
+    elif args.action == "unlock":
+        n = stewards.unlock(args.name)
+        print(f"cleared {n} lock(s) and count(s) of " + (f"steward name {args.name}" if args.name else
+                                                           "every name and client address"))
     else:
         if not args.name:
             raise CliError(N_("give the steward's name"))
@@ -392,6 +396,17 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     """Operators: submit, list, review and export corrections from the field."""
     from . import corrections as corr
 
+    args.id = args.ids[0] if args.ids else None
+    if args.action == "remove":
+        if not args.ids:
+            raise CliError(N_("give the ids of the corrections to remove"))
+        print(f"removed {corr.remove(args.ids)} correction(s) of {len(args.ids)} named, with their audit entries and "
+              "documents")
+        return 0
+    if args.action == "purge":
+        n = corr.purge(args.older_than_days, args.like)
+        print(f"removed {n} correction(s) no steward had looked at (still diajukan)")
+        return 0
     if args.action == "submit":
         claim = corr.Claim(region=args.region or "", province=args.province or "", claim=args.claim or "",
                            date=args.date or "", mpp_name=args.name or "", assessment=args.assessment or "",
@@ -476,15 +491,19 @@ def build_parser() -> argparse.ArgumentParser:
     ds.add_argument("--json", action="store_true")
     ds.set_defaults(func=cmd_datasets)
 
-    sw = sub.add_parser("stewards", help="the accounts of the stewards who review corrections: add, list, remove")
-    sw.add_argument("action", choices=["add", "list", "remove"])
+    sw = sub.add_parser("stewards", help="the accounts of the stewards who review corrections: add, list, remove; "
+                                         "unlock [NAME] ends a login lock (a name's, or every one)")
+    sw.add_argument("action", choices=["add", "list", "remove", "unlock"])
     sw.add_argument("name", nargs="?", help="the steward's name (add, remove); add reads the password from a prompt "
                                             "or one line of standard input")
     sw.set_defaults(func=cmd_stewards)
 
-    co = sub.add_parser("corrections", help="corrections from the field: submit, list, review, export")
-    co.add_argument("action", choices=["submit", "list", "review", "export"])
-    co.add_argument("id", nargs="?", help="with review: the correction's id")
+    co = sub.add_parser("corrections", help="corrections from the field: submit, list, review, export; operators: "
+                                            "remove ID..., purge the unreviewed ones")
+    co.add_argument("action", choices=["submit", "list", "review", "export", "remove", "purge"])
+    co.add_argument("ids", nargs="*", metavar="id", help="with review: the correction's id; with remove: the ids")
+    co.add_argument("--older-than-days", type=float, help="purge: only those sent more than N days ago")
+    co.add_argument("--like", metavar="ID", help="purge: only those sent from the client address that sent ID")
     co.add_argument("--region", help="submit: regency name or code")
     co.add_argument("--province", help="submit: the regency's province, where the name is ambiguous")
     co.add_argument("--claim", choices=["operating", "closed", "date", "score", "other"])

@@ -5,8 +5,9 @@ Life of a correction (statuses as the app shows them in Bahasa Indonesia)::
     diajukan (submitted) -> ditinjau (in review) -> diterima (accepted) | ditolak (rejected, with a reason)
     diajukan | ditinjau  -> ditarik (withdrawn by its submitter, with the token handed out on submission)
 
-A correction is written once and never changed or deleted; every change of status is a new entry in its audit log
-(who, when, from, to, reason), and its status is the last entry. Ids are 128 random bits (hex); the withdraw token is
+A correction is written once and never changed; every change of status is a new entry in its audit log (who, when,
+from, to, reason), and its status is the last entry. It is deleted only when no steward ever looked at it (still
+diajukan after ``corrections_expiry_days``), or by an operator (``python -m geo corrections remove|purge``). Ids are 128 random bits (hex); the withdraw token is
 kept only as a hash. Personal data (name, institution, e-mail) is stored for stewards and never listed publicly.
 
 Effect: an accepted correction becomes a statement (:func:`statements`) that the registry build takes in under the
@@ -18,8 +19,12 @@ statement. Its note says ``koreksi lapangan #<id>``, which the registry shows am
 ``data/sources/``.
 
 Abuse: every text is cleaned (control characters) and capped; a URL must be http(s) and is never fetched; a
-document must be a PDF, JPEG or PNG by its content and at most ``correction_doc_mb``; a client address may submit
-``corrections_per_hour`` corrections an hour (a bulk file counts once), checked inside the inserting transaction.
+document must be a PDF, JPEG or PNG by its content and at most ``correction_doc_mb``, and the documents count in the
+store's megabytes (``max_store_mb``) with the saved datasets. Budgets, all checked inside the inserting transaction
+under the store's write lock (so concurrent submissions cannot slip past them): a client address may submit
+``corrections_per_hour`` corrections an hour (a bulk file counts once) and ``corrections_rows_per_day`` rows a day
+(every row of a bulk file counted); the store keeps at most ``corrections_max_open`` corrections waiting for a
+steward. Lists are read a page at a time (``corrections_page_rows``).
 """
 
 from __future__ import annotations
@@ -235,17 +240,104 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _check_rate(conn: Connection, who: str | None, now: datetime) -> None:
-    if who is None:
-        return
-    since = now - timedelta(hours=1)
-    n = conn.execute(select(func.count(func.distinct(func.coalesce(corrections.c.batch, corrections.c.id))))
-                     .where(corrections.c.visitor == who, corrections.c.created_at > since)).scalar() or 0
-    limit = settings.get("corrections_per_hour")
-    if n >= limit:
-        raise CorrectionLimit(N_("{n} corrections were sent from your address in the last hour, the most allowed "
-                                 "(setting {env}); nothing was sent. Try again later, or send many at once as a "
-                                 "file", n=n, env=settings.SETTINGS["corrections_per_hour"].env))
+def _open_count(conn: Connection) -> int:
+    latest = _latest()
+    return int(conn.execute(select(func.count()).select_from(latest).where(latest.c.status.in_(OPEN))).scalar() or 0)
+
+
+def _check_rate(conn: Connection, who: str | None, now: datetime, rows: int = 1, doc_bytes: int = 0) -> None:
+    """Every budget of a submission of ``rows`` corrections (and a document of ``doc_bytes``), in the inserting
+    transaction: :class:`CorrectionLimit` says which one it would break. ``who`` None is the operator's command
+    line (no per-client budget); the app always gives an address (``geo.clients``)."""
+    from .store import used_bytes
+
+    _expire(conn, now)
+    if who is not None:
+        since = now - timedelta(hours=1)
+        n = conn.execute(select(func.count(func.distinct(func.coalesce(corrections.c.batch, corrections.c.id))))
+                         .where(corrections.c.visitor == who, corrections.c.created_at > since)).scalar() or 0
+        limit = settings.get("corrections_per_hour")
+        if n >= limit:
+            raise CorrectionLimit(N_("{n} corrections were sent from your address in the last hour, the most "
+                                     "allowed ({limit}, setting {env}); nothing was sent. Try again later, or send "
+                                     "many at once as a file", n=n, limit=limit,
+                                     env=settings.SETTINGS["corrections_per_hour"].env))
+        day = conn.execute(select(func.count()).select_from(corrections).where(
+            corrections.c.visitor == who, corrections.c.created_at > now - timedelta(days=1))).scalar() or 0
+        limit = settings.get("corrections_rows_per_day")
+        if day + rows > limit:
+            raise CorrectionLimit(N_("{n} corrections were sent from your address in the last day; {rows} more would "
+                                     "pass the most allowed ({limit}, setting {env}); nothing was sent",
+                                     n=day, rows=rows, limit=limit,
+                                     env=settings.SETTINGS["corrections_rows_per_day"].env))
+    waiting, limit = _open_count(conn), settings.get("corrections_max_open")
+    if waiting + rows > limit:
+        raise CorrectionLimit(N_("{n} corrections are waiting for a steward, the most the store keeps ({limit}, "
+                                 "setting {env}); nothing was sent. Try again when some have been reviewed",
+                                 n=waiting, limit=limit, env=settings.SETTINGS["corrections_max_open"].env))
+    if doc_bytes:
+        used, budget = used_bytes(conn), settings.get("max_store_mb") * 1048576
+        if used + doc_bytes > budget:
+            raise CorrectionLimit(N_("the store is full ({used:.0f} of {budget:.0f} MB, setting {env}); the document "
+                                     "was not kept and nothing was sent. Send the correction with a link to the "
+                                     "evidence instead", used=used / 1048576, budget=budget / 1048576,
+                                     env=settings.SETTINGS["max_store_mb"].env))
+
+
+def _delete(conn: Connection, ids: list[str]) -> int:
+    """Delete these corrections and their audit entries (in chunks: a statement's parameters are bounded)."""
+    from sqlalchemy import delete
+
+    n = 0
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        conn.execute(delete(correction_log).where(correction_log.c.correction_id.in_(part)))
+        n += conn.execute(delete(corrections).where(corrections.c.id.in_(part))).rowcount or 0
+    return n
+
+
+def _unreviewed(conn: Connection, before: datetime | None = None, visitor: str | None = None) -> list[str]:
+    """Ids of the corrections still diajukan (no steward has looked), optionally sent before a time or by a client."""
+    latest = _latest()
+    q = select(corrections.c.id).join(latest, latest.c.correction_id == corrections.c.id) \
+        .where(latest.c.status == "diajukan")
+    if before is not None:
+        q = q.where(corrections.c.created_at < before)
+    if visitor is not None:
+        q = q.where(corrections.c.visitor == visitor)
+    return [r[0] for r in conn.execute(q).all()]
+
+
+def _expire(conn: Connection, now: datetime) -> int:
+    """Remove the corrections no steward looked at within ``corrections_expiry_days``; return how many."""
+    return _delete(conn, _unreviewed(conn, before=now - timedelta(days=settings.get("corrections_expiry_days"))))
+
+
+def remove(ids: list[str], store: Store | None = None) -> int:
+    """Operators: delete these corrections (any status) with their audit entries and documents; return how many
+    existed."""
+    bad = [i for i in ids if not CORRECTION_ID.fullmatch(i or "")]
+    if bad:
+        raise CorrectionError(N_("{id!r} is not a correction id (32 hexadecimal characters)", id=bad[0][:40]))
+    return (store or Store()).write(lambda conn: _delete(conn, list(ids)))
+
+
+def purge(older_than_days: float | None = None, like: str | None = None, store: Store | None = None) -> int:
+    """Operators: delete the corrections still diajukan (no steward looked at them): all of them, those older than
+    ``older_than_days``, and/or those sent from the same client address as correction ``like`` (a flood); return
+    how many."""
+    if like is not None and not CORRECTION_ID.fullmatch(like):
+        raise CorrectionError(N_("{id!r} is not a correction id (32 hexadecimal characters)", id=like[:40]))
+
+    def run(conn: Connection) -> int:
+        visitor = None
+        if like is not None:
+            visitor = conn.execute(select(corrections.c.visitor).where(corrections.c.id == like)).scalar()
+            if visitor is None:
+                raise CorrectionError(N_("no correction {id} sent from a client address", id=like))
+        before = _now() - timedelta(days=older_than_days) if older_than_days is not None else None
+        return _delete(conn, _unreviewed(conn, before=before, visitor=visitor))
+    return (store or Store()).write(run)
 
 
 def _insert(conn: Connection, fields: dict[str, Any], token_hash: str, who: str | None, channel: str,
@@ -271,7 +363,7 @@ def submit(c: Claim, store: Store | None = None, visitor: str | None = None, cha
     def run(conn: Connection) -> str:
         now = _now()
         who = store.visitor_hash(conn, visitor)
-        _check_rate(conn, who, now)
+        _check_rate(conn, who, now, doc_bytes=len(fields.get("doc") or b""))
         return _insert(conn, fields, _hash(token), who, channel, None, now, "submitter")
     return Submitted(store.write(run), token)
 
@@ -348,7 +440,7 @@ def submit_bulk(rows: list[dict[str, Any]], store: Store | None = None, visitor:
     def run(conn: Connection) -> list[str]:
         now = _now()
         who = store.visitor_hash(conn, visitor)
-        _check_rate(conn, who, now)
+        _check_rate(conn, who, now, rows=len(rows))
         return [_insert(conn, fields, _hash(token), who, "bulk", batch, now, "submitter") for fields in rows]
     return store.write(run), token
 
@@ -421,18 +513,9 @@ PUBLIC_COLUMNS = ["id", "region_code", "region", "province_code", "province", "c
                   "submitted_at", "changed_at", "status_reason"]
 
 
-def listing(store: Store | None = None, provinces: tuple[str, ...] = (), statuses: tuple[str, ...] = (),
-            region: str | None = None, private: bool = False, ids: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The corrections, newest first, with their status: the public columns (no personal data), and with
-    ``private`` (stewards) the submitter's name, institution and e-mail too."""
-    latest = _latest()
+def _filtered(q: Any, latest: Any, provinces: tuple[str, ...], statuses: tuple[str, ...], region: str | None,
+              ids: tuple[str, ...] = ()) -> Any:
     c = corrections.c
-    cols = [c.id, c.region_code, c.claim, c.claim_date, c.mpp_name, c.assessment, c.year, c.predikat, c.score,
-            c.source_url, c.doc_type, c.note, latest.c.status, c.created_at, latest.c.changed_at,
-            latest.c.status_reason, c.batch, c.channel]
-    if private:
-        cols += [c.submitter_name, c.submitter_institution, c.submitter_email]
-    q = select(*cols).join(latest, latest.c.correction_id == c.id).order_by(c.created_at.desc(), c.id)
     if statuses:
         q = q.where(latest.c.status.in_(statuses))
     if ids:
@@ -441,6 +524,44 @@ def listing(store: Store | None = None, provinces: tuple[str, ...] = (), statuse
         q = q.where(c.region_code == region)
     elif provinces:
         q = q.where(func.substr(c.region_code, 1, 2).in_(provinces))
+    return q
+
+
+def count(store: Store | None = None, provinces: tuple[str, ...] = (), statuses: tuple[str, ...] = (),
+          region: str | None = None) -> int:
+    """How many corrections :func:`listing` would give with these filters (for its pages)."""
+    latest = _latest()
+    q = _filtered(select(func.count()).select_from(corrections).join(latest, latest.c.correction_id ==
+                                                                     corrections.c.id),
+                  latest, provinces, statuses, region)
+    return int((store or Store()).read(lambda conn: conn.execute(q).scalar()) or 0)
+
+
+def page_bounds(total: int, page: int, rows: int | None = None) -> tuple[int, int, int]:
+    """(offset, rows per page, number of pages) of page ``page`` (1-based, clamped into range) of ``total`` rows."""
+    rows = int(rows or settings.get("corrections_page_rows"))
+    pages = max(1, -(-total // rows))
+    page = min(max(1, int(page)), pages)
+    return (page - 1) * rows, rows, pages
+
+
+def listing(store: Store | None = None, provinces: tuple[str, ...] = (), statuses: tuple[str, ...] = (),
+            region: str | None = None, private: bool = False, ids: tuple[str, ...] = (), limit: int | None = None,
+            offset: int = 0) -> pd.DataFrame:
+    """The corrections, newest first, with their status: the public columns (no personal data), and with
+    ``private`` (stewards) the submitter's name, institution and e-mail too; ``limit`` rows from ``offset`` (a page,
+    see :func:`page_bounds`), or all."""
+    latest = _latest()
+    c = corrections.c
+    cols = [c.id, c.region_code, c.claim, c.claim_date, c.mpp_name, c.assessment, c.year, c.predikat, c.score,
+            c.source_url, c.doc_type, c.note, latest.c.status, c.created_at, latest.c.changed_at,
+            latest.c.status_reason, c.batch, c.channel]
+    if private:
+        cols += [c.submitter_name, c.submitter_institution, c.submitter_email]
+    q = _filtered(select(*cols).join(latest, latest.c.correction_id == c.id).order_by(c.created_at.desc(), c.id),
+                  latest, provinces, statuses, region, ids)
+    if limit is not None:
+        q = q.limit(int(limit)).offset(int(offset))
     rows = (store or Store()).read(lambda conn: conn.execute(q).mappings().all())
     df = pd.DataFrame([dict(r) for r in rows], columns=[col.name for col in cols])
     regs = gz.regencies().set_index("code")
@@ -489,9 +610,12 @@ def version(store: Store | None = None) -> int:
 
 
 def pending_regions(store: Store | None = None) -> frozenset[str]:
-    """The regency codes with an open correction (diajukan or ditinjau)."""
-    df = listing(store, statuses=OPEN)
-    return frozenset(df["region_code"])
+    """The regency codes with an open correction (diajukan or ditinjau): one distinct list from the database, however
+    many corrections wait."""
+    latest = _latest()
+    q = select(corrections.c.region_code).distinct().join(latest, latest.c.correction_id == corrections.c.id) \
+        .where(latest.c.status.in_(OPEN))
+    return frozenset(r[0] for r in (store or Store()).read(lambda conn: conn.execute(q).all()))
 
 
 # ----------------------------------------------------------------------------------------------------------------

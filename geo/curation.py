@@ -198,6 +198,7 @@ def validate_statements(df: pd.DataFrame, rows_no: list[int], today: date | None
     from .errors import PetaError
     from .registry import parse_period
     from .settings import FIRST_MPP_YEAR
+    from .tables import looks_like_formula
 
     today = today or date.today()
     cols = {k: _column(df, v) for k, v in STEWARD_COLUMNS.items()}
@@ -212,7 +213,9 @@ def validate_statements(df: pd.DataFrame, rows_no: list[int], today: date | None
             c = cols[key]
             v = rec.get(c) if c else None
             return "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
-        problems = []
+        problems = [f"{key} {cell(key)[:40]!r} starts like a spreadsheet formula (=, +, -, @); refused"
+                    for key in ("region", "province", "event", "mpp_name", "note", "source_url")
+                    if looks_like_formula(cell(key))]
         region, province = cell("region"), cell("province")
         m = g.match(region, province or None) if region else None
         if m is None:
@@ -270,7 +273,8 @@ def add_statements(path: str | Path, dry_run: bool = False, sources: Path = SOUR
         if not dry_run and len(added):
             shutil.copy(work / "mpp_sources.csv", sources / "mpp_sources.csv")
             write_all(after, out)
-    changes = []
+    # what reading the file changed, one line each (bidirectional or invisible characters removed, encodings)
+    changes = [f"read: {note}" for note in df.attrs.get("notes", [])]
     r0, r1 = before.tables["mpp_registry.csv"], after.tables["mpp_registry.csv"]
     today = pd.Timestamp.today().date()
     c0 = as_of(r0[~r0["province_run"].astype(bool)], today)["code"].nunique()

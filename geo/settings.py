@@ -44,6 +44,14 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
+def _networks(value: str) -> tuple:
+    """A comma-separated list of IP addresses or networks (CIDR), e.g. ``127.0.0.1,::1`` or ``10.0.0.0/8``."""
+    import ipaddress
+
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in value.replace(";", ",").split(",")
+                 if part.strip())
+
+
 def _lang(value: str) -> str:
     if value not in ("id", "en"):
         raise ValueError(f"{value!r} is not id or en")
@@ -119,18 +127,48 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "most corrections (a bulk file counts once) one client address may submit in an hour", _positive(int)),
     Setting("corrections_per_session", "PETA_MPP_CORRECTIONS_PER_SESSION", 20,
             "most corrections one browser session may submit", _positive(int)),
+    Setting("corrections_rows_per_day", "PETA_MPP_CORRECTIONS_ROWS_PER_DAY", 1000,
+            "most corrections (every row of a bulk file counted) one client address may submit in a day",
+            _positive(int)),
+    Setting("corrections_max_open", "PETA_MPP_CORRECTIONS_MAX_OPEN", 5000,
+            "most corrections waiting for a steward (diajukan or ditinjau) the store keeps; beyond it nothing more "
+            "is taken until stewards review some", _positive(int)),
+    Setting("corrections_expiry_days", "PETA_MPP_CORRECTIONS_EXPIRY_DAYS", 365,
+            "a correction no steward has looked at (still diajukan) for this many days is removed", _positive(int)),
+    Setting("corrections_page_rows", "PETA_MPP_CORRECTIONS_PAGE_ROWS", 100,
+            "corrections shown or sent in one page of a list (the Corrections page, /api/v1/corrections)",
+            _positive(int)),
     Setting("correction_rows", "PETA_MPP_CORRECTION_ROWS", 500,
             "most rows of one bulk corrections file", _positive(int)),
     Setting("correction_doc_mb", "PETA_MPP_CORRECTION_DOC_MB", 5.0,
             "largest evidence document (PDF, JPEG or PNG) one correction may carry", _positive(float)),
     Setting("steward_lockout_failures", "PETA_MPP_STEWARD_LOCKOUT_FAILURES", 5,
-            "wrong passwords in a row after which a steward's account is locked", _positive(int)),
+            "wrong passwords from one client address after which its logins are paused (for unknown and real names "
+            "alike)", _positive(int)),
     Setting("steward_lockout_minutes", "PETA_MPP_STEWARD_LOCKOUT_MINUTES", 15.0,
-            "how long a locked steward's account stays locked", _positive(float)),
+            "how long a paused client or a locked steward name stays so (or until python -m geo stewards unlock)",
+            _positive(float)),
+    Setting("steward_name_lockout_failures", "PETA_MPP_STEWARD_NAME_LOCKOUT_FAILURES", 20,
+            "wrong passwords for one steward name, from any number of clients, after which that name is locked "
+            "(a per-client lock comes first, after steward_lockout_failures)", _positive(int)),
+    Setting("steward_logins_per_minute", "PETA_MPP_STEWARD_LOGINS_PER_MINUTE", 10,
+            "most login attempts one client address may make in a minute (refused before any password is checked)",
+            _positive(int)),
+    Setting("steward_logins_global_per_minute", "PETA_MPP_STEWARD_LOGINS_GLOBAL_PER_MINUTE", 60,
+            "most login attempts one app process checks in a minute, all clients together", _positive(int)),
+    Setting("steward_verify_concurrency", "PETA_MPP_STEWARD_VERIFY_CONCURRENCY", 2,
+            "most password checks (argon2, 64 MB each) one app process runs at once; a further login is told to "
+            "try again in a moment", _positive(int)),
     Setting("steward_session_minutes", "PETA_MPP_STEWARD_SESSION_MINUTES", 30.0,
             "a steward's login ends after this many minutes without an action", _positive(float)),
     Setting("steward_session_hours", "PETA_MPP_STEWARD_SESSION_HOURS", 8.0,
             "a steward's login ends this many hours after it began, active or not", _positive(float)),
+    Setting("trusted_proxies", "PETA_MPP_TRUSTED_PROXIES", (),
+            "addresses or networks of the proxies whose X-Real-IP header names the client (deploy/serve.py sets "
+            "loopback for its nginx); from any other peer no header is read", _networks),
+    Setting("briefing_builds_per_minute", "PETA_MPP_BRIEFING_BUILDS_PER_MINUTE", 6,
+            "most briefing-link pages one client address may have built in a minute (pages already built are "
+            "served without limit)", _positive(int)),
     Setting("public_url", "PETA_MPP_PUBLIC_URL", "",
             "the public address of this deployment (e.g. https://peta-mpp.example.id); an exported correction "
             "whose only evidence is a document cites its status page there"),

@@ -67,7 +67,7 @@ from . import settings
 from .errors import PetaError, log_bug
 from .i18n import N_
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: PostgreSQL advisory lock key of the store's writers and its migration ("peta" in ASCII).
 LOCK_KEY = 0x70657461
 #: Attempts for one store operation, and the pause before each retry (seconds).
@@ -143,6 +143,14 @@ stewards = Table(
     Column("password_hash", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("failures", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+)
+# version 4: login attempts, per client address and per steward name alike (geo/stewards.py); keys are hashes.
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("locked_until", DateTime(timezone=True), nullable=True),
 )
 steward_sessions = Table(
@@ -267,6 +275,12 @@ def _retry(fn: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
+def used_bytes(conn: Connection) -> int:
+    """The bytes the store's budget (``max_store_mb``) counts: saved datasets and corrections' documents."""
+    return int((conn.execute(select(func.coalesce(func.sum(datasets.c.size_bytes), 0))).scalar() or 0)
+               + (conn.execute(select(func.coalesce(func.sum(func.length(corrections.c.doc)), 0))).scalar() or 0))
+
+
 def migrate(engine: Engine) -> int:
     """Create the tables and apply the migrations up to :data:`SCHEMA_VERSION` under the write lock; return the
     version. Any number of processes may call it at once: one creates, the others find it done."""
@@ -286,9 +300,9 @@ def migrate(engine: Engine) -> int:
                 last_seen_at=datasets.c.created_at))
             conn.execute(update(schema_table).values(version=2))
             version = 2
-        if version < 3:  # corrections, their audit log, stewards: new tables, made by create_all above
-            conn.execute(update(schema_table).values(version=3))
-            version = 3
+        if version < 4:  # 3: corrections, their audit log, stewards; 4: login attempts (new tables: create_all)
+            conn.execute(update(schema_table).values(version=4))
+            version = 4
         if conn.execute(select(meta_table.c.value).where(meta_table.c.key == "visitor_key")).scalar() is None:
             conn.execute(insert(meta_table).values(key="visitor_key", value=secrets.token_hex(32)))
     return int(version)
@@ -422,14 +436,13 @@ class Store:
         return conn.execute(delete(datasets).where(datasets.c.last_seen_at < cutoff)).rowcount or 0
 
     def _check_limits(self, conn: Connection, who: str | None, size: int) -> None:
-        n, used = conn.execute(select(func.count(), func.coalesce(func.sum(datasets.c.size_bytes), 0))
-                               .select_from(datasets)).one()
+        n = conn.execute(select(func.count()).select_from(datasets)).scalar() or 0
         if n >= settings.get("max_datasets"):
             raise StoreFull(N_("the store is full ({n} datasets, setting {env}); nothing was saved. The data stays "
                                "in use in this session; saved datasets nobody opens for {days} days are removed",
                                n=n, env=settings.SETTINGS["max_datasets"].env,
                                days=settings.get("dataset_expiry_days")))
-        budget = settings.get("max_store_mb") * 1048576
+        budget, used = settings.get("max_store_mb") * 1048576, used_bytes(conn)
         if used + size > budget:
             raise StoreFull(N_("the store is full ({used:.0f} of {budget:.0f} MB, setting {env}); nothing was saved. "
                                "The data stays in use in this session", used=used / 1048576,

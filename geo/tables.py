@@ -60,17 +60,25 @@ def sniff_kind(data: bytes) -> str:
 # ----------------------------------------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Characters that make text lie about itself: bidirectional overrides, embeddings, isolates and marks (a name that
+#: reads "gpj.exe" shown as "exe.jpg"), and invisible ones (zero-width spaces and joiners, word joiner, BOM, soft
+#: hyphen, Mongolian vowel separator, invisible operators).
+_HIDDEN = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _SPACE_CONTROL = re.compile(r"[\t\r\n]+")
 _ANY_DIGIT = re.compile(r"\d")
 
 
 def clean_cell(value: str) -> tuple[str, list[str]]:
     """The one rule for user text: line breaks and tabs become spaces, other C0 control characters are removed,
-    digits of other scripts (Arabic-Indic, Devanagari, full-width…) become 0-9. Returns (text, what changed)."""
+    bidirectional and invisible characters (:data:`_HIDDEN`) are removed, digits of other scripts (Arabic-Indic,
+    Devanagari, full-width…) become 0-9. Returns (text, what changed)."""
     changed = []
     if _CONTROL.search(value):
         value = _CONTROL.sub("", _SPACE_CONTROL.sub(" ", value))
         changed.append("control characters removed")
+    if not value.isascii() and _HIDDEN.search(value):
+        value = _HIDDEN.sub("", value)
+        changed.append("bidirectional or invisible characters removed")
     if not value.isascii() and _ANY_DIGIT.search(value):
         new = _ANY_DIGIT.sub(lambda m: str(unicodedata.digit(m.group())), value)
         if new != value:
@@ -158,8 +166,8 @@ def _records(text: str, sep: str, where: str, legacy_lines: list[int]) -> tuple[
                 header = rec
                 continue
             if end > start:
-                if lines is None:
-                    lines = text.split("\n")
+                if lines is None:  # split as the reader counts lines (\r, \n and \r\n), so numbers agree
+                    lines = io.StringIO(text, newline="").readlines()
                 swallowed = [n for n in range(start + 1, end + 1)
                              if len(header) > 1 and lines[n - 1].count(sep) >= len(header) - 1]
                 if swallowed:
@@ -403,6 +411,12 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
+
+
+def looks_like_formula(value: object) -> bool:
+    """Whether a spreadsheet would run this text as a formula (=, +, -, @ at its start and not a plain number)."""
+    return isinstance(value, str) and value.lstrip().startswith(_FORMULA_START) and \
+        not _PLAIN_NUMBER.fullmatch(value.strip())
 
 
 def neutralise_formula(value: object) -> object:

@@ -545,5 +545,10 @@ def _finish(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
                 px, py = x[~inside][k], y[~inside][k]
                 problems[i] = f"lies outside Indonesia (lon {px:.2f}, lat {py:.2f})"
             gdf["parse_problem"] = problems
+    from .tables import clean_cell
+
+    for col in gdf.columns:  # text properties under the one rule for user text (no control, bidi or invisible)
+        if col != gdf.geometry.name and gdf[col].dtype == object:
+            gdf[col] = gdf[col].map(lambda v: clean_cell(v)[0] if isinstance(v, str) else v)
     gdf.insert(0, "feature", [f"{name}#{i + 1}" for i in range(len(gdf))])
     return gdf

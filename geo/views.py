@@ -253,11 +253,16 @@ def digital(when: date, provinces: list[str]) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def corrections(provinces: list[str], store: Any = None) -> pd.DataFrame:
-    """The public list of corrections from the field (no personal data), newest first."""
-    from .corrections import listing
+def corrections(provinces: list[str], store: Any = None, page: int = 1) -> pd.DataFrame:
+    """One page of the public list of corrections from the field (no personal data), newest first; its
+    ``attrs["pages"]`` says which page of how many, of how many corrections."""
+    from .corrections import count, listing, page_bounds
 
-    return listing(store, provinces=tuple(provinces))
+    total = count(store, provinces=tuple(provinces))
+    offset, rows, pages = page_bounds(total, page)
+    df = listing(store, provinces=tuple(provinces), limit=rows, offset=offset)
+    df.attrs["pages"] = {"page": offset // rows + 1, "pages": pages, "per_page": rows, "total": total}
+    return df
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -43,9 +43,10 @@ def current_steward() -> str | None:
 
 
 def regency_corrections(code: str) -> pd.DataFrame | None:
-    """The corrections about one regency (public fields), or None when the store cannot say."""
+    """The newest corrections about one regency (public fields; one page at most), or None when the store cannot
+    say."""
     try:
-        return corr.listing(store(), region=code)
+        return corr.listing(store(), region=code, limit=corr.page_bounds(0, 1)[1])
     except StoreError:
         return None
 

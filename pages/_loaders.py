@@ -176,15 +176,12 @@ def read_upload(kind: str, digest: str, name: str, columns: tuple = (), *, _raw:
     return bounded(reconciliation_report, _raw, name=name, what=name)
 
 
-def visitor() -> str | None:
-    """This session's client address, for the store's per-visitor quota: behind our own proxy (a loopback peer)
-    the address nginx appended last to X-Forwarded-For, which a client cannot forge."""
-    ip = st.context.ip_address
-    if ip in (None, "127.0.0.1", "::1"):
-        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")
-        if forwarded[-1].strip():
-            return forwarded[-1].strip()
-    return ip if isinstance(ip, str) and ip else None  # (no address outside a served session, e.g. AppTest)
+def visitor() -> str:
+    """This session's client address, for every per-visitor limit (geo.clients.client_address: the peer, or the
+    X-Real-IP of a trusted proxy; "unknown", one shared budget, when there is none)."""
+    from geo.clients import client_address
+
+    return client_address(st.context.ip_address, dict(st.context.headers or {}))
 
 
 def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame,

@@ -10,8 +10,10 @@ from datetime import date
 import streamlit as st
 
 from geo import corrections as corr
+from geo import views
 from geo import gazetteer as gz
 from geo import settings
+from geo.i18n import fmt_int
 from geo.store import StoreError
 from geo.tables import to_csv_bytes, to_xlsx_bytes
 from pages._corrections import (
@@ -176,13 +178,24 @@ with tab_list:
     statuses = st.multiselect(_("Status"), list(corr.STATUSES), default=[],
                               format_func=lambda s: _.say(corr_status_word(s)),
                               placeholder=_("every status"))
-    try:
-        listing = corr.listing(store(), provinces=provinces, statuses=tuple(statuses))
+    try:  # one page at a time: however many corrections are stored, a visit reads and sends one page
+        total = corr.count(store(), provinces=provinces, statuses=tuple(statuses))
+        page = 1
+        if total > corr.page_bounds(0, 1)[1]:
+            page = int(st.number_input(_("Page"), min_value=1, max_value=corr.page_bounds(total, 1)[2], value=1,
+                                       step=1, key="corrections_page"))
+        offset, rows, pages = corr.page_bounds(total, page)
+        listing = corr.listing(store(), provinces=provinces, statuses=tuple(statuses), limit=rows, offset=offset)
     except StoreError as exc:
         st.error(plain(exc.say(lang())))
     else:
         if provinces:
             st.caption(_("Only the provinces chosen in the sidebar."))
+        if total > len(listing):
+            st.caption(_("Corrections {first}–{last} of {total}, newest first (page {page} of {pages}).",
+                         first=fmt_int(offset + 1, lang()), last=fmt_int(offset + len(listing), lang()),
+                         total=fmt_int(total, lang()),
+                         page=page, pages=pages))
         if listing.empty:
             st.write(_("No correction yet."))
         else:
@@ -195,7 +208,8 @@ with tab_list:
             if opened and opened != cid:
                 show_status(opened)
         # the public list of every status (as the data API gives it), whatever the status filter above
-        view_data("corrections", None, provinces, lambda: corr.listing(store(), provinces=provinces))
+        view_data("corrections", None, provinces, lambda: views.corrections(list(provinces), store(), page),
+                  page=str(page))
 
 if not current_steward():
     if st.session_state.pop("steward_expired", False):
@@ -208,7 +222,7 @@ if not current_steward():
                 from geo import stewards
 
                 try:
-                    login = stewards.login(who_s.strip(), password, store())
+                    login = stewards.login(who_s.strip(), password, store(), client=visitor())
                 except (stewards.StewardError, StoreError) as exc:
                     st.error(plain(exc.say(lang())))
                 else:

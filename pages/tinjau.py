@@ -9,7 +9,7 @@ import streamlit as st
 from geo import corrections as corr
 from geo import settings, stewards
 from geo.coverage import regency_detail
-from geo.i18n import N_
+from geo.i18n import N_, fmt_int
 from geo.store import StoreError
 from pages._corrections import after_change, claim_word, corr_status_word, correction_link, current_steward
 from pages._errors import plain
@@ -35,8 +35,9 @@ if c2.button(_("Log out")):
 if done := st.session_state.pop("review_done", None):
     st.success(_("Correction {id} is now {status}.", id=done[0][:8], status=_.say(corr_status_word(done[1]))))
 
-try:
-    open_ = corr.listing(store(), statuses=corr.OPEN, private=True)
+try:  # the newest page of the open ones (a flood of submissions cannot make this page send them all)
+    waiting = corr.count(store(), statuses=corr.OPEN)
+    open_ = corr.listing(store(), statuses=corr.OPEN, private=True, limit=corr.page_bounds(0, 1)[1])
 except StoreError as exc:
     st.error(plain(exc.say(lang())))
     st.stop()
@@ -44,6 +45,9 @@ if open_.empty:
     st.write(_("No correction is waiting for review."))
     st.stop()
 open_ = open_.iloc[::-1].reset_index(drop=True)  # oldest first: in the order they arrived
+if waiting > len(open_):
+    st.caption(_("{n} corrections are waiting; the newest {shown} are listed here. An operator can remove a flood "
+                 "with python -m geo corrections purge.", n=fmt_int(waiting, lang()), shown=len(open_)))
 view = corr.public_view(open_, lang())
 labels = {r.id: f"{r.submitted_on} · {r.region} · {_.say(claim_word(c))} · {_.say(corr_status_word(s))}"
           for r, c, s in zip(view.itertuples(), open_["claim"], open_["status"])}
@@ -85,7 +89,7 @@ with right:
     if not d.negative.empty:
         st.write(_("'No MPP yet' statements:"))
         show_table(d.negative[["stated_on", "event", "source_url"]])
-    others = corr.listing(store(), region=row["region_code"])
+    others = corr.listing(store(), region=row["region_code"], limit=corr.page_bounds(0, 1)[1])
     others = others[others["id"] != cid]
     if len(others):
         st.write(_("Other corrections for this regency:"))

@@ -198,19 +198,18 @@ def database_url(request, tmp_path):
 
 
 #: Every table of the store (geo/store.py), for a fresh PostgreSQL test database.
-STORE_TABLES = "datasets, peta_schema, peta_meta, corrections, correction_log, stewards, steward_sessions"
 
 
 def drop_store_tables(url: str) -> None:
     import sqlalchemy
 
-    from geo.store import _engine, _raw_engine
+    from geo.store import _engine, _raw_engine, metadata
 
     _engine.cache_clear()
     _raw_engine.cache_clear()
     eng = sqlalchemy.create_engine(url)
     with eng.begin() as conn:
-        conn.execute(sqlalchemy.text(f"DROP TABLE IF EXISTS {STORE_TABLES}"))
+        conn.execute(sqlalchemy.text(f"DROP TABLE IF EXISTS {', '.join(metadata.tables)}"))  # every table it has
     eng.dispose()
     _engine.cache_clear()  # the next Store() migrates the fresh database
     _raw_engine.cache_clear()

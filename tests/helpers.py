@@ -93,7 +93,7 @@ class Client:
     def __init__(self, app) -> None:
         self.app = app
 
-    def get(self, path: str, headers: dict | None = None, method: str = "GET") -> Reply:
+    def get(self, path: str, headers: dict | None = None, method: str = "GET", client: str | None = None) -> Reply:
         sent: list[dict] = []
 
         async def receive():
@@ -104,6 +104,8 @@ class Client:
         path, _, query = path.partition("?")
         scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": query.encode(),
                  "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+        if client is not None:  # the connection's peer, as a server gives it
+            scope["client"] = (client, 50000)
         # in a thread of its own: the browser tests of the same run may leave an event loop running in this one
         worker = threading.Thread(target=lambda: asyncio.run(self.app(scope, receive, send)))
         worker.start()

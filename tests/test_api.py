@@ -183,6 +183,60 @@ def test_a_saved_dataset_by_its_id(api):
     assert meta["filters"]["dataset"] == dataset and "“Karo”" in meta["analyst_data"]
 
 
+def test_parameters_methods_and_limits_are_said_plainly(api):
+    """Issue #36/#40: an unknown parameter is refused naming it and the ones that exist (it never silently returns
+    all 514, and never makes a new cache entry); 405 carries Allow and speaks the reader's language; a limit
+    message states the limit; a pattern message lists the valid values."""
+    base, _ = api
+    r = requests.get(f"{base}{V1}/regencies?provinsi=12")
+    assert r.status_code == 422
+    said = r.json()["error"]
+    assert said.startswith("provinsi:") and "as_of" in said and "province" in said and "lang" in said
+    assert "tidak ada parameter" in said  # the default language
+    r = requests.post(f"{base}{V1}/regencies?lang=id")
+    assert r.status_code == 405 and r.headers["allow"] == "GET" and "hanya-baca" in r.json()["error"]
+    r = requests.post(f"{base}{V1}/regencies?lang=en")
+    assert r.status_code == 405 and "read-only" in r.json()["error"]
+    r = requests.get(f"{base}{V1}/regencies?" + "&".join(["province=12"] * 500) + "&lang=en")
+    assert r.status_code == 422 and "at most 80 values" in r.json()["error"], r.text
+    r = requests.get(f"{base}{V1}/gaps?sort=nope&lang=en")
+    assert r.status_code == 422 and "use one of province, distance, population" in r.json()["error"], r.text
+    r = requests.get(f"{base}{V1}/regencies?lang=fr")
+    assert r.status_code == 422 and "gunakan salah satu dari id, en" in r.json()["error"], r.text
+
+
+def test_a_host_header_leaves_no_trace_in_any_later_answer(api):
+    """Issue #36: the API builds links from the configured public address only (relative links without one), never
+    from Host or X-Forwarded-Host, so one request cannot poison the cached citation others receive."""
+    base, _ = api
+    for path in ("/meta", "/regencies.metadata.json?province=12", "/summary?province=12"):
+        evil = requests.get(base + V1 + path, headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
+        assert evil.status_code == 200 and "evil.example" not in evil.text
+        later = requests.get(base + V1 + path)
+        assert "evil.example" not in later.text
+    meta = requests.get(base + V1 + "/meta").json()
+    assert meta["url"] == "/api/v1/meta"
+
+
+def test_corrections_are_listed_a_page_at_a_time_and_a_submission_changes_the_etag(api, monkeypatch):
+    """Issue #36: /api/v1/corrections sends one page (at most corrections_page_rows) with the page, pages and total;
+    its ETag changes on every submission, not only when one is accepted."""
+    base, env = api
+    first = requests.get(base + V1 + "/corrections")
+    assert first.status_code == 200
+    body = first.json()
+    assert body["page"] == 1 and body["per_page"] == 100 and body["total"] == len(body["rows"]) <= 100
+    monkeypatch.setenv("PETA_MPP_DATA_DIR", env["PETA_MPP_DATA_DIR"])
+    from geo import corrections as corr
+    from geo.store import Store
+
+    corr.submit(corr.Claim(region="Kabupaten Karo", claim="other", note="SYNTHETIC: a test correction"), Store())
+    again = requests.get(base + V1 + "/corrections", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200 and again.headers["etag"] != first.headers["etag"]
+    assert again.json()["total"] == body["total"] + 1
+    assert requests.get(base + V1 + "/corrections?page=0").status_code == 422
+
+
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error(api):
     base, _ = api

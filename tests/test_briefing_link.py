@@ -139,10 +139,13 @@ def test_what_is_not_a_briefing_link_is_left_to_streamlit_and_a_wrong_link_gets_
     assert client.get("/briefing?as_of=kemarin").text.startswith("Parameter as_of 'kemarin'")
     posted = client.get("/briefing", method="POST")
     assert posted.status_code == 405 and posted.headers["allow"] == "GET, HEAD"
+    assert posted.text == "Alamat ini hanya melayani GET dan HEAD.\n"  # in the reader's language (#36)
+    assert client.get("/briefing?lang=en", method="DELETE").text == "This address answers GET and HEAD only.\n"
     assert calls == []
 
 
-def test_builds_are_budgeted_one_at_a_time_a_few_waiting_the_rest_told_to_retry_and_pages_bounded():
+def test_builds_are_budgeted_one_at_a_time_a_few_waiting_the_rest_told_to_retry_and_pages_bounded(monkeypatch):
+    monkeypatch.setenv("PETA_MPP_BRIEFING_BUILDS_PER_MINUTE", "1000")  # the per-client budget: its own test
     calls: list = []
     gate = threading.Event()
     pages = Pages(fake_build(calls, gate=gate), data_key=lambda: "builtin")
@@ -167,6 +170,33 @@ def test_builds_are_budgeted_one_at_a_time_a_few_waiting_the_rest_told_to_retry_
     for d in range(MAX_PAGES + 10):
         free.build(Link("id", date.fromordinal(TODAY.toordinal() - d), ()))
     assert len(free._pages) == MAX_PAGES
+
+
+def test_one_client_may_have_a_few_pages_built_a_minute_and_todays_pages_are_never_evicted(monkeypatch):
+    """Issue #36: a visitor flooding distinct links gets 429 (with Retry-After and the limit said) after its budget,
+    other visitors do not; pages already built are served to anyone without limit; today's national and
+    province pages are pinned, so no flood of odd dates pushes them out of the bounded cache."""
+    monkeypatch.setenv("PETA_MPP_BRIEFING_BUILDS_PER_MINUTE", "3")
+    calls: list = []
+    pages = Pages(fake_build(calls), data_key=lambda: "builtin", today=lambda: TODAY)
+    client = middleware(pages)
+    pages.build(Link("id", TODAY, ()))  # the warm-up's page
+    pages.build(Link("id", TODAY, ("12",)))
+    flood = "198.51.100.23"
+    codes = [client.get(f"/briefing?as_of=2024-02-{d:02d}", client=flood).status_code for d in range(1, 6)]
+    assert codes == [200, 200, 200, 429, 429]
+    refused = client.get("/briefing?as_of=2024-03-01&lang=en", client=flood)
+    assert refused.text.startswith("You asked for more than 3 new briefing pages in a minute")
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert client.get("/briefing?as_of=2024-02-01", client=flood).status_code == 200  # built already: served
+    assert client.get("/briefing?as_of=2024-03-01", client="203.0.113.5").status_code == 200  # another visitor
+    for d in range(MAX_PAGES + 20):  # a flood from many addresses: the unpinned cache turns over ...
+        pages.build(Link("en", date.fromordinal(TODAY.toordinal() - 1 - d), ()))
+    built = len(calls)
+    for province in ((), ("12",)):  # ... but today's pages are still there, answered without a build
+        query = "&".join(f"province={p}" for p in province)
+        assert client.get(f"/briefing?{query}", client="192.0.2.9").status_code == 200
+    assert len(calls) == built and len(pages._pages) == MAX_PAGES
 
 
 @pytest.mark.slow
