@@ -6,7 +6,11 @@ time is that process's user + system time and the peak memory its maximum reside
 interpreter's start, about 1.5 s and 150 MB). Every run must end within 10 s of CPU and 500 MB, refused with one
 line or read; the last column says whether it did.
 
-    .venv/bin/python bench/bench_hostile.py
+    .venv/bin/python bench/bench_hostile.py             # the files, then the third round
+    .venv/bin/python bench/bench_hostile.py --round 3   # only the third round (issue #36)
+
+The third round measures what the public can write and ask for (corrections, logins, the briefing link, the data
+API's links, text that lies about itself), each case in a throw-away store, and says for each whether it held.
 """
 
 from __future__ import annotations
@@ -127,5 +131,121 @@ def main() -> None:
     tmp.rmdir()
 
 
+def third_round() -> None:
+    """Issue #36: one row per case; the last column says whether it held."""
+    import resource
+    import threading
+
+    work = Path(tempfile.mkdtemp(prefix="bench-hostile-3-"))
+    os.environ.update(PETA_MPP_DATA_DIR=str(work), PETA_MPP_TRUSTED_PROXIES="127.0.0.1,::1")
+    os.environ.pop("PETA_MPP_DATABASE_URL", None)
+    sys.path.insert(0, str(ROOT))
+    from geo import clients, stewards, views
+    from geo import corrections as corr
+    from geo.store import Store
+
+    store = Store()
+    rows: list[tuple[str, str, bool]] = []
+    # 1. a spoofed address behind the proxy: the limit of 2 an hour holds for the client nginx saw
+    os.environ["PETA_MPP_CORRECTIONS_PER_HOUR"] = "2"
+    claim = corr.Claim(region="Kabupaten Karo", claim="other", note="SYNTHETIC bench correction")
+    stored = 0
+    for i in range(10):
+        who = clients.client_address("127.0.0.1", {"X-Real-IP": "198.51.100.1", "X-Forwarded-For": f"203.0.113.{i}"})
+        try:
+            corr.submit(claim, store, visitor=who)
+            stored += 1
+        except corr.CorrectionLimit:
+            pass
+    rows.append(("10 corrections, spoofed X-Forwarded-For", f"{stored} stored (limit 2)", stored == 2))
+    os.environ["PETA_MPP_CORRECTIONS_PER_HOUR"] = "1000"
+    # 2. 25,000 corrections stored (five clients' bulk files): one page, the pending regions
+    fields, _ = corr.check(claim)
+    refusals: list[str] = []
+    for c in range(5):  # five clients, ten bulk files of 500 each: the daily and the open budgets stop them
+        for _ in range(10):
+            try:
+                corr.submit_bulk([fields] * 500, store, visitor=f"198.51.100.{10 + c}")
+            except corr.CorrectionLimit as exc:
+                refusals.append(str(exc))
+    rows.append(("5 clients x 10 bulk files of 500", f"{corr.count(store):,} stored, {len(refusals)} files refused",
+                 corr.count(store) <= 5000))
+    os.environ["PETA_MPP_CORRECTIONS_ROWS_PER_DAY"] = "100000"
+    os.environ["PETA_MPP_CORRECTIONS_MAX_OPEN"] = "100000"
+    for c in range(5):
+        for _ in range(10):
+            corr.submit_bulk([fields] * 500, store, visitor=f"198.51.100.{20 + c}")
+    t = time.process_time()
+    page = views.corrections([], store, page=120)
+    body = json.dumps(page.astype(str).to_dict("records")).encode()
+    pending = corr.pending_regions(store)
+    cpu = time.process_time() - t
+    rows.append((f"{corr.count(store):,} corrections stored", f"a page {len(body) / 1e6:.2f} MB, {cpu:.2f} s CPU "
+                 f"with the pending regions ({len(pending)})", len(body) < 1e6 and cpu < 1))
+    # 3. 24 logins at once: memory; 24 tries on one account from one client: passwords checked
+    stewards.add("ani", "a long synthetic password", store)
+    stewards.login("ani", "a long synthetic password", store, client="192.0.2.1")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out: list = []
+
+    def go(i: int, client: str) -> None:
+        try:
+            out.append(stewards.login("ani", "a long synthetic password" if i == 11 else f"wrong {i}", store,
+                                      client=client).steward)
+        except stewards.StewardError as exc:
+            out.append(str(exc))
+    threads = [threading.Thread(target=go, args=(i, f"198.51.100.{100 + i}")) for i in range(24)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    rows.append(("24 concurrent logins", f"+{grown:.0f} MB", grown < 200))
+    out.clear()
+    threads = [threading.Thread(target=go, args=(i, "203.0.113.50")) for i in range(24)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    checked = sum(o == "ani" or o.startswith("wrong name or password") for o in out)
+    rows.append(("24 tries on one account, one client", f"{checked} passwords checked, {24 - checked} refused first",
+                 checked <= 5))
+    # 4. a visitor flooding distinct briefing links (a stand-in build: the budget and the cache are what count)
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from datetime import date, timedelta
+
+    from briefing import MAX_PAGES, Link, Page, Pages
+
+    pages = Pages(lambda link: Page("<p>page</p>"), data_key=lambda: "builtin")
+    pages.build(Link("id", date.today(), ()))
+    allowed = sum(pages.allowed("198.51.100.200")[0] for _ in range(100))
+    for d in range(MAX_PAGES * 3):
+        pages.build(Link("id", date.today() - timedelta(days=d + 1), ()))
+    kept = pages.cached(Link("id", date.today(), ())) is not None
+    rows.append(("100 new briefing links from one visitor", f"{allowed} built, today's page kept: {kept}",
+                 allowed <= 6 and kept))
+    # 5. Host: evil.example on the data API
+    sys.path.insert(0, str(ROOT / "tests"))
+    from helpers import Client
+
+    from geo.api import create_app
+
+    api = Client(create_app())
+    api.get("/api/v1/meta", {"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
+    later = api.get("/api/v1/meta").text + api.get("/api/v1/regencies.metadata.json?province=12").text
+    rows.append(("Host: evil.example, then a plain request", "trace in later answers: "
+                 f"{'evil.example' in later}", "evil.example" not in later))
+    # 6. U+202E in a correction, a dataset name and a statement cell
+    from geo.tables import clean_cell
+
+    done = corr.submit(corr.Claim(region="Kabupaten Karo", claim="other", note="SYNTHETIC\u202egpj.exe"), store,
+                       visitor="192.0.2.77")
+    kept_rlo = "\u202e" in json.dumps(corr.get(done.id, store), default=str) or "\u202e" in clean_cell("a\u202e")[0]
+    rows.append(("U+202E in a correction and a cell", f"kept: {kept_rlo}", not kept_rlo))
+    print(f"\n{'third round (issue #36)':42} {'measured':58} held")
+    for case, measured, held in rows:
+        print(f"{case:42} {measured:58} {'yes' if held else 'NO'}")
+
+
 if __name__ == "__main__":
-    main()
+    if "--round" in sys.argv and sys.argv[sys.argv.index("--round") + 1] == "3":
+        third_round()
+    else:
+        main()
+        third_round()
