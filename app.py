@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages._browser import enter_applies_typed_dates
-from pages._filters import filters
+from pages._filters import dataset_banner, filters
 from pages._language import tr
 from pages._loaders import prepare_boundaries
 from pages._reroute import leave_legacy_page_router
@@ -53,6 +53,7 @@ if st.session_state.get("steward_token"):  # the review page exists only for a s
     if current_steward():
         pages.append(st.Page("pages/tinjau.py", title=_("Review"), url_path="tinjau"))
 page = st.navigation(pages)  # the navigation is known before any long work
+dataset_banner()  # an analyst's dataset in use: said at the top of every page, with the way back
 prepare_boundaries()
 warm_default_views()  # once per process, in the background
 page.run()

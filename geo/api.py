@@ -427,7 +427,11 @@ def create_app() -> Any:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8600) -> None:
-    """Serve the API with uvicorn (Ctrl-C stops it)."""
+    """Serve the API with uvicorn (Ctrl-C stops it); says where, once it is about to listen."""
+    import sys
+
     import uvicorn
 
+    print(f"Peta MPP data API on http://{host}:{port}{API_PREFIX}/ (documentation: {API_PREFIX}/docs); Ctrl-C stops",
+          file=sys.stderr, flush=True)
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", proxy_headers=True)

@@ -219,8 +219,12 @@ def progress(when: date, provinces: list[str] | tuple[str, ...], registry: pd.Da
     anchor = min(when, data_date)
     scope = units(provinces)
     ud = unit_dates(registry)
-    have, anchored = _have(ud, when, provinces), _have(ud, anchor, provinces)
-    p12, p24 = (registry_pace(ud, anchor, m, provinces) for m in PACE_WINDOWS)
+    # An analyst's MPP without a usable date is on the map, but says nothing of when it opened: the pace and the
+    # projection are the dated statements' alone (one undated row must not move the national story).
+    undated_rows = registry["date_basis"].astype(str) == "analyst file, no date" if "date_basis" in registry else None
+    dated = unit_dates(registry[~undated_rows]) if undated_rows is not None and undated_rows.any() else ud
+    have, anchored = _have(ud, when, provinces), _have(dated, anchor, provinces)
+    p12, p24 = (registry_pace(dated, anchor, m, provinces) for m in PACE_WINDOWS)
     o12, o24 = (None, None) if provinces else (official_pace(totals, anchor, m) for m in PACE_WINDOWS)
     paces = [p12, p24, *(o["pace"] for o in (o12, o24) if o)]
     live = registry_as_of(registry, when)
@@ -230,7 +234,7 @@ def progress(when: date, provinces: list[str] | tuple[str, ...], registry: pd.Da
     by_province = []
     for pcode, grp in scope.groupby("province_code", sort=True):
         unit_set = set(grp["unit"])
-        p_paces = [registry_pace(ud, anchor, m, (pcode,)) for m in PACE_WINDOWS]
+        p_paces = [registry_pace(dated, anchor, m, (pcode,)) for m in PACE_WINDOWS]
         left_at_anchor = len(grp) - len(anchored & unit_set)
         by_province.append({"province_code": pcode, "province": grp["province"].iloc[0], "units": len(grp),
                             "units_with_mpp": len(have & unit_set), "units_left": len(grp) - len(have & unit_set),

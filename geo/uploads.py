@@ -170,6 +170,12 @@ def table_columns(source: str | Path | bytes, name: str | None = None) -> list[s
 EXTENT_MARGIN = 0.1
 
 
+#: How an analyst's MPP without a usable date is counted (said in the upload report): present on the map from the
+#: data's own date on, never a statement of when it opened (geo.progress leaves it out of the pace and projection).
+UNDATED = N_("the row is kept as undated: it counts from the data's own date, and changes neither that date nor "
+             "the pace or the projected completion")
+
+
 def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: date | None = None,
                   columns: dict[str, str | None] | None = None, extents: pd.DataFrame | None = None) -> UploadResult:
     """An analyst's MPP list -> registry-shaped data + per-row report. Raises TableError if unreadable.
@@ -226,7 +232,7 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
             else:
                 opened, precision = p.text, p.precision
             if warning:
-                warning = Msg.join("; ", [warning, N_("the row is kept as undated (it counts from today)")])
+                warning = Msg.join("; ", [warning, UNDATED])
         lat = _number(row[lat_col], decimal) if lat_col else None
         lon = _number(row[lon_col], decimal) if lon_col else None
         if (lat is None) != (lon is None):
@@ -268,13 +274,13 @@ def read_mpp_file(source: str | Path | bytes, name: str | None = None, today: da
                      "province_run": False, "serves": code, "mpp_name": mpp_name, "status": "operating",
                      "opened_on": opened, "date_precision": precision,
                      "date_basis": "analyst file" if opened else "analyst file, no date",
-                     "known_by": "" if opened else today.isoformat(), "counted_nationally": True,
+                     "known_by": "", "counted_nationally": True,
                      "sources": src or file_row(where, rowno), "conflicts": "", "notes": warning,
                      "source_rows": str(rowno), "event_id": "", "latitude": lat, "longitude": lon})
     out = pd.DataFrame(data, columns=REGISTRY_COLUMNS + ["latitude", "longitude"])
     notes = list(up.notes)
     if not date_col:
-        notes.append(N_("no date column: every MPP counts from today"))
+        notes.append(N_("no date column: {how}", how=UNDATED))
     return UploadResult(out, message_frame(report, ["row", "status", "reason", "code", "official_name"]), notes)
 
 

@@ -38,6 +38,8 @@ def filters() -> tuple[date, tuple[str, ...]]:
     chosen = st.sidebar.multiselect(_("Provinces"), list(names), default=default_codes, key="f_provinces",
                                     format_func=lambda c: names[c], placeholder=_("All of Indonesia"))
     when = date_filter(qp.get("as_of"))
+    if qp.get("layer") and "layer" not in st.session_state:  # a shared link's map layer, for the map page
+        st.session_state["layer_from_link"] = qp.get("layer")
     st.query_params.update({"lang": st.session_state["lang"], "as_of": when.isoformat()})
     st.query_params["province"] = chosen
     open_saved_dataset(qp.get("dataset"), qp.get("owner"), notices)
@@ -143,12 +145,47 @@ def current_filters() -> tuple[date, tuple[str, ...]]:
 
 
 def dataset_link(dataset_id: str, owner: str | None = None) -> str:
-    """The app's address opening a saved dataset (with ``owner``: its private owner link)."""
+    """The app's address opening a saved dataset at this session's view (date, provinces, language, map layer), so
+    its recipient lands where it was saved (with ``owner``: its private owner link)."""
     from urllib.parse import urlencode, urlsplit
 
     url = urlsplit(st.context.url or "http://localhost:8501/")
-    query = {"dataset": dataset_id, **({"owner": owner} if owner else {})}
+    when, provinces = st.session_state.get("filters", (date.today(), ()))
+    query: list[tuple[str, str]] = [("dataset", dataset_id), ("as_of", when.isoformat())]
+    query += [("province", p) for p in provinces]
+    query += [("lang", lang())]
+    if st.session_state.get("layer"):
+        query.append(("layer", str(st.session_state["layer"])))
+    if owner:
+        query.append(("owner", owner))
     return f"{url.scheme}://{url.netloc}/?{urlencode(query)}"
+
+
+def clear_dataset() -> None:
+    """Back to the public data: this session forgets its saved dataset or upload (the saved one stays saved)."""
+    for k in ("uploaded_registry", "dataset_id", "dataset_name", "upload_mode", "kept_upload", "unsaved_marked"):
+        st.session_state.pop(k, None)
+    forget(UNSAVED)
+    if "dataset" in st.query_params:
+        del st.query_params["dataset"]
+
+
+def dataset_banner() -> None:
+    """At the top of every page while an analyst's dataset is in use: its name, that it is not the public registry,
+    and the way back."""
+    if "uploaded_registry" not in st.session_state:
+        return
+    _ = tr()
+    name = st.session_state.get("dataset_name") or st.session_state.get("upload_file") or ""
+    saved = bool(st.session_state.get("dataset_id"))
+    text = (_("You are looking at an analyst's saved dataset, not the public registry:") if saved else
+            _("You are looking at your uploaded data, not the public registry:"))
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    with left:
+        st.warning(text + " " + plain(name), icon=":material/info:")  # the name as typed: plain text
+    if right.button(_("Back to the public data"), key="dataset-banner-back"):
+        clear_dataset()
+        st.rerun()
 
 
 _STORE_CALLS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="peta-mpp-dataset")

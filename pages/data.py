@@ -23,7 +23,7 @@ from geo.uploads import (
 )
 from pages._browser import UNSAVED, forget, owner_cookie, remember
 from pages._errors import input_errors, plain
-from pages._filters import current_filters, dataset_link, lost_upload_text
+from pages._filters import clear_dataset, current_filters, dataset_link, lost_upload_text
 from pages._language import lang, tr
 from pages._loaders import (
     active_registry,
@@ -251,7 +251,8 @@ if up is not None:
                         if len(skipped):
                             show_table(skipped[["row", "code", "name", "file_date", "outcome", "reason"]])
                     with st.form("save-dataset"):
-                        st.caption(_("Save it to share: anyone with the link sees the same view with this data."))
+                        st.caption(_("Save it to share: anyone with the link sees the same view (date, provinces, "
+                                     "language, map layer) with this data."))
                         ds_name = st.text_input(_("Dataset name"), value=up.name, max_chars=120)
                         if st.form_submit_button(_("Save")):
                             with input_errors(up.name):
@@ -304,10 +305,7 @@ for key, label in (("uploaded_registry", _("Use the built-in MPP registry")),
         st.session_state.pop("unsaved_marked", None)
         forget(UNSAVED)
         if key == "uploaded_registry":
-            for k in ("dataset_id", "dataset_name", "upload_mode"):
-                st.session_state.pop(k, None)
-            if "dataset" in st.query_params:
-                del st.query_params["dataset"]
+            clear_dataset()
         st.rerun()
 
 st.subheader(_("Downloads"))

@@ -29,9 +29,10 @@ reg = active_registry()
 table = coverage_table(when, provinces, reg, active_scores())
 _ = tr()
 st.title(_("Coverage map"))
-qp_layer = st.query_params.get("layer", "coverage")
-layer = st.radio(_("Map layer"), list(LAYERS), index=list(LAYERS).index(qp_layer) if qp_layer in LAYERS else 0,
-                 format_func=lambda k: _.say(LAYERS[k]), horizontal=True, key="layer")
+qp_layer = st.query_params.get("layer") or st.session_state.pop("layer_from_link", None)
+if "layer" not in st.session_state:  # the address's layer (a shared link's), else coverage
+    st.session_state["layer"] = qp_layer if qp_layer in LAYERS else "coverage"
+layer = st.radio(_("Map layer"), list(LAYERS), format_func=lambda k: _.say(LAYERS[k]), horizontal=True, key="layer")
 st.query_params["layer"] = layer
 if layer == "rb":
     st.caption(_("The RB method changed in 2023: values before and after 2023 are not directly comparable."))

@@ -257,3 +257,59 @@ def test_a_restart_with_the_data_page_open_and_nothing_saved(browser, builtin, t
     finally:
         page.close()
         stop_app(app)
+
+
+def test_a_shared_dataset_link_opens_the_same_view_with_the_dataset_said_at_the_top(app, browser):
+    """Issue #37: saved under Sumatera Utara as of 31-12-2024 on the map's RB layer, the dataset's link carries the
+    view; a fresh browser opening it lands on that date and province, in that language, with the layer on the map
+    page, and every page says at its top that this is an analyst's dataset (by name, as plain text) with a way
+    back to the public data."""
+    saver = Page(browser)
+    pg = saver.page
+    try:
+        pg.goto(app.base + "/peta?province=12&as_of=2024-12-31&layer=rb")
+        pg.get_by_role("radiogroup").get_by_text("Indeks RB").first.wait_for(timeout=90_000)
+        pg.locator('[data-testid="stSidebarNav"]').get_by_text("Data").click()
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            files=[{"name": "mpp_kantor.csv", "mimeType": "text/csv", "buffer": W1252}])
+        pg.get_by_text("3 baris dipakai (1 dengan peringatan), 0 ditolak").wait_for(timeout=60_000)
+        pg.locator('[data-testid="stForm"] input[type="text"]').first.fill(NAME)
+        pg.get_by_role("button", name="Simpan").click()
+        pg.get_by_text("Tersimpan.", exact=False).wait_for(timeout=60_000)
+        share = pg.locator('[data-testid="stCode"]:visible').first.inner_text().strip()
+        query = parse_qs(urlparse(share).query)
+        assert query["as_of"] == ["2024-12-31"] and query["province"] == ["12"] and query["lang"] == ["id"]
+        assert query["layer"] == ["rb"] and "owner" not in query
+    finally:
+        saver.close()
+    fresh = Page(browser)  # a new context: nothing of the saver's session or cookies
+    pg = fresh.page
+    try:
+        pg.goto(share)
+        banner = pg.locator('[data-testid="stMain"] [data-testid="stAlert"]').first
+        banner.wait_for(timeout=90_000)
+        assert "bukan registri publik" in banner.inner_text() and NAME in banner.inner_text()
+        main = pg.locator('[data-testid="stMain"]')
+        assert main.get_by_text(NAME, exact=False).count() >= 1 and main.locator("b, a[href*='evil']").count() == 0
+        box = banner.bounding_box()
+        title = pg.locator("h1").first.bounding_box()
+        assert box is not None and title is not None and box["y"] < title["y"]  # at the top, above the title
+        sidebar = pg.locator('[data-testid="stSidebar"]')
+        assert sidebar.locator('[data-testid="stDateInput"] input').input_value() == "31/12/2024"
+        assert "Sumatera Utara" in sidebar.locator('[data-testid="stMultiSelect"]').inner_text()
+        pg.locator('[data-testid="stSidebarNav"]').get_by_text("Peta cakupan").click()
+        pg.get_by_role("radiogroup").locator('input[type="radio"]:checked').first.wait_for(
+            state="attached", timeout=60_000)
+        pg.wait_for_timeout(1500)
+        checked = pg.get_by_role("radiogroup").locator("label:has(input:checked)").first.inner_text()
+        assert "RB" in checked
+        banner = pg.locator('[data-testid="stMain"] [data-testid="stAlert"]').first
+        assert "bukan registri publik" in banner.inner_text()  # said on this page too
+        shot(pg, "dataset_link_banner.png")
+        pg.get_by_role("button", name="Kembali ke data publik").click()
+        pg.wait_for_timeout(2000)
+        assert pg.get_by_text("bukan registri publik", exact=False).count() == 0
+        assert "dataset=" not in pg.url
+        assert fresh.external == [] and fresh.errors == []
+    finally:
+        fresh.close()

@@ -123,3 +123,31 @@ def test_the_overview_names_the_mpps_without_an_opening_date(builtin):
     at = page("pages/ringkasan.py")
     captions = [c.value.replace("\\", "") for c in at.caption]  # shown as plain text (Markdown escaped)
     assert any("MPP tidak diketahui tanggal pembukaannya (5 tanpa tanggal sama sekali" in c for c in captions)
+
+
+def test_an_undated_uploaded_row_moves_neither_the_data_date_nor_the_pace_nor_the_projection():
+    """Issue #37: an analyst's file with one row whose date cannot be used (SYNTHETIC) keeps the row (on the map from
+    the data's own date) but the national story is the dated statements': the data's date, the paces and the
+    projected completion are those of the registry without it; the upload report says how the row is counted."""
+    from geo import views
+    from geo.registry import load_curation_report
+    from geo.uploads import merge_registry, read_mpp_file
+
+    base = views.builtin_inputs()
+    when = date.today()
+    before = views.coverage_result(when, [], base).progress
+    table = views.regencies(when, [], base)
+    target = table[~table["has_mpp"] & ~table["province_run_mpp"].astype(bool)].iloc[0]
+    up = read_mpp_file(f"wilayah,tanggal\n{target['name']},31/02/2023\n".encode(), "tanpa_tanggal.csv")
+    assert up.report.iloc[0]["status"] == "warning"
+    assert "changes neither that date nor the pace or the projected completion" in up.report.iloc[0]["reason"]
+    merged = merge_registry(base.registry, up.data)[0]
+    inputs = views.Inputs(registry=merged, scores=base.scores, totals=base.totals, key="undated-test", dataset="x")
+    after = views.coverage_result(when, [], inputs).progress
+    assert views.data_date(inputs) == views.data_date(base) == data_as_of(base.registry,
+                                                                           load_curation_report("negative_evidence"))
+    assert (after.pace_per_month_12m, after.pace_per_month_24m) == (before.pace_per_month_12m,
+                                                                    before.pace_per_month_24m)
+    assert after.projected_complete == before.projected_complete and after.data_as_of == before.data_as_of
+    assert after.units_with_mpp == before.units_with_mpp + 1  # the row is on the map: its regency counts today
+    assert bool(views.regencies(when, [], inputs).set_index("code").at[target["code"], "has_mpp"])
