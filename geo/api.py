@@ -383,7 +383,7 @@ def create_app() -> Any:
             data = inputs.get(dataset)
 
             def build() -> tuple[Any, list[str] | None]:
-                body = views.summary(when, provinces, data)
+                body = views.summary(when, provinces, data, lang=lang)
                 if fmt == "csv":  # one row of the headline figures (the definitions are in the metadata)
                     flat = {k: v for k, v in body["summary"].items() if not isinstance(v, (dict, list))}
                     return pd.DataFrame([{"as_of": body["as_of"], "provinces": ";".join(provinces), **flat}]), None

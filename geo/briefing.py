@@ -37,6 +37,7 @@ from .maps import (
 from .progress import progress_lines
 from .registry import as_of, data_as_of
 from .settings import FIRST_MPP_YEAR
+from .story import coverage_headline, registry_count
 
 
 @dataclass(frozen=True)
@@ -255,10 +256,9 @@ def _map_aspect(data: BriefingData) -> float:
 
 
 def _headline(data: BriefingData) -> str:
-    s, lang = data.result.summary, data.lang
-    return gettext(lang, "As of {date} · {covered} of {regencies} regencies with an MPP ({share})",
-                   date=fmt_date(data.when, lang), covered=s.with_own_mpp, regencies=s.regencies,
-                   share=fmt_pct(s.coverage_rate, lang, 0))
+    """The PNG's line under the title: the date and the view's headline (geo.story), as every surface says it."""
+    return gettext(data.lang, "As of {date} · {headline}", date=fmt_date(data.when, data.lang),
+                   headline=coverage_headline(data.result.summary, data.lang).sentence())
 
 
 def map_figure(data: BriefingData, layer: str = "coverage", width: float = 11.69) -> Figure:
@@ -289,15 +289,8 @@ def _lines(items: list[str], limit: int, lang: str) -> list[str]:
 def _boxes(data: BriefingData) -> list[tuple[str, str]]:
     """The headline figures: (big number, what it is)."""
     s, lang = data.result.summary, data.lang
-    own = gettext(lang, "regencies with an MPP ({share})", share=fmt_pct(s.coverage_rate, lang, 0))
-    if s.served > s.with_own_mpp == 0:  # e.g. DK Jakarta: one province-run MPP serves all
-        boxes = [(f"{s.served} / {s.regencies}",
-                  gettext(lang, "regencies served by a province-run MPP (none has its own)"))]
-    elif s.served > s.with_own_mpp:
-        boxes = [(f"{s.with_own_mpp} / {s.regencies}", own + gettext(
-            lang, "; {n} more served by a province-run MPP", n=s.served - s.with_own_mpp))]
-    else:
-        boxes = [(f"{s.with_own_mpp} / {s.regencies}", own)]
+    head = coverage_headline(s, lang)  # as every surface says it (geo.story): DK Jakarta leads with the served
+    boxes = [(head.value, head.words)]
     if s.population_total and s.population_served and not s.population_covered:
         boxes.append((fmt_int(s.population_served, lang),
                       gettext(lang, "registered residents served by a province-run MPP ({share} of {total}; not a "
@@ -317,9 +310,8 @@ def _boxes(data: BriefingData) -> list[tuple[str, str]]:
                       gettext(lang, "MPP units as KemenPAN-RB counts them (kab/kota, DK Jakarta as one){official}",
                               official=official)))
     elif s.official_total:
-        boxes.append((f"{s.registry_named_nationally} / {s.official_total}",
-                      gettext(lang, "MPPs named of the official national count ({date})",
-                              date=fmt_date(date.fromisoformat(s.official_total_as_of), lang))))
+        named = registry_count(s, lang)
+        boxes.append((named.value, named.words))
     if data.provinces:
         ps = data.result.province_scores
         txt = " · ".join(f"{r.assessment} {r.predikat or (f'{r.score:g}' if r.score == r.score else '–')} ({r.year})"
@@ -337,11 +329,8 @@ def _completeness(data: BriefingData) -> list[str]:
     if (data.when - current).days > 183:
         lines[0] += " " + gettext(lang, "The chosen date is more than six months later: newer MPPs may be missing.")
     if s.official_total:
-        lines.append(gettext(lang, "The registry names {named} MPPs nationwide on {date}; KemenPAN-RB's latest count: "
-                                   "{total} ({total_date}). Year-only dates count from the end of their year.",
-                             named=s.registry_named_nationally, date=fmt_date(data.when, lang),
-                             total=s.official_total,
-                             total_date=fmt_date(date.fromisoformat(s.official_total_as_of), lang)))
+        lines.append(registry_count(s, lang).sentence() + ". "
+                     + gettext(lang, "Year-only dates count from the end of their year."))
     known = int(table["sakip_predikat"].notna().sum())
     lines.append(gettext(lang, "SAKIP predikat known for {known} of {n} regencies; the rest are unknown, not low. "
                                "The RB method changed in 2023.", known=known, n=len(table)))
@@ -560,7 +549,8 @@ def national_lists_figure(data: BriefingData) -> Figure:
     cols = [lines[i * per_col:(i + 1) * per_col] for i in range(3)]
     for j, col in enumerate(cols):
         fig.text(0.03 + j * 0.325, 0.905, "\n".join(col), fontsize=size, va="top", linespacing=1.3)
-    fig.text(0.03, 0.295, gettext(lang, "MPPs in the registry ({n}), by province", n=len(mpps)), fontsize=10,
+    fig.text(0.03, 0.295, gettext(lang, "All {n} MPPs in the registry (province-run ones included), by province",
+                                  n=len(mpps)), fontsize=10,
              weight="bold", va="top")
     fig.text(0.03, 0.272, _registry_counts(data, lang), fontsize=6.4, va="top", style="italic", color="#333333")
     fig.text(0.03, 0.255, textwrap.fill(mpp_text, 210), fontsize=6.4, va="top", linespacing=1.3)

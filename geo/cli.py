@@ -234,7 +234,7 @@ def _scope(args: argparse.Namespace):
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from . import views
+    from . import settings, views
     from .coverage import to_json_records
 
     when, provinces = _scope(args)
@@ -249,25 +249,24 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         write_table(table, args.csv)
         print(_("wrote {n} regencies to {path}", n=len(table), path=args.csv), file=sys.stderr)
     if args.json:
-        _print_json({**views.summary(when, provinces, inputs, result), "regencies": to_json_records(table)})
+        _print_json({**views.summary(when, provinces, inputs, result, lang=settings.get("cli_lang")),
+                     "regencies": to_json_records(table)})
     elif not args.csv:
         s = result.summary
         scope = _("national") if s.scope == "national" else _("provinces")
-        print(_("As of {date} ({scope}): {covered} of {regencies} regencies have their own MPP ({share}); {served} are "
-                "served (own or province-run); {without} have no MPP service", date=when.isoformat(), scope=scope,
-                covered=s.with_own_mpp, regencies=s.regencies, share=_.pct(s.coverage_rate), served=s.served,
-                without=s.without_service))
-        print(_("MPPs as KemenPAN-RB counts them: {counted}; MPPs in the registry: {registry}", counted=s.mpps_counted,
+        from .story import coverage_headline, registry_count
+
+        words = settings.get("cli_lang")  # the headline and the registry's count as every surface says them
+        print(_("As of {date} ({scope}): {headline}; {without} have no MPP service", date=when.isoformat(),
+                scope=scope, headline=coverage_headline(s, words).sentence(), without=s.without_service))
+        print(_("All MPPs in the registry in scope, province-run ones included: {registry}",
                 registry=s.mpps_in_registry))
         if s.population_total:
             print(_("Registered residents (Dukcapil 2025, not a census): {covered} of {total} live in a regency with "
                     "its own MPP; {served} are served", covered=_.int(s.population_covered),
                     total=_.int(s.population_total), served=_.int(s.population_served)))
-        if s.official_total is not None:
-            print(_("KemenPAN-RB's national count on {date}: {total}; the registry names {named} of them (national)",
-                    date=s.official_total_as_of, total=s.official_total, named=s.registry_named_nationally))
+        print(registry_count(s, words).sentence())
         if result.progress is not None:
-            from . import settings
             from .progress import progress_lines
 
             for line in progress_lines(result.progress, settings.get("cli_lang")):

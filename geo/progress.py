@@ -307,8 +307,11 @@ def target_sentence(p: Progress, lang: str) -> str | None:
     _ = translator(lang)
     t = p.targets[-1]
     by = _.date(date.fromisoformat(t["target_by"])) if t["target_by"] else "–"
-    return _("Target in force: every kabupaten/kota by {by} ({speaker}, {said}).", by=by, speaker=t["speaker"],
+    said = _("Target in force: every kabupaten/kota by {by} ({speaker}, {said}).", by=by, speaker=t["speaker"],
              said=_.date(date.fromisoformat(t["stated_on"])))
+    if t["target_by"] and date.fromisoformat(t["target_by"]) < p.as_of:  # every surface says so (geo.story)
+        said += " " + _("That date has passed.")
+    return said
 
 
 def undated_sentence(p: Progress, lang: str) -> str | None:

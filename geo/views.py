@@ -192,13 +192,16 @@ def sort_gaps(gap: pd.DataFrame, sort: str) -> pd.DataFrame:
     return gap.reset_index(drop=True)
 
 
-def summary(when: date, provinces: list[str], inputs: Inputs, result: Any = None) -> dict[str, Any]:
+def summary(when: date, provinces: list[str], inputs: Inputs, result: Any = None, lang: str = "id") -> dict[str, Any]:
     """The headline figures with their definitions, the ministry's units, pace, projection and targets (as
-    ``coverage --json``), and the provinces' own scores."""
+    ``coverage --json``), the provinces' own scores, and the view's story in ``lang`` (geo.story: the same headline
+    and words as every page, the briefing link and the PDF)."""
     from .coverage import to_json_records
+    from .story import story
 
     result = result or coverage_result(when, provinces, inputs)
     return {"as_of": when.isoformat(), "provinces": provinces, "summary": result.summary_dict(),
+            "story": story(result.summary, result.progress, lang),
             "province_scores": to_json_records(result.province_scores)}
 
 

@@ -110,7 +110,8 @@ def briefing_html(when: date, provinces: tuple[str, ...], language: str) -> str:
     from geo.briefing_page import BriefingText, briefing_page
     from geo.coverage import summary
     from geo.i18n import translator
-    from pages._loaders import data_as_of, official_totals
+    from geo.story import coverage_headline, progress_story, registry_count
+    from pages._loaders import _progress, data_as_of, official_totals
 
     reg, sc, key = builtin_registry(), builtin_scores(), builtin_key()
     payload = _payload("overview", when, provinces, "coverage", language, key, reg, sc,
@@ -118,23 +119,17 @@ def briefing_html(when: date, provinces: tuple[str, ...], language: str) -> str:
     table = coverage_table(when, provinces, reg, sc, key)
     s = summary(table, when, reg, official_totals())
     _ = translator(language)
-    served = ""
-    if s["served"] != s["covered"]:  # e.g. DK Jakarta: no regency has its own MPP, a province-run one serves them
-        served = " " + _("{n} served, incl. province-run", n=s["served"]) + "."
-    detail = ""
-    if s["official_total"]:
-        detail = _("Nationally: {named} MPPs named in the registry, of {official} in KemenPAN-RB's count of "
-                    "{date}.", named=s["registry_named_nationally"], official=s["official_total"],
-                     date=_.date(date.fromisoformat(s["official_total_as_of"])))
+    head, named = coverage_headline(s, language), registry_count(s, language)
+    progress = progress_story(_progress(when, provinces, key, reg), language)
     other = "en" if language == "id" else "id"
     text = BriefingText(
         lang=language,
         title=_("MPP coverage: {scope}", scope=scope_name(table, list(provinces), language)),
-        figure=f"{s['covered']} / {s['regencies']}",
-        headline=_("regencies and cities with their own MPP ({share}), as of {date}.",
-                   share=_.pct(s["coverage_rate"]), date=_.date(when)) + served,
-        detail=detail,
-        footer=[_("Point at or tap a region for its details. Data as of {date} (latest dated statement).",
+        figure=head.value,
+        headline=head.words + ", " + _("as of {date}.", date=_.date(when)),
+        detail=" ".join(progress),
+        footer=[named.sentence() + ".",
+                _("Point at or tap a region for its details. Data as of {date} (latest dated statement).",
                   date=_.date(data_as_of())), source_line(language)],
         app_label=_("Open the full app"),
         other_label={"id": "Bahasa Indonesia", "en": "English"}[other],

@@ -11,10 +11,12 @@ import streamlit as st
 
 from geo.digital import digital_counts, digital_short
 from geo.briefing import provenance_notice, scope_name, source_line
+from geo.coverage import summary
 from geo.maps import LAYERS, layer_title
+from geo.story import coverage_headline, progress_brief
 from pages._filters import current_filters
 from pages._language import lang, tr
-from pages._loaders import active_registry, active_scores, coverage_table, progress_of, provenance
+from pages._loaders import active_registry, active_scores, coverage_table, official_totals, progress_of, provenance
 from pages._views import show_view, view
 
 when, provinces = current_filters()
@@ -30,12 +32,14 @@ st.markdown("""<style>
 .block-container { padding: .6rem 1.2rem 0 1.2rem !important; max-width: 100% !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: .35rem; }
 .peta-present-title { font-size: clamp(1.3rem, 2.3vw, 2.6rem); font-weight: 700; line-height: 1.15; }
-.peta-present-sub { font-size: clamp(.95rem, 1.45vw, 1.6rem); color: #333; line-height: 1.25; margin-bottom: 1.1rem; }
-.peta-present-src { font-size: clamp(.7rem, .85vw, 1rem); color: #444; line-height: 1.2; }
+.peta-present-sub { font-size: clamp(1.25rem, 1.6vw, 1.75rem); color: #333; line-height: 1.25; margin-bottom: .6rem; }
+.peta-present-prog { font-size: .8em; color: #444; }
+.peta-present-src { font-size: clamp(.875rem, .95vw, 1.05rem); color: #444; line-height: 1.2; }
 .peta-present-notice { color: #a50f15; }
-iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 8.6rem - 3.6vw) !important; min-height: 320px; }
+iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 10.8rem - 4.6vw) !important; min-height: 300px; }
 </style>""", unsafe_allow_html=True)
-covered, n = int(table["has_mpp"].sum()), len(table)
+n = len(table)
+brief = ""
 scope = scope_name(table, list(provinces), lang())
 title = f"{layer_title(layer, lang())} — {scope}"
 day = _.date(when)
@@ -49,13 +53,14 @@ elif layer == "people":
     without = table[~(table["has_mpp"] | table["province_run_mpp"])]["population"].sum()
     sub = _("As of {date}: {people} registered residents live in regencies without an MPP service", date=day,
             people=_.int(without))
-else:
-    prog = progress_of(when, provinces, reg)
-    sub = _("As of {date}: {covered} of {n} regencies have an MPP ({share}); KemenPAN-RB's count: {units} of {total} "
-            "units", date=day, covered=covered, n=n, share=_.pct(covered / n, 0), units=prog.units_with_mpp,
-            total=prog.units_total)
+else:  # the headline and the ministry's terms, as every surface says them (geo.story)
+    head = coverage_headline(summary(table, when, reg, official_totals()), lang())
+    sub = _("As of {date}: {headline}", date=day, headline=head.sentence())
+    brief = progress_brief(progress_of(when, provinces, reg), lang())
 st.markdown(f'<div class="peta-present-title">{html.escape(title)}</div>'
-            f'<div class="peta-present-sub">{html.escape(sub)}</div>', unsafe_allow_html=True)
+            f'<div class="peta-present-sub">{html.escape(sub)}'
+            + (f'<br><span class="peta-present-prog">{html.escape(brief)}</span>' if brief else "")
+            + '</div>', unsafe_allow_html=True)
 st.page_link("pages/peta.py", label="← " + _("Back to the app"),
              query_params={"layer": layer, "as_of": when.isoformat(), "lang": lang(), "province": list(provinces)})
 show_view(view("present", when, provinces, layer, lang()), 760, f"present-{layer}-{when}-{provinces}")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from geo import views
 from geo.coverage import summary
+from geo.story import coverage_headline, registry_count, served_only
 from pages._charts import year_chart
 from pages._filters import current_filters
 from pages._language import lang, tr
@@ -33,10 +34,13 @@ _ = tr()
 st.title(_("Overview"))
 st.caption(_("As of {date}", date=_.date(when)))
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric(_("Regencies with an MPP"), f"{s['covered']} / {s['regencies']}",
-          help=_("Regencies and cities with their own MPP, of all in the chosen area"))
-c1.caption(_.pct(s["coverage_rate"]) + (" · " + _("{n} served, incl. province-run", n=s["served"])
-                                        if s["served"] != s["covered"] else ""))
+head = coverage_headline(s, lang())  # the view's headline, as every surface says it (geo.story)
+if served_only(s):  # e.g. DK Jakarta: no regency has its own MPP; a province-run one serves them all
+    c1.metric(_("Regencies served"), head.value, help=_("Regencies and cities served by a province-run MPP"))
+else:
+    c1.metric(_("Regencies with an MPP"), head.value,
+              help=_("Regencies and cities with their own MPP, of all in the chosen area"))
+c1.caption(head.words)
 # People: registered residents of the regencies with their own MPP, of all in scope.
 if s["population_total"] and not s["population_covered"] and s["population_served"]:
     # e.g. DK Jakarta: no regency has its own MPP; the province-run MPP serves them all.
@@ -53,18 +57,15 @@ elif s["population_total"]:
                  covered=_.int(s["population_covered"]), total=_.int(s["population_total"]),
                  share=_.pct(s["population_covered"] / s["population_total"])))
 # KemenPAN-RB's count is national, also in a province view: the caption says so.
-named_label, named_help = _("MPPs named / official"), _("MPPs the registry names nationwide, of KemenPAN-RB's "
-                                                        "latest national count")
-if s["official_total"]:
-    c3.metric(named_label, f"{s['registry_named_nationally']} / {s['official_total']}", help=named_help)
-    c3.caption(_("national; official count of {date}", date=_.date(date.fromisoformat(s["official_total_as_of"]))))
-else:
-    c3.metric(named_label, f"{s['registry_named_nationally']} / –", help=named_help)
+named = registry_count(s, lang())
+c3.metric(_("MPPs in the registry"), named.value, help=_("MPPs the registry names nationwide, counted as KemenPAN-RB "
+                                                         "counts them; its own latest count is said below"))
+c3.caption(named.words)
 c4.metric(_("Provinces fully covered"), f"{s['provinces_fully_covered']} / {s['provinces']}")
 c5.metric(_("Change in a year"), f"{s['covered'] - int(prev['has_mpp'].sum()):+d}")
 show_view(view("overview", when, provinces, "coverage", lang()), 520, f"overview-{when}-{provinces}")
 export_buttons(when, provinces)
-view_data("summary", when, provinces, lambda: views.summary(when, list(provinces), session_inputs()))
+view_data("summary", when, provinces, lambda: views.summary(when, list(provinces), session_inputs(), lang=lang()))
 progress_block(when, provinces)
 series = yearly(when, provinces, reg, sc)
 st.subheader(_("Coverage over time"))

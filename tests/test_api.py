@@ -245,4 +245,5 @@ def test_schemathesis_finds_no_server_error(api):
                         "--phases", "coverage,fuzzing", "--seed", "26"],
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-2000:]
-    assert "No issues found" in p.stdout
+    # a warning (e.g. that most generated requests were refused with 422: unknown parameters are) is no server error
+    assert "Server error" not in p.stdout and ("No issues found" in p.stdout or "1 warning" in p.stdout), p.stdout[-3000:]

@@ -52,9 +52,23 @@ def test_overview_headline_matches_geo():
     assert metric(at, 0) == f"{s['covered']} / {s['regencies']}" == "5 / 33"
     assert metric(at, 1) == "4,1 jt" and s["population_covered"] == 4_140_295  # people, the Indonesian way
     assert any(c.value.startswith("4.140.295 dari 15.640.905 penduduk terdaftar") for c in at.caption)
-    assert metric(at, 2) == f"{s['registry_named_nationally']} / {s['official_total']}"
-    assert any(c.value.startswith("nasional; hitungan resmi") for c in at.caption)  # national, also in a province
+    # issue #37: the registry's count and the official one, two numbers with the words that tell them apart
+    assert metric(at, 2) == str(s["registry_named_nationally"])
+    assert any(c.value.startswith("MPP tercatat di registri secara nasional, dihitung seperti KemenPAN-RB menghitung; "
+                                  f"hitungan KemenPAN-RB sendiri: {s['official_total']}") for c in at.caption)
     assert metric(at, 3) == "0 / 1"
+
+
+def test_dk_jakarta_leads_with_the_served_on_the_overview_and_the_presentation():
+    """Issue #37: DK Jakarta (no regency with its own MPP, a province-run MPP serving all six) is headlined as
+    served on the overview's card and in the presentation's subtitle, never "0 / 6" or "0%"."""
+    at = run("pages/ringkasan.py", as_of="2025-12-31", province="31")
+    assert metric(at, 0) == "6 / 6"
+    assert any(c.value.startswith("kabupaten/kota dilayani, oleh MPP yang dikelola provinsi") for c in at.caption)
+    assert "Kab/kota dilayani" in [m.label for m in at.metric]
+    at = run("pages/presentasi.py", as_of="2025-12-31", province="31", layer="coverage")
+    sub = " ".join(m.value for m in at.markdown)
+    assert "6 / 6 kabupaten/kota dilayani" in sub and "0 / 6" not in sub and "(0%)" not in sub
 
 
 @pytest.mark.slow

@@ -213,9 +213,22 @@ def test_the_real_page_says_the_views_figures_in_its_language_and_carries_the_ov
     assert f"<b>{s['covered']} / {s['regencies']}</b> kabupaten/kota memiliki MPP sendiri" in html
     assert s["regencies"] == 33 and "per 31 Desember 2025." in html
     assert "Sumber: Peta MPP" in html and "/app/static/geo/geometry-" in html  # the shared geometry document
-    jakarta = briefing_html(when, ("31",), "id")  # served by a province-run MPP only: said so beside the 0 / 6
-    assert "<b>0 / 6</b> kabupaten/kota memiliki MPP sendiri (0,0%), per 31 Desember 2025. 6 terlayani, termasuk " \
-           "MPP provinsi." in jakarta
+    # issue #37: served by a province-run MPP only, DK Jakarta leads with the served; never "0 / 6" or "0%"
+    jakarta = briefing_html(when, ("31",), "id")
+    assert "<b>6 / 6</b> kabupaten/kota dilayani, oleh MPP yang dikelola provinsi" in jakarta
+    header = jakarta[jakarta.index("<header>"):jakarta.index("</header>")]
+    assert "0 / 6" not in header and " 0%" not in header and "(0,0%)" not in header
+    # the ministry's terms, as the API's summary gives them: units, the projected completion, the target passed
+    from geo import views
+
+    today = date.today()  # after the target's date (31 December 2025): said to have passed
+    national = briefing_html(today, (), "id")
+    story = views.summary(today, [], views.builtin_inputs(), lang="id")
+    proj = story["summary"]["projected_complete"]
+    for line in story["story"]["progress"]:
+        assert line.replace("&", "&amp;") in national, line
+    assert proj["from"][:4] in national and proj["to"][:4] in national and "Tanggal itu sudah lewat." in national
+    assert story["story"]["registry"]["value"] + " " + story["story"]["registry"]["words"] in national
     english = briefing_html(when, ("12",), "en")
     assert '<html lang="en">' in english and "regencies and cities with their own MPP" in english
     assert 'href="briefing?lang=id&amp;as_of=2025-12-31&amp;province=12"' in english

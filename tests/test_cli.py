@@ -35,11 +35,11 @@ def test_boundaries_text_report(builtin):
 
 def test_coverage_summary_in_either_language(builtin):
     en = run("coverage", "--province", "Sumut", "--as-of", "2024-07-17").stdout.splitlines()
-    assert en[0].startswith("As of 2024-07-17 (provinces): 5 of 33 regencies have their own MPP (15.2%)")
+    assert en[0].startswith("As of 2024-07-17 (provinces): 5 / 33 regencies and cities with their own MPP (15%)")
     assert "4,140,295 of 15,640,905 live in a regency with its own MPP" in en[2]
     idn = run("coverage", "--province", "Sumut", "--as-of", "2024-07-17", env={"PETA_MPP_LANG": "id"}).stdout
     lines = idn.splitlines()
-    assert lines[0].startswith("Per 2024-07-17 (provinsi): 5 dari 33 kabupaten/kota memiliki MPP sendiri (15,2%)")
+    assert lines[0].startswith("Per 2024-07-17 (provinsi): 5 / 33 kabupaten/kota memiliki MPP sendiri (15%)")
     assert "4.140.295 dari 15.640.905 tinggal di kabupaten/kota dengan MPP sendiri" in lines[2]
     assert "Provinsi Sumatera Utara: SAKIP B (2023)" in idn
 
