@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# What the pages import, some of it only inside functions (charts, exports, uploads).
-MODULES = ("matplotlib.figure", "pages._errors", "pages._filters", "pages._language", "pages._loaders",
-           "pages._reroute", "pages._views", "pages._widgets", "geo.briefing", "geo.charts", "geo.coverage", "geo.maps",
+# What the pages use, some of it only inside functions (charts, exports, uploads); the pages themselves are
+# imported by running them (run_default_pages).
+MODULES = ("matplotlib.figure", "geo.briefing", "geo.charts", "geo.coverage", "geo.maps", "geo.mapviews",
            "geo.tables", "geo.uploads", "geo.store", "geo.progress", "streamlit_folium")
 
 
@@ -50,10 +50,13 @@ def warm() -> float:
 
     for module in MODULES:  # imported once here, not in a visitor's session
         importlib.import_module(module)
-    from pages._views import warm_default_views
-
-    warm_default_views(blocking=True)
+    # The overview and the map, run once in each language: the pages' modules are imported and register the map
+    # renderer (geo.mapviews.use_renderer), and what those pages cache is ready; then everything else every visitor
+    # shares (geo.mapviews.warm: the store's schema, the upload worker, the default views).
     run_default_pages()
+    from geo.mapviews import warm as warm_views
+
+    warm_views()
     from deploy.briefing import warm as warm_briefings
 
     warm_briefings()  # today's national briefing link in both languages (deploy/briefing.py)

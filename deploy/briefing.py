@@ -129,7 +129,7 @@ class Page:
 
 def _build_page(link: Link) -> Page:
     """The view's page (the project's own views; imported here, not at start)."""
-    from pages._views import briefing_html
+    from geo.mapviews import briefing_html
 
     return Page(briefing_html(link.as_of, link.provinces, link.lang))
 
@@ -173,7 +173,7 @@ class Pages:
 
     def _key(self, link: Link) -> tuple:
         if self._data_key is None:
-            from pages._loaders import builtin_key
+            from geo.mapviews import builtin_key
 
             self._data_key = builtin_key
         return (link.lang, link.as_of, link.provinces, self._data_key())

@@ -87,7 +87,7 @@ def query(lang: str, as_of: str, provinces: list[str] | tuple[str, ...]) -> str:
 
 
 def briefing_page(payload: dict, text: BriefingText, as_of: str, provinces: tuple[str, ...]) -> str:
-    """The whole page: ``payload`` is a rendered map (:func:`pages._views.folium_payload`: its header, legend HTML,
+    """The whole page: ``payload`` is a rendered map (:func:`geo.mapviews.payload`: its header, legend HTML,
     script and asset links); the links are relative, so the page works under any address the app is served at."""
     css = "".join(f'<link rel="stylesheet" href="{esc(href)}">' for href in payload["css_links"])
     js = "".join(f'<script src="{esc(src)}"></script>' for src in payload["js_links"])

@@ -9,8 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import boundaries, boundary_io, coverage, registry, scores
-from geo.inputs import map_inputs, reference
+from geo import boundary_io, mapviews
 from pages._errors import plain
 from pages._language import lang, tr
 
@@ -36,39 +35,30 @@ def prepare_boundaries() -> None:
     bar.empty()
 
 
-@st.cache_resource(show_spinner=False)
 def live_corrections():
-    """This process's view of the corrections in the store (read in the background; see geo.corrections.Live)."""
-    from geo.corrections import Live
-
-    return Live()
+    """This process's view of the corrections in the store (geo.mapviews.live)."""
+    return mapviews.live()
 
 
 def corrections_state():
-    """The corrections as this process last read them (the process's first call waits up to 2 s for its first read:
-    the launcher's warm-up makes that call, so no visitor does)."""
-    return live_corrections().state(wait=2.0)
-
-
-@st.cache_data(show_spinner=False)
-def _committed_registry() -> pd.DataFrame:
-    return registry.load_registry()
-
-
-@st.cache_data(show_spinner=False)
-def _committed_scores() -> pd.DataFrame:
-    return scores.load_scores()
+    """The corrections as this process last read them (geo.mapviews)."""
+    return mapviews.corrections_state()
 
 
 def _builtin_part() -> str:
-    return f"builtin{corrections_state().key}"  # accepted field corrections change the built-in data
+    return mapviews.builtin_part()
 
 
-def builtin_key() -> str:
-    """The data key of a session without an upload (:func:`data_key`): the built-in registry and scores with the
-    accepted field corrections. What every visitor shares (the warm-up, the briefing link) is keyed by it."""
-    part = _builtin_part()
-    return f"{part}:{part}:"
+builtin_key = mapviews.builtin_key
+builtin_registry = mapviews.builtin_registry
+builtin_scores = mapviews.builtin_scores
+negative_evidence = mapviews.negative_evidence
+official_totals = mapviews.official_totals
+targets = mapviews.targets
+data_as_of = mapviews.data_as_of
+curation_report = mapviews.curation_report
+borders = mapviews.borders
+coverage_gdf = mapviews.coverage_gdf
 
 
 def data_key() -> str:
@@ -86,29 +76,6 @@ def data_key() -> str:
         parts.append(cached[1])
     parts.append(st.session_state.get("upload_mode", "add") if "uploaded_registry" in st.session_state else "")
     return ":".join(parts)
-
-
-def builtin_registry() -> pd.DataFrame:
-    """The built-in registry, with the accepted field corrections taken in."""
-    data = corrections_state().data
-    return _committed_registry() if data is None else data.registry.copy()
-
-
-def builtin_scores() -> pd.DataFrame:
-    """The built-in scores, with the accepted field corrections taken in."""
-    data = corrections_state().data
-    return _committed_scores() if data is None else data.scores.copy()
-
-
-def negative_evidence() -> pd.DataFrame:
-    """The "no MPP yet" statements, with those of accepted field corrections."""
-    data = corrections_state().data
-    return curation_report("negative_evidence") if data is None else data.negative.copy()
-
-
-@st.cache_data(show_spinner=False)
-def official_totals() -> pd.DataFrame:
-    return registry.load_official_totals()
 
 
 def active_scores() -> pd.DataFrame:
@@ -186,84 +153,27 @@ def visitor() -> str:
 
 def coverage_table(when: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame,
                    key: str | None = None) -> pd.DataFrame:
-    """The coverage table for a view, cached by this session's short data key (never by hashing the frames)."""
-    return _coverage_table(when, provinces, key or data_key(), reg, sc)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _coverage_table(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame,
-                    _sc: pd.DataFrame) -> pd.DataFrame:
-    return coverage.regency_coverage(when, list(provinces), _reg, _sc, **reference())
+    """The coverage table for a view, shared by the process (geo.mapviews), keyed by this session's data key."""
+    return mapviews.coverage_table(when, provinces, key or data_key(), reg, sc)
 
 
 def yearly(until: date, provinces: tuple[str, ...], reg: pd.DataFrame, sc: pd.DataFrame) -> pd.DataFrame:
     """The one per-year series (geo.coverage.yearly_series), shared by the overview and the timeline."""
-    return _yearly(until, provinces, data_key(), reg, sc)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _yearly(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame, _sc: pd.DataFrame) -> pd.DataFrame:
-    return coverage.yearly_series(until, list(provinces), _reg, _sc, official_totals(), **reference())
-
-
-@st.cache_data(show_spinner=False)
-def targets() -> pd.DataFrame:
-    from geo.progress import load_targets
-
-    return load_targets()
+    return mapviews.yearly(until, provinces, data_key(), reg, sc)
 
 
 def progress_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame):
-    """Progress in the ministry's units (geo.progress), cached by this session's data key."""
-    return _progress(when, provinces, data_key(), reg)
+    """Progress in the ministry's units (geo.progress), keyed by this session's data key."""
+    return mapviews.progress(when, provinces, data_key(), reg)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _progress(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame):
-    from geo.progress import progress
-
-    return progress(when, provinces, _reg, official_totals(), targets())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def monthly_units(until: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame) -> pd.DataFrame:
-    from geo.progress import monthly_units as series
-
-    return series(_reg, until, provinces)
-
-
-def borders(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
-    return map_inputs(provinces)["borders"]
-
-
-def coverage_gdf(table: pd.DataFrame, provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
-    return boundaries.attach_geometry(table, map_inputs(provinces)["shapes"])
+def monthly_units(until: date, provinces: tuple[str, ...], key: str, reg: pd.DataFrame) -> pd.DataFrame:
+    return mapviews.monthly_units(until, provinces, key, reg)
 
 
 def mpp_points_as_of(when: date, provinces: tuple[str, ...], reg: pd.DataFrame,
                      key: str | None = None) -> gpd.GeoDataFrame:
-    return _mpp_points_as_of(when, provinces, key or data_key(), reg)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _mpp_points_as_of(when: date, provinces: tuple[str, ...], key: str, _reg: pd.DataFrame) -> gpd.GeoDataFrame:
-    from geo.inputs import centres
-    from geo.maps import mpp_points
-
-    live = registry.as_of(_reg, when)
-    if provinces:
-        live = live[live["province_code"].isin(provinces)]
-    return mpp_points(live, centres())
-
-
-@st.cache_data(show_spinner=False)
-def data_as_of() -> date:
-    return registry.data_as_of(_committed_registry(), curation_report("negative_evidence"))
-
-
-@st.cache_data(show_spinner=False)
-def curation_report(name: str) -> pd.DataFrame:
-    return registry.load_curation_report(name)
+    return mapviews.mpp_points(when, provinces, key or data_key(), reg)
 
 
 @st.cache_data(show_spinner=False)

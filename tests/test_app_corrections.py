@@ -29,11 +29,11 @@ def app_store(tmp_path, monkeypatch):
         original(self, *args, **kwargs)
         PagesManager.uses_pages_directory = False
     monkeypatch.setattr(PagesManager, "__init__", warm)
-    from pages._loaders import live_corrections
+    from geo.mapviews import live
 
-    live_corrections.clear()  # this process's view of the store starts afresh, and ends with the test
+    live.cache_clear()  # this process's view of the store starts afresh, and ends with the test
     yield Store()
-    live_corrections.clear()
+    live.cache_clear()
 
 
 def start(page: str, **params) -> AppTest:

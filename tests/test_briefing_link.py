@@ -202,12 +202,12 @@ def test_one_client_may_have_a_few_pages_built_a_minute_and_todays_pages_are_nev
 @pytest.mark.slow
 def test_the_real_page_says_the_views_figures_in_its_language_and_carries_the_overviews_map(builtin):
     from geo.coverage import summary
-    from pages._loaders import builtin_key, builtin_registry, builtin_scores, coverage_table, official_totals
-    from pages._views import briefing_html
+    from geo.mapviews import briefing_html, builtin_key, builtin_registry, builtin_scores, coverage_table, official_totals
+    from pages._views import folium_payload  # noqa: F401  (the app's pages register the map renderer)
 
     when = date(2025, 12, 31)
     html = briefing_html(when, ("12",), "id")
-    table = coverage_table(when, ("12",), builtin_registry(), builtin_scores(), builtin_key())
+    table = coverage_table(when, ("12",), builtin_key(), builtin_registry(), builtin_scores())
     s = summary(table, when, builtin_registry(), official_totals())
     assert "<title>Cakupan MPP: Sumatera Utara</title>" in html
     assert f"<b>{s['covered']} / {s['regencies']}</b> kabupaten/kota memiliki MPP sendiri" in html

@@ -87,7 +87,7 @@ def test_the_running_app_sends_its_bundles_and_the_map_geometry_gzipped(app):
     headers, body = get("/" + bundle.group(1).decode())
     assert headers["Content-Encoding"] == "gzip" and headers["Cache-Control"] == IMMUTABLE
     assert len(gzip.decompress(body)) > 3 * len(body)
-    from pages._views import GEOMETRY_DIR
+    from geo.mapviews import GEOMETRY_DIR
 
     docs = sorted(GEOMETRY_DIR.glob("geometry-id-*.json"), key=lambda p: p.stat().st_mtime)
     assert docs, "the warm process wrote the national geometry document"

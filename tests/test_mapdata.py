@@ -53,10 +53,10 @@ def test_view_values_are_plain_json_columns():
 def test_an_app_view_sends_values_only_and_its_document_has_every_regency_it_colours(builtin):
     """The overview's map message carries colours and tooltip values; the polygons are in the versioned document
     it names, which holds each coloured regency."""
-    from pages._loaders import builtin_registry, builtin_scores
-    from pages._views import GEOMETRY_DIR, GEOMETRY_URL, folium_payload, _build
+    from geo.mapviews import GEOMETRY_DIR, GEOMETRY_URL, build_map, builtin_registry, builtin_scores
+    from pages._views import folium_payload
 
-    m = _build("overview", date(2025, 6, 30), (), "coverage", "id", builtin_registry(), builtin_scores(), "test")
+    m = build_map("overview", date(2025, 6, 30), (), "coverage", "id", builtin_registry(), builtin_scores(), "test")
     script = folium_payload(m)["script"]
     assert len(script) < 120_000, len(script)
     url = re.search(re.escape(GEOMETRY_URL) + r"(geometry-id-[0-9a-f]{16}\.json)", script)
@@ -70,15 +70,16 @@ def test_an_app_view_sends_values_only_and_its_document_has_every_regency_it_col
 def test_scopes_beyond_the_budget_get_no_file_and_carry_their_polygons(builtin, monkeypatch):
     """A visitor trying one province combination after another cannot fill the disk: past the budget of document
     files, a view's message carries its polygons itself (and still draws every regency)."""
-    import pages._views as views
-    from pages._loaders import builtin_registry, builtin_scores
+    import geo.mapviews as views
+    from geo.mapviews import builtin_registry, builtin_scores
+    from pages._views import folium_payload
 
     monkeypatch.setattr(views, "_documents", {("99",): "geometry-99-0000000000000000.json"})
     monkeypatch.setattr(views, "MAX_DOCUMENTS", 1)
     before = set(views.GEOMETRY_DIR.glob("geometry-12-*.json")) if views.GEOMETRY_DIR.exists() else set()
-    m = views._build("overview", date(2025, 6, 30), ("12",), "coverage", "id", builtin_registry(), builtin_scores(),
-                     "test-budget")
-    script = views.folium_payload(m)["script"]
+    m = views.build_map("overview", date(2025, 6, 30), ("12",), "coverage", "id", builtin_registry(),
+                        builtin_scores(), "test-budget")
+    script = folium_payload(m)["script"]
     assert views.GEOMETRY_URL not in script and '"regencies"' in script
     assert len(set(re.findall(r'"(12\.\d{2})"', script))) == 33  # Sumatera Utara's regencies, inline
     after = set(views.GEOMETRY_DIR.glob("geometry-12-*.json")) if views.GEOMETRY_DIR.exists() else set()
