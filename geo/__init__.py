@@ -11,7 +11,10 @@ compare), ``coverage`` (the regency table, the counts defined once, gaps, the ye
 from the field: their life, audit log and effect on the registry), ``stewards`` (the accounts that review them),
 ``inputs`` (where computations' inputs are read), ``i18n`` (the
 message catalogs; numbers and dates), ``labels`` (words for columns and codes), ``views`` (a view's data: the one
-service layer of the pages, the command line and the API), ``api`` (the read-only data API), ``cli``
+service layer of the pages, the command line and the API), ``story`` (a view's headline and the words that tell its
+figures apart, for every surface), ``cache`` (bounded, thread-safe caches of a process), ``mapviews`` (the views a
+process shares: the built-in data as corrected, each view's tables and map, the briefing page, the warm-up),
+``clients`` (who is asking: the trusted client address, per-client budgets), ``api`` (the read-only data API), ``cli``
 (``python -m geo``).
 
 The public API is named here and imported on first use (importing ``geo`` loads nothing heavy).

@@ -45,7 +45,8 @@ body.peta-briefing { display: flex; flex-direction: column; height: 100vh; heigh
   body.peta-briefing { height: auto; display: block; }
   .peta-briefing nav, .leaflet-control-zoom { display: none; }
   .leaflet-control-scale-line { text-shadow: none; }  /* printed as a second copy of the text, beside the first */
-  .peta-briefing .peta-map { width: 960px; height: 540px; margin: 4px auto; break-inside: avoid; }
+  .peta-briefing .headline { font-size: .95rem; }
+  .peta-briefing .peta-map { width: 960px; height: 480px; margin: 4px auto; break-inside: avoid; }
 }
 """
 

@@ -247,7 +247,7 @@ def briefing_html(when: date, provinces: tuple[str, ...], language: str) -> str:
     from .briefing_page import BriefingText, briefing_page
     from .coverage import summary
     from .i18n import translator
-    from .story import coverage_headline, progress_story, registry_count
+    from .story import coverage_headline, progress_brief, registry_count
 
     reg, sc, key = builtin_registry(), builtin_scores(), builtin_key()
     view = builtin_payload("overview", when, provinces, "coverage", language)
@@ -261,7 +261,7 @@ def briefing_html(when: date, provinces: tuple[str, ...], language: str) -> str:
         title=_("MPP coverage: {scope}", scope=scope_name(table, list(provinces), language)),
         figure=head.value,
         headline=head.words + ", " + _("as of {date}.", date=_.date(when)),
-        detail=" ".join(progress_story(progress(when, provinces, key, reg), language)),
+        detail=progress_brief(progress(when, provinces, key, reg), language) + ".",
         footer=[named.sentence() + ".",
                 _("Point at or tap a region for its details. Data as of {date} (latest dated statement).",
                   date=_.date(data_as_of())), source_line(language)],

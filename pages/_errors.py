@@ -15,10 +15,18 @@ from geo.errors import PetaError, log_bug
 from geo.i18n import gettext
 
 
+#: What Markdown's autolinking turns into a link even when escaped ("http://…", "www.…", "name@host"): a word joiner
+#: (U+2060, invisible) is put inside each, so user text shown in a message never becomes a link.
+_AUTOLINK = re.compile(r"(?i)(://|\bwww\\?\.|@)")
+
+
 def plain(text: str) -> str:
     """User-supplied text for st.error/st.warning/st.write: Markdown, HTML and LaTeX characters are escaped, so a
-    column name such as ``![x](http://…)`` shows as typed and makes no browser fetch anything."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])", r"\\\1", text)
+    column name such as ``![x](http://…)`` shows as typed and makes no browser fetch anything; addresses are kept
+    from being autolinked (:data:`_AUTOLINK`)."""
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])", r"\\\1", text)
+    return _AUTOLINK.sub(lambda m: {"://": ":\u2060//", "@": "\u2060@"}.get(m.group(1), m.group(1)[:3] + "\u2060"
+                                                                           + m.group(1)[3:]), escaped)
 
 
 @contextmanager

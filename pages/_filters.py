@@ -154,8 +154,8 @@ def dataset_link(dataset_id: str, owner: str | None = None) -> str:
     query: list[tuple[str, str]] = [("dataset", dataset_id), ("as_of", when.isoformat())]
     query += [("province", p) for p in provinces]
     query += [("lang", lang())]
-    if st.session_state.get("layer"):
-        query.append(("layer", str(st.session_state["layer"])))
+    if st.session_state.get("map_layer"):
+        query.append(("layer", str(st.session_state["map_layer"])))
     if owner:
         query.append(("owner", owner))
     return f"{url.scheme}://{url.netloc}/?{urlencode(query)}"

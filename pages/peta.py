@@ -29,10 +29,12 @@ reg = active_registry()
 table = coverage_table(when, provinces, reg, active_scores())
 _ = tr()
 st.title(_("Coverage map"))
-qp_layer = st.query_params.get("layer") or st.session_state.pop("layer_from_link", None)
-if "layer" not in st.session_state:  # the address's layer (a shared link's), else coverage
+qp_layer = st.query_params.get("layer") or st.session_state.pop("layer_from_link", None) \
+    or st.session_state.get("map_layer")
+if "layer" not in st.session_state:  # the address's layer (a shared link's), else the last chosen, else coverage
     st.session_state["layer"] = qp_layer if qp_layer in LAYERS else "coverage"
 layer = st.radio(_("Map layer"), list(LAYERS), format_func=lambda k: _.say(LAYERS[k]), horizontal=True, key="layer")
+st.session_state["map_layer"] = layer  # kept for a saved dataset's link (a widget's state ends with its page)
 st.query_params["layer"] = layer
 if layer == "rb":
     st.caption(_("The RB method changed in 2023: values before and after 2023 are not directly comparable."))

@@ -36,7 +36,7 @@ st.markdown("""<style>
 .peta-present-prog { font-size: .8em; color: #444; }
 .peta-present-src { font-size: clamp(.875rem, .95vw, 1.05rem); color: #444; line-height: 1.2; }
 .peta-present-notice { color: #a50f15; }
-iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 10.8rem - 4.6vw) !important; min-height: 300px; }
+iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 11.6rem - 4.6vw) !important; min-height: 300px; }
 </style>""", unsafe_allow_html=True)
 n = len(table)
 brief = ""

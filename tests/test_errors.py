@@ -118,3 +118,16 @@ def test_importing_geo_changes_no_third_party_global_state():
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                        env={**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": ""})
     assert p.returncode == 0, p.stderr[-800:]
+
+
+def test_user_text_in_a_message_never_becomes_markup_or_a_link():
+    """pages._errors.plain: Markdown and HTML escaped, and the addresses Markdown would autolink even when escaped
+    ("http://", "www.", "name@host") broken by an invisible word joiner (issue #36: no links in user text; the
+    browser test of the dataset banner checks the rendered alert has no <a>)."""
+    from pages._errors import plain
+
+    shown = plain("Data <b>uji</b> [klik](http://evil.example/x) WWW.evil.example y@evil.example")
+    assert "<b>" not in shown and "\\[klik\\]" in shown
+    assert "http\\:\u2060//evil" in shown and "WWW\u2060\\.evil" in shown and "y\u2060@evil" in shown
+    assert shown.replace("\u2060", "").replace("\\", "") == "Data <b>uji</b> [klik](http://evil.example/x) " \
+                                                             "WWW.evil.example y@evil.example"

@@ -105,7 +105,7 @@ def test_a_version_1_store_is_migrated_in_place(database_url):
     _engine.cache_clear()
     _raw_engine.cache_clear()
     s = Store(database_url)
-    assert migrate(s.engine) == SCHEMA_VERSION == 3
+    assert migrate(s.engine) == SCHEMA_VERSION == 4
     from geo import corrections
 
     assert corrections.listing(s).empty and corrections.version(s) == 0  # version 3's tables are there, empty
