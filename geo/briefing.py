@@ -483,8 +483,10 @@ def province_chart(ax: Any, data: BriefingData) -> None:
         ax.bar(x, share, bottom=bottom, color=PRESENCE_COLOURS[key], edgecolor="white", linewidth=0.3, width=0.8,
                label=str(say(lang, PRESENCE_LABELS[key])))
         bottom = [b + v for b, v in zip(bottom, share)]
-    for xi, (own, n) in zip(x, zip(per["own"], per["n"])):
-        ax.text(xi, 1.02, f"{own}/{n}", ha="center", va="bottom", fontsize=5, rotation=90, color="#333333")
+    for xi, own, prov, n in zip(x, per["own"], per["prov"], per["n"]):
+        # a province served only by a province-run MPP (DK Jakarta) says so, as every headline does (geo.story)
+        label = gettext(lang, "{served}/{n} served", served=prov, n=n) if own == 0 and prov else f"{own}/{n}"
+        ax.text(xi, 1.02, label, ha="center", va="bottom", fontsize=5, rotation=90, color="#333333")
     ax.set_xticks(list(x), [short_province(p) for p in per["province"]], rotation=55, ha="right", fontsize=6)
     ax.set_ylim(0, 1.2)
     ax.set_yticks([0, 0.5, 1], [fmt_pct(v, lang, 0) for v in (0, 0.5, 1)], fontsize=6)

@@ -54,8 +54,8 @@ def test_overview_headline_matches_geo():
     assert any(c.value.startswith("4.140.295 dari 15.640.905 penduduk terdaftar") for c in at.caption)
     # issue #37: the registry's count and the official one, two numbers with the words that tell them apart
     assert metric(at, 2) == str(s["registry_named_nationally"])
-    assert any(c.value.startswith("MPP tercatat di registri secara nasional, dihitung seperti KemenPAN-RB menghitung; "
-                                  f"hitungan KemenPAN-RB sendiri: {s['official_total']}") for c in at.caption)
+    assert any(c.value.startswith("MPP di registri secara nasional, dihitung cara KemenPAN-RB; "
+                                  f"hitungan resmi KemenPAN-RB: {s['official_total']}") for c in at.caption)
     assert metric(at, 3) == "0 / 1"
 
 

@@ -115,42 +115,42 @@ def test_sigterm_during_start_up_stops_everything_it_started(tmp_path):
         cleanup(proc, tag)
 
 
-def test_sigterm_after_start_up_stops_everything_and_a_held_port_is_named(tmp_path):
+@pytest.fixture
+def started(tmp_path):
+    """A one-process deployment that has started (its health check answers through nginx): (process, tag, port,
+    its ports); whatever the test does, nothing of it outlives the test."""
     need_nginx()
     port = 31787
-    ports = list(range(port, port + 3))
-    proc, tag = launch(port, tmp_path)
-    try:
-        assert wait_until(lambda: answers(f"http://127.0.0.1:{port}/_stcore/health"), 240), proc.stderr
-        line = proc.stdout.readline()
-        assert f"Peta MPP on http://127.0.0.1:{port}" in line and tag in line
-        # A second deployment on the same ports: one line naming the port and the process holding it, no traceback.
-        second = subprocess.run([sys.executable, str(SERVE), "--processes", "1", "--port", str(port),
-                                 "--log-dir", str(tmp_path / "logs2")], cwd=ROOT, capture_output=True, text=True,
-                                timeout=60, env={**os.environ, "PETA_MPP_DATA_DIR": str(tmp_path / "store")})
-        assert second.returncode == 1
-        message = second.stderr.strip().splitlines()[-1]
-        assert "Traceback" not in second.stderr
-        assert message.startswith(f"peta-mpp serve: port {port} is already in use by process ")
-        assert "nginx" in message and "of an earlier deployment" in message and "kill " in message
-        assert not (tmp_path / "logs2").exists() or not any((tmp_path / "logs2").iterdir())  # nothing started
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(15)
-        assert_all_gone(tag, ports)
-    finally:
-        cleanup(proc, tag)
-
-
-def test_sigkill_of_serve_py_takes_its_children_with_it(tmp_path):
-    need_nginx()
-    port = 31797
-    ports = list(range(port, port + 3))
     proc, tag = launch(port, tmp_path)
     try:
         assert wait_until(lambda: answers(f"http://127.0.0.1:{port}/_stcore/health"), 240)
-        assert len(tagged(tag)) >= 5  # app process, its upload worker, the API, nginx and its workers
-        proc.kill()
-        proc.wait(10)
-        assert_all_gone(tag, ports)
+        yield proc, tag, port, list(range(port, port + 3))
     finally:
         cleanup(proc, tag)
+
+
+def test_sigterm_after_start_up_stops_everything_and_a_held_port_is_named(started, tmp_path):
+    proc, tag, port, ports = started
+    line = proc.stdout.readline()
+    assert f"Peta MPP on http://127.0.0.1:{port}" in line and tag in line
+    # A second deployment on the same ports: one line naming the port and the process holding it, no traceback.
+    second = subprocess.run([sys.executable, str(SERVE), "--processes", "1", "--port", str(port),
+                             "--log-dir", str(tmp_path / "logs2")], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "PETA_MPP_DATA_DIR": str(tmp_path / "store")})
+    assert second.returncode == 1
+    message = second.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in second.stderr
+    assert message.startswith(f"peta-mpp serve: port {port} is already in use by process ")
+    assert "nginx" in message and "of an earlier deployment" in message and "kill " in message
+    assert not (tmp_path / "logs2").exists() or not any((tmp_path / "logs2").iterdir())  # nothing started
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(15)
+    assert_all_gone(tag, ports)
+
+
+def test_sigkill_of_serve_py_takes_its_children_with_it(started):
+    proc, tag, port, ports = started
+    assert len(tagged(tag)) >= 5  # app process, its upload worker, the API, nginx and its workers
+    proc.kill()
+    proc.wait(10)
+    assert_all_gone(tag, ports)
