@@ -153,8 +153,13 @@ def merge_statements(project: Path, incoming: Path) -> pd.DataFrame:
                         where=str(incoming))
     seen = set(map(tuple, have.itertuples(index=False)))
     added = new[[tuple(r) not in seen for r in new.itertuples(index=False)]]
-    if len(added):
-        pd.concat([have, added]).to_csv(project, index=False, lineterminator="\n")
+    if len(added):  # appended in the file's own line endings: the rows already there stay byte for byte
+        raw = project.read_bytes()
+        ending = "\r\n" if b"\r\n" in raw[:raw.find(b"\n") + 1] else "\n"
+        with project.open("a", encoding="utf-8", newline="") as f:
+            if raw and not raw.endswith(b"\n"):
+                f.write(ending)
+            added.to_csv(f, index=False, header=False, lineterminator=ending)
     return added
 
 

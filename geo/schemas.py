@@ -79,7 +79,7 @@ SCORES = pa.DataFrameSchema({
     "year": pa.Column(int, pa.Check.in_range(2010, 2100)),
     "predikat": _text(pa.Check.isin(PREDIKAT)),
     "score": pa.Column(float, pa.Check.in_range(0, 125), nullable=True),
-    "quality": _text(pa.Check.isin(["direct", "blanket", "current", "names-supplied", "year-doubtful",
+    "quality": _text(pa.Check.isin(["direct", "blanket", "current", "names-supplied", "weak-source", "year-doubtful",
                                     "outside-scope"])),
     "selected": pa.Column(bool),
     "source_url": _text(pa.Check.str_matches(URL)),

@@ -7,7 +7,8 @@ A predikat is never computed from a score, nor the reverse: only what a source s
 
 ``quality``: ``direct`` (the source states this result), ``blanket`` ("B for nine years running", expanded per
 year), ``current`` (a "currently holds" statement assigned to the latest result), ``names-supplied`` (a collective
-statement whose member names the compiler supplied), ``year-doubtful`` (the source's year label is probably a
+statement whose member names the compiler supplied), ``weak-source`` (a resident quoted in an article, a candidate's
+claim in a debate: the compiler's ``WEAK SOURCE``), ``year-doubtful`` (the source's year label is probably a
 publication year), ``outside-scope`` (2018 or 2025 context rows).
 
 Pick rule where several rows give one (code, assessment, year): never an ``outside-scope`` row; prefer ``direct``
@@ -58,6 +59,8 @@ def quality_of(note: str) -> str:
     n = (note or "").lower()
     if "outside scope" in n:
         return "outside-scope"
+    if "weak source" in n:  # a resident quoted, a candidate's claim: kept, never preferred over a direct statement
+        return "weak-source"
     if "year label doubtful" in n:
         return "year-doubtful"
     if "names supplied" in n:
