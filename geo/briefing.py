@@ -484,8 +484,8 @@ def province_chart(ax: Any, data: BriefingData) -> None:
                label=str(say(lang, PRESENCE_LABELS[key])))
         bottom = [b + v for b, v in zip(bottom, share)]
     for xi, own, prov, n in zip(x, per["own"], per["prov"], per["n"]):
-        # a province served only by a province-run MPP (DK Jakarta) says so, as every headline does (geo.story)
-        label = gettext(lang, "{served}/{n} served", served=prov, n=n) if own == 0 and prov else f"{own}/{n}"
+        # a province served only by a province-run MPP (DK Jakarta) counts its served ones, as every headline does
+        label = f"{prov}/{n}" if own == 0 and prov else f"{own}/{n}"
         ax.text(xi, 1.02, label, ha="center", va="bottom", fontsize=5, rotation=90, color="#333333")
     ax.set_xticks(list(x), [short_province(p) for p in per["province"]], rotation=55, ha="right", fontsize=6)
     ax.set_ylim(0, 1.2)
@@ -493,7 +493,8 @@ def province_chart(ax: Any, data: BriefingData) -> None:
     ax.set_xlim(-0.6, len(per) - 0.4)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(gettext(lang, "Regencies with an MPP, by province (own MPP / all regencies above each bar)"),
+    ax.set_title(gettext(lang, "Regencies with an MPP, by province (above each bar: with their own MPP, or served "
+                               "where none has its own / all regencies)"),
                  fontsize=8.5, loc="left", weight="bold", pad=16)
     ax.legend(loc="lower right", fontsize=6, ncols=3, frameon=False, bbox_to_anchor=(1.0, 1.06))
 
