@@ -173,6 +173,8 @@ def clear_dataset() -> None:
 def dataset_banner() -> None:
     """At the top of every page while an analyst's dataset is in use: its name, that it is not the public registry,
     and the way back."""
+    slot = st.container()  # always there, empty or not: the page's elements keep their places either way (a session
+    # moved to another process, or a dataset set aside, does not shift everything below it)
     if "uploaded_registry" not in st.session_state:
         return
     _ = tr()
@@ -180,7 +182,7 @@ def dataset_banner() -> None:
     saved = bool(st.session_state.get("dataset_id"))
     text = (_("You are looking at an analyst's saved dataset, not the public registry:") if saved else
             _("You are looking at your uploaded data, not the public registry:"))
-    left, right = st.columns([4, 1], vertical_alignment="center")
+    left, right = slot.columns([4, 1], vertical_alignment="center")
     with left:
         st.warning(text + " " + plain(name), icon=":material/info:")  # the name as typed: plain text
     if right.button(_("Back to the public data"), key="dataset-banner-back"):

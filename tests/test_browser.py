@@ -204,6 +204,10 @@ def test_presentation_fits_the_screen_and_its_legend_leaves_the_chosen_area_free
               return {scroll: m.scrollHeight, client: m.clientHeight, src: s.bottom}; }""")
             assert page_box["scroll"] <= page_box["client"] + 2, page_box  # nothing to scroll to
             assert page_box["src"] <= height, page_box  # the source line is on screen
+            # type sized for the back of a room (issue #40): subtitle at least 20 px, source line at least 14 px
+            sizes = pg.evaluate("""() => ['.peta-present-sub', '.peta-present-src'].map(
+              c => parseFloat(getComputedStyle(document.querySelector(c)).fontSize))""")
+            assert sizes[0] >= 20 and sizes[1] >= 14, sizes
             frame = pg.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
             assert frame["y"] + frame["height"] <= height
             legend = fr.locator(".peta-legend").bounding_box()
