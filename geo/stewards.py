@@ -30,7 +30,7 @@ from functools import lru_cache
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from . import settings
 from .errors import PetaError
@@ -137,6 +137,10 @@ def _until_text(t: datetime) -> str:
 def _reserve(conn: Connection, keys: dict[str, int], now: datetime, window: timedelta) -> int:
     """Count one attempt for each key (client, name) before its password is checked; refuse, counting nothing,
     while any key is locked. Returns the attempts the client has left after this one."""
+    # counts nobody added to within the window, and locks that have ended, are let go (the table stays small)
+    conn.execute(delete(login_attempts).where(login_attempts.c.updated_at < now - window,
+                                              or_(login_attempts.c.locked_until.is_(None),
+                                                  login_attempts.c.locked_until < now)))
     rows = {r.key: r for r in conn.execute(select(login_attempts).where(login_attempts.c.key.in_(list(keys))))}
     locks = [_aware(r.locked_until) for r in rows.values() if r.locked_until is not None]
     locked = max((t for t in locks if t is not None and t > now), default=None)
