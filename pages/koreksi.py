@@ -66,19 +66,47 @@ def over_session_quota() -> bool:
 
 
 def submitted(ids: list[str], token: str) -> None:
-    """Say what was kept, with the status link and the token (shown once)."""
+    """Keep the receipt (the status links and the withdrawal token) for the rest of the session, and start a fresh
+    form: a second press files nothing again, and no receipt is ever replaced by a later one."""
     st.session_state["corrections_sent"] += 1  # a file counts once, as against the hourly limit
     after_change()
-    st.success(_("Thank you: {n} correction(s) submitted. Keep the status link and the withdrawal token; the token "
-                 "is shown only now.", n=len(ids)))
-    for i in ids[:20]:
-        st.code(correction_link(i), language=None)
-    if len(ids) > 20:
-        st.text(_("…and {n} more, all in the public list below.", n=len(ids) - 20))
-    st.text(_("Withdrawal token:"))
-    st.code(token, language=None)
+    st.session_state.setdefault("correction_receipts", []).append((list(ids), token))
+    st.session_state["correction_form"] = st.session_state.get("correction_form", 0) + 1
+    st.rerun()
 
 
+def receipts() -> None:
+    """Every correction this session sent, newest first: its status links and its withdrawal token."""
+    kept = st.session_state.get("correction_receipts", [])
+    for n, (ids, token) in enumerate(reversed(kept)):
+        box = st.container(border=True)
+        if n == 0:
+            box.success(_("Thank you: {n} correction(s) submitted. Keep the status link and the withdrawal token; "
+                          "they are shown only in this session.", n=len(ids)))
+        else:
+            box.caption(_("Sent earlier in this session: {n} correction(s).", n=len(ids)))
+        for i in ids[:20]:
+            box.code(correction_link(i), language=None, wrap_lines=True)
+        if len(ids) > 20:
+            box.text(_("…and {n} more, all in the public list below.", n=len(ids) - 20))
+        box.text(_("Withdrawal token:"))
+        box.code(token, language=None, wrap_lines=True)
+
+
+def sent_already(fingerprint: str) -> bool:
+    """Whether this session sent exactly this correction a moment ago (a double click): then nothing is filed
+    again. Remembers the last fingerprint for 30 seconds."""
+    import time
+
+    last = st.session_state.get("correction_last")
+    now = time.monotonic()
+    if last is not None and last[0] == fingerprint and now - last[1] < 30:
+        return True
+    st.session_state["correction_last"] = (fingerprint, now)
+    return False
+
+
+receipts()  # above the tabs: seen whichever tab sent it
 tab_form, tab_file, tab_list = st.tabs([_("Report a correction"), _("Send a file"), _("All corrections")])
 
 with tab_form:
@@ -92,7 +120,9 @@ with tab_form:
               "score": _("A reform score (RB or SAKIP) is wrong"),
               "other": _("Something else")}
     claim = st.radio(_("What is wrong?"), list(claims), format_func=claims.get, key="correction_claim")
-    with st.form("correction", enter_to_submit=False, clear_on_submit=False):
+    # a new form after each correction sent (its fields empty); a refused one keeps what was typed
+    with st.form(f"correction-{st.session_state.get('correction_form', 0)}", enter_to_submit=False,
+                 clear_on_submit=False):
         day = name = assessment = predikat = score = None
         year = None
         if claim in ("operating", "closed", "date"):
@@ -128,12 +158,18 @@ with tab_form:
                               predikat=predikat or "", score=score or "", source_url=url, note=note,
                               submitter_name=who, submitter_institution=org, submitter_email=email,
                               doc_name=doc.name if doc is not None else "", doc=raw)
-        try:
-            done = corr.submit(claim_in, store(), visitor=visitor())
-        except (corr.CorrectionError, StoreError) as exc:
-            st.error(plain(exc.say(lang())))
+        fields = sorted((k, v) for k, v in vars(claim_in).items() if k != "doc")
+        fingerprint = hashlib.sha256(repr(fields).encode() + hashlib.sha256(raw or b"").digest()).hexdigest()
+        if sent_already(fingerprint):
+            st.info(_("This correction was sent a moment ago; it was not sent again."))
         else:
-            submitted([done.id], done.token)
+            try:
+                done = corr.submit(claim_in, store(), visitor=visitor())
+            except (corr.CorrectionError, StoreError) as exc:
+                st.session_state.pop("correction_last", None)  # refused: the same correction may be sent again
+                st.error(plain(exc.say(lang())))
+            else:
+                submitted([done.id], done.token)
 
 with tab_file:
     st.write(_("A regional or provincial office can send many corrections at once: one row per correction, the same "
@@ -167,12 +203,16 @@ with tab_file:
                       bad=len(report) - ok))
             show_report(report)
             if ok and st.button(_("Send {n} correction(s)", n=ok), type="primary") and not over_session_quota():
-                try:
-                    ids, token = corr.submit_bulk(rows, store(), visitor=visitor(), filename=bulk.name)
-                except (corr.CorrectionError, StoreError) as exc:
-                    st.error(plain(exc.say(lang())))
+                if sent_already("file:" + digest):
+                    st.info(_("This file was sent a moment ago; it was not sent again."))
                 else:
-                    submitted(ids, token)
+                    try:
+                        ids, token = corr.submit_bulk(rows, store(), visitor=visitor(), filename=bulk.name)
+                    except (corr.CorrectionError, StoreError) as exc:
+                        st.session_state.pop("correction_last", None)
+                        st.error(plain(exc.say(lang())))
+                    else:
+                        submitted(ids, token)
 
 with tab_list:
     statuses = st.multiselect(_("Status"), list(corr.STATUSES), default=[],

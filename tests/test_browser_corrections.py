@@ -74,3 +74,39 @@ def test_a_correction_sent_from_a_regency_detail_is_in_the_public_list(app, page
     pg.goto(link)
     pg.get_by_text("Status: diajukan").wait_for(timeout=60_000)
     assert pg.get_by_text(f"Koreksi untuk {name}").count() == 1
+
+
+def test_a_double_clicked_submit_files_one_correction_and_every_receipt_stays(app, page):
+    """Issue #40: "Kirim koreksi" pressed twice at once files one correction; after it the form is empty (its fields
+    cleared), and the receipts of every correction the session sent stay listed, none replaced."""
+    import uuid
+
+    import requests
+
+    pg = page.page
+    mark = f"SYNTHETIC double click {uuid.uuid4().hex[:8]}"
+
+    def send(note: str) -> None:
+        pg.goto(app.base + "/koreksi?region=95.01")
+        pg.get_by_role("heading", name="Koreksi").first.wait_for(timeout=60_000)
+        pg.get_by_text("Hal lain", exact=True).click()
+        box = pg.get_by_role("textbox", name="Catatan (apa yang keliru, di bagian mana bukti menyebutnya)")
+        box.fill(note)
+        button = pg.locator('[data-testid="stForm"]').first.get_by_role("button", name="Kirim koreksi")
+        button.dblclick()
+        pg.get_by_text("Terima kasih: 1 koreksi diajukan.", exact=False).wait_for(timeout=30_000)
+        pg.wait_for_timeout(2500)  # a second run, if the second click made one, is over
+
+    send(mark)
+    rows = requests.get(app.base + "/api/v1/corrections?province=95", timeout=60).json()["rows"]
+    assert sum(r["note"] == mark for r in rows) == 1
+    note = pg.get_by_role("textbox", name="Catatan (apa yang keliru, di bagian mana bukti menyebutnya)")
+    assert note.input_value() == ""  # a fresh form
+    first = [t for t in pg.locator('[data-testid="stCode"]').all_inner_texts() if "correction=" in t]
+    pg.get_by_text("Hal lain", exact=True).click()
+    note.fill(mark + " (second)")
+    pg.locator('[data-testid="stForm"]').first.get_by_role("button", name="Kirim koreksi").click()
+    pg.get_by_text("Dikirim sebelumnya dalam sesi ini", exact=False).wait_for(timeout=30_000)
+    links = [t for t in pg.locator('[data-testid="stCode"]').all_inner_texts() if "correction=" in t]
+    assert len(links) == 2 and first[0] in links  # the first receipt is still there, beside the new one
+    assert page.external == [] and page.errors == []
