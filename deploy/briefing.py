@@ -252,30 +252,28 @@ class BriefingPages:
         from starlette.concurrency import run_in_threadpool
 
         query = scope.get("query_string", b"").decode("latin-1")
+        asked = "en" if "lang=en" in query[:MAX_QUERY] else "id"  # the reader's language before the link is read
         if scope.get("method") not in ("GET", "HEAD"):
-            lang = "en" if "lang=en" in query[:MAX_QUERY] else "id"
-            return await self._plain(send, 405, str(say(lang, METHOD)), {"allow": "GET, HEAD"})
+            return await self._plain(send, 405, str(say(asked, METHOD)), {"allow": "GET, HEAD"})
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         try:  # in a worker thread: nothing here may hold up the event loop (the corrections' first read can wait)
             link, page = await run_in_threadpool(self._find, query)
         except LinkError as err:
-            lang = "en" if "lang=en" in query[:MAX_QUERY] else "id"
-            return await self._plain(send, 400, await run_in_threadpool(self.message, lang, err))
+            return await self._plain(send, 400, await run_in_threadpool(self.message, asked, err))
         if page is None:
             from geo import settings
             from geo.clients import client_address
 
-            peer = (scope.get("client") or (None,))[0]
-            sent = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-            ok, wait = self.pages.allowed(client_address(peer, sent))
+            ok, wait = self.pages.allowed(client_address((scope.get("client") or (None,))[0], headers))
             if not ok:
+                seconds = max(1, round(wait))
                 text = say(link.lang, N_("You asked for more than {n} new briefing pages in a minute, the most one "
-                                         "visitor may; try again in {s} seconds.", n=settings.get("briefing_builds_per_minute"),
-                                         s=max(1, round(wait))))
-                return await self._plain(send, 429, str(text), {"retry-after": str(max(1, round(wait)))})
+                                         "visitor may; try again in {s} seconds.",
+                                         n=settings.get("briefing_builds_per_minute"), s=seconds))
+                return await self._plain(send, 429, str(text), {"retry-after": str(seconds)})
             page = await run_in_threadpool(self.pages.build, link)
         if page is None:
             return await self._plain(send, 503, await run_in_threadpool(say, link.lang, BUSY), {"retry-after": "5"})
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         common = {"etag": page.etag, "cache-control": "no-cache", "vary": "Accept-Encoding",
                   "content-security-policy": self.csp, "x-content-type-options": "nosniff",
                   "referrer-policy": "same-origin"}

@@ -49,40 +49,23 @@ FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8", "geojso
 
 class _Inputs:
     """The inputs of the views for this process: the built-in data with the accepted field corrections (read in the
-    background, as in the app) and, per saved dataset, the dataset's MPPs; a few kept, newest first."""
+    background by the process's one reader, geo.mapviews.live, shared with the app's pages when the API is served
+    beside them) and, per saved dataset, the dataset's MPPs; a few kept, least recently used out first."""
 
     def __init__(self, keep: int = 8) -> None:
-        from .corrections import Live
+        from .cache import LRU
+        from .mapviews import live
 
-        self.live = Live()
-        self.keep = keep
-        self._cache: OrderedDict[str, views.Inputs] = OrderedDict()
-        self._lock = threading.Lock()
+        self.live = live()
+        self._cache = LRU(keep)
 
     def get(self, dataset: str | None) -> views.Inputs:
         state = self.live.state(wait=2.0)
         base_key = f"builtin:{state.key}"
-        with self._lock:
-            base = self._cache.get(base_key)
-        if base is None:
-            base = views.builtin_inputs(state.data, state.key)
-            self._put(base_key, base)
+        base = self._cache.get_or_build(base_key, lambda: views.builtin_inputs(state.data, state.key))
         if not dataset:
             return base
-        key = f"{base_key}:{dataset}"
-        with self._lock:
-            found = self._cache.get(key)
-        if found is None:
-            found = views.with_dataset(base, dataset)
-            self._put(key, found)
-        return found
-
-    def _put(self, key: str, value: views.Inputs) -> None:
-        with self._lock:
-            self._cache[key] = value
-            self._cache.move_to_end(key)
-            while len(self._cache) > self.keep:
-                self._cache.popitem(last=False)
+        return self._cache.get_or_build(f"{base_key}:{dataset}", lambda: views.with_dataset(base, dataset))
 
 
 class _Responses:

@@ -54,13 +54,15 @@ class LRU:
             return found
         with self._lock:
             gate = self._building.setdefault(key, threading.Lock())
-        with gate:
-            found = self.get(key, missing)
-            if found is missing:
-                found = build()
-                self.put(key, found)
-        with self._lock:
-            self._building.pop(key, None)
+        try:
+            with gate:
+                found = self.get(key, missing)
+                if found is missing:
+                    found = build()
+                    self.put(key, found)
+        finally:  # a build that failed leaves no gate behind either
+            with self._lock:
+                self._building.pop(key, None)
         return found
 
     def clear(self) -> None:

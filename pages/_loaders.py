@@ -35,20 +35,9 @@ def prepare_boundaries() -> None:
     bar.empty()
 
 
-def live_corrections():
-    """This process's view of the corrections in the store (geo.mapviews.live)."""
-    return mapviews.live()
-
-
-def corrections_state():
-    """The corrections as this process last read them (geo.mapviews)."""
-    return mapviews.corrections_state()
-
-
-def _builtin_part() -> str:
-    return mapviews.builtin_part()
-
-
+live_corrections = mapviews.live  # this process's view of the corrections in the store
+corrections_state = mapviews.corrections_state
+_builtin_part = mapviews.builtin_part
 builtin_key = mapviews.builtin_key
 builtin_registry = mapviews.builtin_registry
 builtin_scores = mapviews.builtin_scores
